@@ -1,0 +1,50 @@
+/*
+ * date.h: civil (proleptic Gregorian) calendar dates without time zones.
+ * Due dates, check-in dates and holidays are all local calendar dates, so
+ * they are kept as plain year/month/day and compared by day number.
+ */
+#ifndef TB_DATE_H
+#define TB_DATE_H
+
+#include <stdbool.h>
+
+struct tb_date {
+	int	year;	/* 1..9999 */
+	int	month;	/* 1..12 */
+	int	day;	/* 1..days_in_month */
+};
+
+#define DATE_STRLEN 11	/* "YYYY-MM-DD" and NUL */
+
+bool date_is_leap(int year);
+int date_days_in_month(int year, int month);
+bool date_valid(int year, int month, int day);
+
+/* Parse exactly "YYYY-MM-DD" into a date that exists (2024-02-30 does not).
+ * Returns 0, or -1 with *err set. */
+int date_parse(const char *s, struct tb_date *out, char **err);
+
+/* Write "YYYY-MM-DD" into out (DATE_STRLEN bytes). Returns out. */
+char *date_format(struct tb_date d, char out[DATE_STRLEN]);
+
+#define DATE_LONG_STRLEN 40	/* "Wednesday, 30 September 2026" and NUL */
+/* "Tuesday, 8 December 2026" into out.  Returns out. */
+char *date_format_long(struct tb_date d, char out[DATE_LONG_STRLEN]);
+
+/* Day number: days since 1970-01-01 (negative before). */
+long date_to_days(struct tb_date d);
+struct tb_date date_from_days(long days);
+
+/* ISO weekday: 1 = Monday ... 7 = Sunday. */
+int date_weekday(struct tb_date d);
+
+struct tb_date date_add_days(struct tb_date d, long n);
+/* Add months, clamping the day to the end of the target month
+ * (2024-01-31 + 1 month = 2024-02-29). */
+struct tb_date date_add_months(struct tb_date d, long n);
+/* b - a in days. */
+long date_diff(struct tb_date a, struct tb_date b);
+/* <0, 0, >0 like strcmp. */
+int date_cmp(struct tb_date a, struct tb_date b);
+
+#endif
