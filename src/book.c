@@ -1,0 +1,473 @@
+/* book.c: validated partner, contact and check-in operations. */
+#include "book.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "message.h"
+#include "tz.h"
+
+#define KEY_MAX 64
+
+int
+book_init(struct book *b, struct store *store, const struct config *cfg,
+    char **err)
+{
+	memset(b, 0, sizeof *b);
+	b->store = store;
+	b->cfg = cfg;
+	b->cal.skip_weekends = cfg->skip_weekends;
+	b->cal.lead_days = cfg->lead_days;
+	if (!str_empty(cfg->holidays) &&
+	    cadence_holidays_load(cfg->holidays, &b->cal, err) != 0)
+		return prefix_err(err, "schedule.holidays");
+	return 0;
+}
+
+void
+book_reset(struct book *b)
+{
+	free(b->cal.holidays);
+	memset(b, 0, sizeof *b);
+}
+
+char *
+book_timestamp(time_t t, char out[21])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+int
+book_check_key(const char *key, char **err)
+{
+	size_t n = key ? strlen(key) : 0;
+
+	if (n == 0 || n > KEY_MAX)
+		return set_err(err, "key \"%s\": must be 1 to %d characters",
+		    key ? key : "", KEY_MAX), BOOK_INVALID;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (!(islower(c) || isdigit(c) || ((c == '-' || c == '_' ||
+		    c == '.') && i > 0)))
+			return set_err(err, "key \"%s\": use lower-case letters, "
+			    "digits, '-', '_' and '.', starting with a letter or "
+			    "digit", key), BOOK_INVALID;
+	}
+	return 0;
+}
+
+int
+book_check_email(const char *field, const char *email, char **err)
+{
+	if (!message_email_valid(email))
+		return set_err(err, "%s: \"%s\" is not an email address",
+		    field, email ? email : ""), BOOK_INVALID;
+	return 0;
+}
+
+int
+book_check_timezone(const char *tz, char **err)
+{
+	if (!tz_valid(tz))
+		return set_err(err, "timezone: \"%s\" is not a time zone "
+		    "known to the tz database (e.g. America/New_York)",
+		    tz ? tz : ""), BOOK_INVALID;
+	return 0;
+}
+
+int
+book_check_cadence(const char *spec, char **canonical, char **err)
+{
+	struct cadence c;
+
+	if (cadence_parse(spec, &c, err) != 0)
+		return BOOK_INVALID;
+	*canonical = cadence_format(&c);
+	cadence_reset(&c);
+	return 0;
+}
+
+int
+book_check_date(const char *field, const char *date, char **err)
+{
+	struct tb_date d;
+
+	if (date_parse(date, &d, err) != 0)
+		return prefix_err(err, "%s", field), BOOK_INVALID;
+	return 0;
+}
+
+/* Fold a two-byte UTF-8 Latin-1 letter to its ASCII base, or 0. */
+static char
+fold_latin1(unsigned char lead, unsigned char cont)
+{
+	static const char map[64 + 1] =
+	    "aaaaaaaceeeeiiii" "dnooooo/ouuuuyts"	/* U+00C0..U+00DF */
+	    "aaaaaaaceeeeiiii" "dnooooo/ouuuuyty";	/* U+00E0..U+00FF */
+	unsigned cp = ((lead & 0x1fu) << 6) | (cont & 0x3fu);
+
+	if (cp < 0xc0 || cp > 0xff || map[cp - 0xc0] == '/')
+		return 0;
+	return map[cp - 0xc0];
+}
+
+char *
+book_slug(const char *name)
+{
+	struct buf b;
+	bool dash = false;
+
+	buf_init(&b);
+	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+		char c = 0;
+
+		if (isalnum(*s) && *s < 0x80)
+			c = (char)tolower(*s);
+		else if ((*s == 0xc3) && s[1] >= 0x80 && s[1] < 0xc0) {
+			c = fold_latin1(*s, s[1]);
+			s++;
+		}
+		if (c == 0) {
+			dash = b.len > 0;
+			continue;
+		}
+		if (b.len >= KEY_MAX)
+			break;
+		if (dash && b.len + 1 < KEY_MAX)
+			buf_addc(&b, '-');
+		dash = false;
+		buf_addc(&b, c);
+	}
+	return buf_steal(&b);
+}
+
+int
+book_today(const struct book *b, const struct partner *p, time_t now,
+    struct tb_date *today, char **err)
+{
+	const char *tz = p && !str_empty(p->timezone) ? p->timezone :
+	    b->cfg->timezone;
+
+	return tz_local_date(now, tz, today, err);
+}
+
+int
+book_partner_get(struct book *b, const char *key, struct partner *out,
+    char **err)
+{
+	int rc = store_partner_get(b->store, key, out, err);
+
+	if (rc == STORE_NOT_FOUND)
+		return BOOK_NOT_FOUND;
+	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+/* Compute p->next_due from its cadence, start and last check-in. */
+static int
+compute_next_due(struct book *b, struct partner *p, char **err)
+{
+	struct cadence c;
+	struct tb_date start, last, due;
+	char text[DATE_STRLEN];
+	int rc;
+
+	if (cadence_parse(p->cadence, &c, err) != 0)
+		return BOOK_INVALID;
+	if (date_parse(p->start_date, &start, err) != 0 ||
+	    (p->last_checkin && date_parse(p->last_checkin, &last, err) != 0)) {
+		cadence_reset(&c);
+		return BOOK_ERROR;
+	}
+	rc = cadence_next_due(&c, start, p->last_checkin ? &last : NULL,
+	    &b->cal, &due, err);
+	cadence_reset(&c);
+	free(p->next_due);
+	p->next_due = NULL;
+	if (rc != 0) {
+		/* A fixed schedule that has run out has nothing more due. */
+		free(*err);
+		*err = NULL;
+		return 0;
+	}
+	p->next_due = xstrdup(date_format(due, text));
+	return 0;
+}
+
+int
+book_refresh_next_due(struct book *b, struct partner *p, char **err)
+{
+	int rc = compute_next_due(b, p, err);
+
+	if (rc != 0)
+		return rc;
+	if (store_partner_set_next_due(b->store, p->id, p->next_due, err) != 0)
+		return BOOK_ERROR;
+	return 0;
+}
+
+/* Replace *field with a copy of value; "" clears an optional field. */
+static void
+set_field(char **field, const char *value)
+{
+	if (value == NULL)
+		return;
+	free(*field);
+	*field = *value ? xstrdup(value) : NULL;
+}
+
+/* Validate and apply in to p (which holds the current values). */
+static int
+apply_input(struct book *b, struct partner *p, const struct partner_input *in,
+    char **err)
+{
+	char *name = NULL, *email = NULL, *canonical = NULL;
+
+	if (in->name != NULL) {
+		if (str_empty(in->name) || strpbrk(in->name, "\r\n") != NULL)
+			return set_err(err, "name: must be one non-empty line"),
+			    BOOK_INVALID;
+		set_field(&p->name, in->name);
+	}
+	if (in->key != NULL) {
+		if (book_check_key(in->key, err) != 0)
+			return BOOK_INVALID;
+		set_field(&p->key, in->key);
+	}
+	if (in->owner != NULL) {
+		if (message_address_parse(in->owner, &name, &email, err) != 0)
+			return prefix_err(err, "owner"), BOOK_INVALID;
+		set_field(&p->owner_email, email);
+		if (name != NULL && in->owner_name == NULL)
+			set_field(&p->owner_name, name);
+		free(name);
+		free(email);
+	}
+	if (in->owner_name != NULL) {
+		if (strpbrk(in->owner_name, "\r\n") != NULL)
+			return set_err(err, "owner-name: must be one line"),
+			    BOOK_INVALID;
+		set_field(&p->owner_name, in->owner_name);
+	}
+	if (!str_empty(in->sponsor) &&
+	    book_check_email("sponsor", in->sponsor, err) != 0)
+		return BOOK_INVALID;
+	set_field(&p->sponsor_email, in->sponsor);
+	if (!str_empty(in->timezone) &&
+	    book_check_timezone(in->timezone, err) != 0)
+		return BOOK_INVALID;
+	set_field(&p->timezone, in->timezone);
+	if (in->cadence != NULL) {
+		if (book_check_cadence(in->cadence, &canonical, err) != 0)
+			return BOOK_INVALID;
+		set_field(&p->cadence, canonical);
+		free(canonical);
+	}
+	if (in->start != NULL) {
+		if (book_check_date("start", in->start, err) != 0)
+			return BOOK_INVALID;
+		set_field(&p->start_date, in->start);
+	}
+	set_field(&p->tier, in->tier);
+	set_field(&p->notes, in->notes);
+	return 0;
+}
+
+int
+book_partner_add(struct book *b, const struct partner_input *in, time_t now,
+    struct partner *out, char **err)
+{
+	struct partner p;
+	struct tb_date today;
+	char ts[21], text[DATE_STRLEN];
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	if (str_empty(in->name))
+		return set_err(err, "a partner needs a name"), BOOK_INVALID;
+	if (str_empty(in->owner))
+		return set_err(err, "partner \"%s\" needs an owner (--owner "
+		    "EMAIL)", in->name), BOOK_INVALID;
+	if ((rc = apply_input(b, &p, in, err)) != 0)
+		goto done;
+	if (p.key == NULL) {
+		p.key = book_slug(p.name);
+		if ((rc = book_check_key(p.key, err)) != 0) {
+			prefix_err(err, "no key can be made from the name "
+			    "\"%s\"; give one with --key", p.name);
+			goto done;
+		}
+	}
+	if (p.cadence == NULL)
+		p.cadence = xstrdup("monthly");
+	if (p.start_date == NULL) {
+		if (book_today(b, &p, now, &today, err) != 0) {
+			rc = BOOK_ERROR;
+			goto done;
+		}
+		p.start_date = xstrdup(date_format(today, text));
+	}
+	if ((rc = compute_next_due(b, &p, err)) != 0)
+		goto done;
+	rc = store_partner_add(b->store, &p, book_timestamp(now, ts), err);
+	rc = rc == STORE_EXISTS ? BOOK_EXISTS : rc == 0 ? BOOK_OK : BOOK_ERROR;
+done:
+	if (rc == 0 && out != NULL)
+		*out = p;
+	else
+		partner_reset(&p);
+	return rc;
+}
+
+int
+book_partner_edit(struct book *b, const char *key,
+    const struct partner_input *in, time_t now, char **err)
+{
+	struct partner p;
+	char ts[21];
+	int rc;
+
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	if ((rc = apply_input(b, &p, in, err)) == 0 &&
+	    (rc = compute_next_due(b, &p, err)) == 0) {
+		rc = store_partner_update(b->store, &p,
+		    book_timestamp(now, ts), err);
+		rc = rc == STORE_EXISTS ? BOOK_EXISTS : rc == 0 ? BOOK_OK :
+		    BOOK_ERROR;
+	}
+	partner_reset(&p);
+	return rc;
+}
+
+int
+book_partner_archive(struct book *b, const char *key, time_t now, char **err)
+{
+	struct partner p;
+	char ts[21];
+	int rc;
+
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	p.archived = true;
+	rc = store_partner_update(b->store, &p, book_timestamp(now, ts), err);
+	partner_reset(&p);
+	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
+book_partner_remove(struct book *b, const char *key, char **err)
+{
+	struct partner p;
+	int rc;
+
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	rc = store_partner_remove(b->store, p.id, err);
+	partner_reset(&p);
+	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
+book_contact_add(struct book *b, const char *key, const char *name,
+    const char *email, const char *role, bool invite, char **err)
+{
+	struct partner p;
+	struct contact c;
+	int rc;
+
+	if (str_empty(name) || strpbrk(name, "\r\n") != NULL)
+		return set_err(err, "contact name: must be one non-empty line"),
+		    BOOK_INVALID;
+	if (book_check_email("contact email", email, err) != 0)
+		return BOOK_INVALID;
+	if (role != NULL && strpbrk(role, "\r\n") != NULL)
+		return set_err(err, "role: must be one line"), BOOK_INVALID;
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	memset(&c, 0, sizeof c);
+	c.partner_id = p.id;
+	c.name = (char *)name;
+	c.email = (char *)email;
+	c.role = str_empty(role) ? NULL : (char *)role;
+	c.invite = invite;
+	rc = store_contact_add(b->store, &c, err);
+	partner_reset(&p);
+	if (rc == STORE_EXISTS)
+		return prefix_err(err, "%s", key), BOOK_EXISTS;
+	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
+book_contact_remove(struct book *b, const char *key, const char *email,
+    char **err)
+{
+	struct partner p;
+	int rc;
+
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	rc = store_contact_remove(b->store, p.id, email, err);
+	partner_reset(&p);
+	if (rc == STORE_NOT_FOUND)
+		return prefix_err(err, "%s", key), BOOK_NOT_FOUND;
+	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
+book_checkin(struct book *b, const char *key, const char *date,
+    const char *note, const char *by, time_t now, char **err)
+{
+	struct partner p;
+	struct checkin c;
+	struct tb_date d, today;
+	char text[DATE_STRLEN], ts[21];
+	int rc;
+
+	if (!str_empty(by) && book_check_email("by", by, err) != 0)
+		return BOOK_INVALID;
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	rc = BOOK_INVALID;
+	if (book_today(b, &p, now, &today, err) != 0)
+		goto done;
+	if (date == NULL)
+		d = today;
+	else if (date_parse(date, &d, err) != 0) {
+		prefix_err(err, "date");
+		goto done;
+	}
+	if (date_cmp(d, today) > 0) {
+		set_err(err, "date: %s is in the future (today is %s)", date,
+		    date_format(today, text));
+		goto done;
+	}
+	memset(&c, 0, sizeof c);
+	c.partner_id = p.id;
+	c.date = date_format(d, text);
+	c.note = str_empty(note) ? NULL : (char *)note;
+	c.by_email = str_empty(by) ? NULL : (char *)by;
+	rc = BOOK_ERROR;
+	if (store_begin(b->store, err) != 0)
+		goto done;
+	if (store_checkin_add(b->store, &c, book_timestamp(now, ts), err) != 0)
+		goto fail;
+	/* The new check-in may be older than one already recorded. */
+	if (p.last_checkin == NULL || strcmp(c.date, p.last_checkin) > 0)
+		set_field(&p.last_checkin, c.date);
+	if ((rc = book_refresh_next_due(b, &p, err)) != 0)
+		goto fail;
+	rc = store_commit(b->store, err) == 0 ? BOOK_OK : BOOK_ERROR;
+	goto done;
+fail:
+	store_rollback(b->store);
+done:
+	partner_reset(&p);
+	return rc;
+}

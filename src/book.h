@@ -1,0 +1,99 @@
+/*
+ * book.h: the partner book: partners, contacts and check-ins, validated at
+ * the door and kept consistent (next_due is recomputed on every change).
+ * Commands call these; only this module writes partners to the store.
+ */
+#ifndef TB_BOOK_H
+#define TB_BOOK_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "cadence.h"
+#include "config.h"
+#include "store.h"
+
+/* Results the caller must tell apart (mapped to exit codes by main). */
+enum book_status {
+	BOOK_OK = 0,
+	BOOK_ERROR = -1,	/* database or internal failure */
+	BOOK_INVALID = -2,	/* bad input: a field fails validation */
+	BOOK_NOT_FOUND = -3,	/* no such partner or contact */
+	BOOK_EXISTS = -4	/* key or contact taken */
+};
+
+struct book {
+	struct store		*store;
+	const struct config	*cfg;
+	struct cadence_calendar	 cal;	/* business days, from cfg */
+};
+
+/* What a user gives for a partner; NULL fields are unset (add) or
+ * unchanged (edit).  An empty string clears an optional field on edit. */
+struct partner_input {
+	const char	*name;
+	const char	*key;
+	const char	*owner;		/* "email" or "Name <email>" */
+	const char	*owner_name;
+	const char	*cadence;
+	const char	*start;		/* YYYY-MM-DD */
+	const char	*sponsor;
+	const char	*timezone;
+	const char	*tier;
+	const char	*notes;
+};
+
+/* Load the business-day calendar from cfg; the store stays the caller's.
+ * Returns 0 or -1 with *err (a bad holidays value or file). */
+int book_init(struct book *b, struct store *store, const struct config *cfg,
+    char **err);
+void book_reset(struct book *b);
+
+/* Validation shared with import: each returns 0 or BOOK_INVALID with
+ * *err naming the field and value. */
+int book_check_key(const char *key, char **err);
+int book_check_email(const char *field, const char *email, char **err);
+int book_check_timezone(const char *tz, char **err);
+/* Canonical cadence text into *canonical (caller frees). */
+int book_check_cadence(const char *spec, char **canonical, char **err);
+int book_check_date(const char *field, const char *date, char **err);
+
+/* A key made from a name: lower-case ASCII letters and digits joined by
+ * '-', accents folded ("Clínica São José" -> "clinica-sao-jose").
+ * Caller frees; "" when nothing is left. */
+char *book_slug(const char *name);
+
+/* The partner's local date today (its zone, else schedule.timezone). */
+int book_today(const struct book *b, const struct partner *p, time_t now,
+    struct tb_date *today, char **err);
+
+/* Add a partner from in (name and owner required; key defaults to the
+ * slug of the name, cadence to "monthly", start to today).  Fills *out
+ * when not NULL (caller resets). */
+int book_partner_add(struct book *b, const struct partner_input *in,
+    time_t now, struct partner *out, char **err);
+int book_partner_edit(struct book *b, const char *key,
+    const struct partner_input *in, time_t now, char **err);
+int book_partner_archive(struct book *b, const char *key, time_t now,
+    char **err);
+int book_partner_remove(struct book *b, const char *key, char **err);
+/* Fetch a partner; BOOK_NOT_FOUND names the key. */
+int book_partner_get(struct book *b, const char *key, struct partner *out,
+    char **err);
+
+int book_contact_add(struct book *b, const char *key, const char *name,
+    const char *email, const char *role, bool invite, char **err);
+int book_contact_remove(struct book *b, const char *key, const char *email,
+    char **err);
+
+/* Record a check-in (date NULL: today in the partner's zone). */
+int book_checkin(struct book *b, const char *key, const char *date,
+    const char *note, const char *by, time_t now, char **err);
+
+/* Recompute and store p->next_due (also updates p). */
+int book_refresh_next_due(struct book *b, struct partner *p, char **err);
+
+/* "YYYY-MM-DDTHH:MM:SSZ" for t into out (21 bytes). */
+char *book_timestamp(time_t t, char out[21]);
+
+#endif

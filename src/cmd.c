@@ -1,0 +1,190 @@
+/* cmd.c: helpers shared by the command files. */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "tz.h"
+
+void
+cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("touchbase: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+enum cmd_status
+cmd_print_usage(const struct cmd_usage *u, bool help)
+{
+	FILE *f = help ? stdout : stderr;
+
+	fprintf(f, "usage: touchbase %s\n", u->synopsis);
+	if (help && u->help != NULL)
+		fprintf(f, "\n%s", u->help);
+	else if (!help)
+		fprintf(f, "Run \"touchbase %.*s --help\" for details.\n",
+		    (int)strcspn(u->synopsis, " "), u->synopsis);
+	return help ? CMD_OK : CMD_USAGE;
+}
+
+enum cmd_status
+cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("touchbase: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return cmd_print_usage(u, false);
+}
+
+enum cmd_status
+cmd_book_status(int rc, char *err)
+{
+	if (rc != 0 && err != NULL)
+		cmd_error("%s", err);
+	free(err);
+	switch (rc) {
+	case BOOK_OK:
+		return CMD_OK;
+	case BOOK_INVALID:
+	case BOOK_NOT_FOUND:
+	case BOOK_EXISTS:
+		return CMD_DATAERR;
+	default:
+		return CMD_SOFTWARE;
+	}
+}
+
+enum cmd_status
+cmd_open_book(struct cmd_ctx *ctx, struct store **store, struct book *book)
+{
+	char *err = NULL;
+
+	memset(book, 0, sizeof *book);
+	if (store_open(ctx->db_path, STORE_EXISTING, store, NULL, NULL,
+	    &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		return CMD_NOINPUT;
+	}
+	if (book_init(book, *store, &ctx->cfg, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		store_close(*store);
+		*store = NULL;
+		return CMD_CONFIG;
+	}
+	return CMD_OK;
+}
+
+void
+cmd_close_book(struct store *store, struct book *book)
+{
+	book_reset(book);
+	store_close(store);
+}
+
+enum cmd_status
+cmd_parse_now(const struct cmd_ctx *ctx, const char *arg, time_t *now)
+{
+	char *err = NULL;
+
+	if (arg == NULL) {
+		*now = ctx->now;
+		return CMD_OK;
+	}
+	if (tz_parse_now(arg, ctx->cfg.timezone, now, &err) != 0) {
+		cmd_error("--now: %s", err);
+		free(err);
+		return CMD_USAGE;
+	}
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_write(const char *text, size_t len)
+{
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+		cmd_error("writing to standard output failed");
+		return CMD_IOERR;
+	}
+	return CMD_OK;
+}
+
+void
+table_init(struct table *t, size_t ncols, const char *const *header)
+{
+	t->ncols = ncols;
+	t->cells = NULL;
+	t->nrows = 0;
+	table_add(t, header);
+}
+
+void
+table_add(struct table *t, const char *const *row)
+{
+	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols,
+	    sizeof *t->cells);
+	for (size_t c = 0; c < t->ncols; c++)
+		t->cells[t->nrows * t->ncols + c] = xstrdup(row[c] ? row[c] :
+		    "-");
+	t->nrows++;
+}
+
+/* Display width: code points, not bytes (good enough for names). */
+static size_t
+text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+void
+table_print(const struct table *t, FILE *f)
+{
+	size_t *width = xcalloc(t->ncols, sizeof *width);
+
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			size_t w = text_width(t->cells[r * t->ncols + c]);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *cell = t->cells[r * t->ncols + c];
+
+			fputs(cell, f);
+			if (c + 1 < t->ncols)
+				fprintf(f, "%*s", (int)(width[c] -
+				    text_width(cell) + 2), "");
+		}
+		fputc('\n', f);
+	}
+	free(width);
+}
+
+void
+table_reset(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = 0;
+}

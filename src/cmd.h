@@ -1,0 +1,92 @@
+/*
+ * cmd.h: what main.c hands to the command files, and the helpers they
+ * share.  Only cmd_*.c and main.c include this.
+ */
+#ifndef TB_CMD_H
+#define TB_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "book.h"
+#include "config.h"
+#include "util.h"
+
+/* What a command reports; main.c maps these to sysexits codes. */
+enum cmd_status {
+	CMD_OK,
+	CMD_USAGE,		/* 64 */
+	CMD_DATAERR,		/* 65 */
+	CMD_NOINPUT,		/* 66 */
+	CMD_UNAVAILABLE,	/* 69 */
+	CMD_SOFTWARE,		/* 70 */
+	CMD_CANTCREAT,		/* 73 */
+	CMD_IOERR,		/* 74 */
+	CMD_TEMPFAIL,		/* 75 */
+	CMD_CONFIG		/* 78 */
+};
+
+struct cmd_ctx {
+	struct config	 cfg;
+	const char	*db_path;	/* -d, else cfg.db_path */
+	bool		 verbose;
+	bool		 quiet;
+	bool		 tty;		/* stderr is a terminal */
+	time_t		 now;		/* the real time at start */
+};
+
+struct cmd_usage {
+	const char	*synopsis;	/* "partner add NAME --owner EMAIL ..." */
+	const char	*help;		/* what it does and its options */
+};
+
+/* Print "touchbase: MESSAGE" on stderr. */
+void cmd_error(const char *fmt, ...) TB_PRINTF(1, 2);
+/* Print the usage of a command: to stdout for --help, else stderr. */
+enum cmd_status cmd_print_usage(const struct cmd_usage *u, bool help);
+/* Error for a bad option or argument, then the synopsis: CMD_USAGE. */
+enum cmd_status cmd_usage_error(const struct cmd_usage *u, const char *fmt,
+    ...) TB_PRINTF(2, 3);
+
+/* Open the database (must exist) and the book.  On failure prints the
+ * error and returns its status. */
+enum cmd_status cmd_open_book(struct cmd_ctx *ctx, struct store **store,
+    struct book *book);
+void cmd_close_book(struct store *store, struct book *book);
+
+/* Print err (and free it) and map a book status to a command status. */
+enum cmd_status cmd_book_status(int rc, char *err);
+
+/* Parse --now (NULL: ctx->now) into *now; prints errors. */
+enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,
+    time_t *now);
+
+/* Write text to stdout, reporting a write error (CMD_IOERR). */
+enum cmd_status cmd_write(const char *text, size_t len);
+
+/* Commands. */
+enum cmd_status cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_partner(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_contact(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_checkin(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_import(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_export(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_status(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_run(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_preview(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_check(struct cmd_ctx *ctx, int argc, char **argv);
+
+
+
+/* A text table printed with aligned columns (UTF-8 aware). */
+struct table {
+	size_t	  ncols;
+	char	**cells;	/* rows * ncols, allocated copies */
+	size_t	  nrows;
+};
+void table_init(struct table *t, size_t ncols, const char *const *header);
+void table_add(struct table *t, const char *const *row);	/* NULL -> "-" */
+void table_print(const struct table *t, FILE *f);
+void table_reset(struct table *t);
+#endif

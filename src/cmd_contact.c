@@ -1,0 +1,125 @@
+/* cmd_contact.c: touchbase contact add|list|remove. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+
+static const struct cmd_usage contact_usage = {
+	"contact add|list|remove KEY ...",
+	"  contact add KEY NAME EMAIL [--role R] [--invite]\n"
+	"                        add a person on the partner's side; --invite"
+	" makes\n"
+	"                        them an attendee of check-in invites\n"
+	"  contact list KEY      the partner's contacts\n"
+	"  contact remove KEY EMAIL\n",
+};
+
+static int
+list_contact(const struct contact *c, void *arg)
+{
+	const char *row[] = { c->name, c->email, c->role,
+	    c->invite ? "yes" : "no" };
+
+	table_add(arg, row);
+	return 0;
+}
+
+static enum cmd_status
+contact_list(struct book *book, const char *key)
+{
+	static const char *const header[] = { "NAME", "EMAIL", "ROLE",
+	    "INVITED" };
+	struct partner p;
+	struct table t;
+	char *err = NULL;
+	int rc;
+
+	if ((rc = book_partner_get(book, key, &p, &err)) != 0)
+		return cmd_book_status(rc, err);
+	table_init(&t, 4, header);
+	rc = store_contact_foreach(book->store, p.id, list_contact, &t, &err);
+	if (rc == 0 && t.nrows == 1)
+		log_info("%s has no contacts yet: add one with \"touchbase "
+		    "contact add %s NAME EMAIL\"", p.name, p.key);
+	else if (rc == 0)
+		table_print(&t, stdout);
+	table_reset(&t);
+	partner_reset(&p);
+	return cmd_book_status(rc == 0 ? 0 : BOOK_ERROR, err);
+}
+
+enum cmd_status
+cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "invite", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *role = NULL, *sub;
+	bool invite = false;
+	struct store *store;
+	struct book book;
+	enum cmd_status st;
+	char *err = NULL, **args;
+	int ch, nargs, rc;
+
+	if (argc < 2)
+		return cmd_usage_error(&contact_usage, "contact needs a "
+		    "subcommand");
+	sub = argv[1];
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
+		return cmd_print_usage(&contact_usage, true);
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			role = optarg;
+			break;
+		case 'i':
+			invite = true;
+			break;
+		case 'h':
+			return cmd_print_usage(&contact_usage, true);
+		default:
+			return cmd_print_usage(&contact_usage, false);
+		}
+	}
+	args = argv + optind;
+	nargs = argc - optind;
+	if (strcmp(sub, "add") == 0 && nargs != 3)
+		return cmd_usage_error(&contact_usage, "contact add needs KEY "
+		    "NAME EMAIL");
+	if (strcmp(sub, "list") == 0 && (nargs != 1 || role || invite))
+		return cmd_usage_error(&contact_usage, "contact list needs KEY");
+	if (strcmp(sub, "remove") == 0 && (nargs != 2 || role || invite))
+		return cmd_usage_error(&contact_usage, "contact remove needs KEY "
+		    "EMAIL");
+	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0 &&
+	    strcmp(sub, "remove") != 0)
+		return cmd_usage_error(&contact_usage, "unknown contact "
+		    "subcommand \"%s\"", sub);
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	if (strcmp(sub, "list") == 0) {
+		st = contact_list(&book, args[0]);
+	} else if (strcmp(sub, "add") == 0) {
+		rc = book_contact_add(&book, args[0], args[1], args[2], role,
+		    invite, &err);
+		if (rc == 0)
+			log_info("added %s <%s> to %s%s", args[1], args[2],
+			    args[0], invite ? " (invited to check-ins)" : "");
+		st = cmd_book_status(rc, err);
+	} else {
+		rc = book_contact_remove(&book, args[0], args[1], &err);
+		if (rc == 0)
+			log_info("removed %s from %s", args[1], args[0]);
+		st = cmd_book_status(rc, err);
+	}
+	cmd_close_book(store, &book);
+	return st;
+}

@@ -1,0 +1,273 @@
+/* cmd_status.c: touchbase status. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cadence.h"
+#include "cmd.h"
+#include "exchange.h"
+#include "log.h"
+#include "state.h"
+
+static const struct cmd_usage status_usage = {
+	"status [--json] [--due] [--overdue] [--now DATETIME]",
+	"Every active partner, most urgent first: owner, cadence, last\n"
+	"check-in, next due date and state: ok, due (inside the reminder\n"
+	"window), overdue (grace_days past due), escalated\n"
+	"(escalate_after_days past due).\n\n"
+	"  --due            only partners that are due, overdue or escalated\n"
+	"  --overdue        only overdue and escalated partners\n"
+	"  --json           a JSON array instead of the table\n"
+	"  --now DATETIME   as if it were then (YYYY-MM-DD or ISO 8601)\n",
+};
+
+struct status_row {
+	struct partner		p;
+	enum partner_state	state;
+	long			late;	/* days past due; negative: until */
+	long			undelivered;	/* outbox rows not sent */
+	char			*cadence;
+};
+
+struct status_state {
+	struct book		*book;
+	time_t			 now;
+	enum partner_state	 min_state;
+	struct status_row	*rows;
+	size_t			 nrows;
+	int			 shown_mail;
+	char			*err;
+};
+
+static int
+collect(const struct partner *p, void *arg)
+{
+	struct status_state *ss = arg;
+	struct status_row row;
+	struct tb_date today, due;
+	struct cadence c;
+	char *err = NULL;
+
+	memset(&row, 0, sizeof row);
+	if (book_today(ss->book, p, ss->now, &today, &ss->err) != 0)
+		return -1;
+	if (p->next_due && date_parse(p->next_due, &due, &ss->err) != 0)
+		return -1;
+	row.state = state_of(ss->book->cfg, p->next_due ? &due : NULL, today);
+	if (row.state == STATE_UNSCHEDULED ? ss->min_state != STATE_OK :
+	    row.state < ss->min_state)
+		return 0;
+	row.late = p->next_due ? date_diff(due, today) : 0;
+	if (store_outbox_undelivered(ss->book->store, p->id, &row.undelivered,
+	    &ss->err) != 0)
+		return -1;
+	if (cadence_parse(p->cadence, &c, &err) == 0) {
+		row.cadence = cadence_describe(&c);
+		cadence_reset(&c);
+	} else
+		row.cadence = xstrdup(p->cadence);
+	free(err);
+	/* The callback's partner is borrowed: keep a deep copy. */
+	row.p = *p;
+	row.p.key = xstrdup(p->key);
+	row.p.name = xstrdup(p->name);
+	row.p.owner_email = xstrdup(p->owner_email);
+	row.p.owner_name = xstrdup(p->owner_name);
+	row.p.sponsor_email = xstrdup(p->sponsor_email);
+	row.p.cadence = xstrdup(p->cadence);
+	row.p.start_date = xstrdup(p->start_date);
+	row.p.timezone = xstrdup(p->timezone);
+	row.p.tier = xstrdup(p->tier);
+	row.p.notes = xstrdup(p->notes);
+	row.p.created_at = xstrdup(p->created_at);
+	row.p.updated_at = xstrdup(p->updated_at);
+	row.p.next_due = xstrdup(p->next_due);
+	row.p.last_checkin = xstrdup(p->last_checkin);
+	ss->rows = xreallocarray(ss->rows, ss->nrows + 1, sizeof *ss->rows);
+	ss->rows[ss->nrows++] = row;
+	return 0;
+}
+
+/* Most urgent first: state, then days past due, then key. */
+static int
+by_urgency(const void *a, const void *b)
+{
+	const struct status_row *x = a, *y = b;
+	int sx = x->state == STATE_UNSCHEDULED ? -1 : (int)x->state;
+	int sy = y->state == STATE_UNSCHEDULED ? -1 : (int)y->state;
+
+	if (sx != sy)
+		return sy - sx;
+	if (x->late != y->late)
+		return x->late < y->late ? 1 : -1;
+	return strcmp(x->p.key, y->p.key);
+}
+
+static char *
+when_text(const struct status_row *r)
+{
+	if (r->p.next_due == NULL)
+		return xstrdup("-");
+	if (r->late > 0)
+		return xasprintf("%s (%ld day%s late)", r->p.next_due, r->late,
+		    r->late == 1 ? "" : "s");
+	if (r->late == 0)
+		return xasprintf("%s (today)", r->p.next_due);
+	return xasprintf("%s (in %ld day%s)", r->p.next_due, -r->late,
+	    r->late == -1 ? "" : "s");
+}
+
+static void
+print_table(const struct status_state *ss)
+{
+	static const char *const header[] = { "STATE", "KEY", "NAME", "OWNER",
+	    "CADENCE", "LAST CHECK-IN", "NEXT DUE", "MAIL" };
+	struct table t;
+
+	table_init(&t, 8, header);
+	for (size_t i = 0; i < ss->nrows; i++) {
+		const struct status_row *r = &ss->rows[i];
+		char *when = when_text(r), *mail = r->undelivered ?
+		    xasprintf("%ld undelivered", r->undelivered) : xstrdup("ok");
+		const char *row[] = { state_name(r->state), r->p.key, r->p.name,
+		    r->p.owner_name ? r->p.owner_name : r->p.owner_email,
+		    r->cadence, r->p.last_checkin ? r->p.last_checkin : "never",
+		    when, mail };
+
+		table_add(&t, row);
+		free(when);
+		free(mail);
+	}
+	table_print(&t, stdout);
+	table_reset(&t);
+}
+
+static int
+print_json(struct status_state *ss, struct buf *out)
+{
+	buf_addc(out, '[');
+	for (size_t i = 0; i < ss->nrows; i++) {
+		const struct status_row *r = &ss->rows[i];
+		struct json_field f[] = {
+			{ "key", JSON_TEXT, r->p.key, 0 },
+			{ "name", JSON_TEXT, r->p.name, 0 },
+			{ "owner", JSON_TEXT, r->p.owner_email, 0 },
+			{ "owner_name", JSON_TEXT, r->p.owner_name, 0 },
+			{ "sponsor", JSON_TEXT, r->p.sponsor_email, 0 },
+			{ "cadence", JSON_TEXT, r->p.cadence, 0 },
+			{ "last_checkin", JSON_TEXT, r->p.last_checkin, 0 },
+			{ "next_due", JSON_TEXT, r->p.next_due, 0 },
+			{ "state", JSON_TEXT, state_name(r->state), 0 },
+			{ "days_overdue", JSON_INT, NULL,
+			    r->late > 0 ? r->late : 0 },
+			{ "undelivered", JSON_INT, NULL, r->undelivered },
+		};
+
+		buf_adds(out, i ? ",\n  " : "\n  ");
+		if (store_json_object(ss->book->store, f, sizeof f / sizeof f[0],
+		    out, &ss->err) != 0)
+			return -1;
+	}
+	buf_adds(out, ss->nrows ? "\n]\n" : "]\n");
+	return 0;
+}
+
+/* Undelivered mail, with the reason, under the table. */
+static int
+print_undelivered(const struct outbox_row *r, void *arg)
+{
+	struct status_state *ss = arg;
+	char *why = log_escape(r->last_error ? r->last_error : "");
+
+	if (ss->shown_mail++ == 0)
+		printf("\nUndelivered mail:\n");
+	printf("  %-8s %-10s %s to %s (due %s)%s%s%s%s\n", r->state, r->kind,
+	    r->partner_key, r->recipient, r->occurrence,
+	    r->next_attempt && strcmp(r->state, "deferred") == 0 ?
+	    ", next try " : "", r->next_attempt &&
+	    strcmp(r->state, "deferred") == 0 ? r->next_attempt : "",
+	    *why ? ": " : "", why);
+	free(why);
+	return 0;
+}
+
+enum cmd_status
+cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "due", no_argument, NULL, 'd' },
+		{ "overdue", no_argument, NULL, 'o' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct status_state ss;
+	const char *now_arg = NULL;
+	bool json = false;
+	struct store *store;
+	struct book book;
+	struct buf out;
+	enum cmd_status st;
+	int ch;
+
+	memset(&ss, 0, sizeof ss);
+	ss.min_state = STATE_OK;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = true;
+			break;
+		case 'd':
+			if (ss.min_state < STATE_DUE)
+				ss.min_state = STATE_DUE;
+			break;
+		case 'o':
+			ss.min_state = STATE_OVERDUE;
+			break;
+		case 'N':
+			now_arg = optarg;
+			break;
+		case 'h':
+			return cmd_print_usage(&status_usage, true);
+		default:
+			return cmd_print_usage(&status_usage, false);
+		}
+	}
+	if (argc != optind)
+		return cmd_usage_error(&status_usage, "status takes no arguments");
+	if ((st = cmd_parse_now(ctx, now_arg, &ss.now)) != CMD_OK)
+		return st;
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	ss.book = &book;
+	buf_init(&out);
+	if (store_partner_foreach(store, false, collect, &ss, &ss.err) != 0) {
+		st = cmd_book_status(BOOK_ERROR, ss.err);
+		goto done;
+	}
+	qsort(ss.rows, ss.nrows, sizeof *ss.rows, by_urgency);
+	if (json) {
+		if (print_json(&ss, &out) != 0)
+			st = cmd_book_status(BOOK_ERROR, ss.err);
+		else
+			st = cmd_write(buf_str(&out), out.len);
+	} else if (ss.nrows == 0)
+		log_info(ss.min_state == STATE_OK ? "no active partners" :
+		    "nothing is due");
+	else {
+		print_table(&ss);
+		if (store_outbox_foreach_undelivered(store, print_undelivered,
+		    &ss, &ss.err) != 0)
+			st = cmd_book_status(BOOK_ERROR, ss.err);
+	}
+done:
+	for (size_t i = 0; i < ss.nrows; i++) {
+		partner_reset(&ss.rows[i].p);
+		free(ss.rows[i].cadence);
+	}
+	free(ss.rows);
+	buf_reset(&out);
+	cmd_close_book(store, &book);
+	return st;
+}

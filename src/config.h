@@ -1,0 +1,87 @@
+/*
+ * config.h: touchbase.conf, parsed and validated into struct config.
+ *
+ * One table in config.c drives parsing, validation, defaults and the
+ * effective-settings dump; touchbase.conf.5 documents the same keys.
+ */
+#ifndef TB_CONFIG_H
+#define TB_CONFIG_H
+
+#include <stdbool.h>
+
+enum transport_kind { TRANSPORT_SMTP, TRANSPORT_MAILDIR, TRANSPORT_SENDMAIL };
+enum starttls_mode { STARTTLS_REQUIRED, STARTTLS_OPTIONAL, STARTTLS_OFF };
+
+struct config {
+	char	*source;		/* file read, or NULL for built-in defaults */
+
+	/* [database] */
+	char	*db_path;		/* default "./touchbase.db" */
+
+	/* [delivery] */
+	enum transport_kind transport;	/* default maildir */
+	char	*maildir;		/* default "./outbox" */
+	char	*sendmail;		/* default "/usr/sbin/sendmail -t -i" */
+
+	/* [smtp] */
+	char	*smtp_url;		/* NULL unless set; required for smtp */
+	enum starttls_mode starttls;	/* default required */
+	char	*smtp_user;
+	char	*password_command;
+	char	*password_file;
+	char	*from;			/* default "Partnerships Office <partnerships@localhost>" */
+	int	 connections;		/* 1..16, default 2 */
+	int	 timeout;		/* seconds, 1..3600, default 30 */
+	bool	 verify_peer;		/* default yes */
+	char	*ca_file;
+	bool	 allow_plaintext_auth;	/* default no: never AUTH without TLS */
+
+	/* [schedule] */
+	char	*timezone;		/* IANA name, default "UTC" */
+	int	 lead_days;		/* 0..365, default 7 */
+	int	 grace_days;		/* 0..365, default 3 */
+	int	 escalate_after_days;	/* 0..3650, default 14 */
+	int	 meeting_hour;		/* meeting_time, default 10:00 */
+	int	 meeting_minute;
+	int	 meeting_minutes;	/* 5..1440, default 30 */
+	bool	 skip_weekends;		/* default yes */
+	char	*holidays;		/* list of dates or an .ics path, or NULL */
+	int	 retry_max_hours;	/* 1..8760, default 48 */
+
+	/* [templates] */
+	char	*templates_dir;		/* overrides, or NULL */
+
+	/* [digest] */
+	char	*digest_to;
+	int	 digest_weekday;	/* ISO 1 = Monday .. 7 = Sunday, default 1 */
+	bool	 digest_owners;		/* default no */
+
+	/* Warnings found while loading (e.g. a readable password file);
+	 * the caller prints them.  NULL-terminated array, may be NULL. */
+	char	**warnings;
+};
+
+/*
+ * Find and load the configuration: `explicit_path` (from -c) if not NULL,
+ * else $TOUCHBASE_CONFIG, else $XDG_CONFIG_HOME/touchbase/touchbase.conf
+ * (~/.config when XDG_CONFIG_HOME is unset), else SYSCONFDIR/touchbase.conf;
+ * when none of these exist (and none was named explicitly) the built-in
+ * defaults apply.  Relative paths inside a file are taken relative to the
+ * file's directory.  Fills *cfg (free with config_reset).
+ * Returns 0, or -1 with *err = "FILE:LINE: section.key: why" or
+ * "FILE: why" (caller frees); the caller exits 78 (EX_CONFIG).
+ */
+int config_load(const char *explicit_path, struct config *cfg, char **err);
+
+/* Load one named file (must exist), or with path == NULL only the
+ * defaults.  Same errors as config_load. */
+int config_load_file(const char *path, struct config *cfg, char **err);
+
+/* Fill *cfg with the built-in defaults. */
+void config_init(struct config *cfg);
+void config_reset(struct config *cfg);
+
+/* "smtp", "maildir", "sendmail" etc. for printing. */
+const char *config_transport_name(enum transport_kind t);
+
+#endif

@@ -1,0 +1,218 @@
+/* csvfile.c: RFC 4180 CSV through libcsv, and CSV writing. */
+#include "csvfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+struct reader {
+	const char	*name;
+	csv_record_fn	 fn;
+	void		*arg;
+	char		**fields;
+	size_t		 nfields;
+	long		 line;		/* current line, from 1 */
+	long		 start;		/* line where the record began */
+	int		 stop;
+	char		*err;
+};
+
+static void
+clear_fields(struct reader *r)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		free(r->fields[i]);
+	free(r->fields);
+	r->fields = NULL;
+	r->nfields = 0;
+}
+
+static bool
+utf8_valid(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t len;
+
+		if (s[i] < 0x80)
+			len = 1;
+		else if ((s[i] & 0xe0) == 0xc0 && s[i] >= 0xc2)
+			len = 2;
+		else if ((s[i] & 0xf0) == 0xe0)
+			len = 3;
+		else if ((s[i] & 0xf8) == 0xf0 && s[i] <= 0xf4)
+			len = 4;
+		else
+			return false;
+		if (i + len > n)
+			return false;
+		for (size_t k = 1; k < len; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+		i += len;
+	}
+	return true;
+}
+
+static void
+on_field(void *data, size_t len, void *arg)
+{
+	struct reader *r = arg;
+
+	if (r->stop)
+		return;
+	r->fields = xreallocarray(r->fields, r->nfields + 1, sizeof *r->fields);
+	r->fields[r->nfields++] = xstrndup(data ? data : "", data ? len : 0);
+}
+
+static void
+on_record(int c, void *arg)
+{
+	struct reader *r = arg;
+	struct csv_record rec;
+
+	if (r->stop) {
+		clear_fields(r);
+		return;
+	}
+	/* A blank line is no record. */
+	if (!(r->nfields == 1 && r->fields[0][0] == '\0') && r->nfields > 0) {
+		rec.fields = r->fields;
+		rec.nfields = r->nfields;
+		rec.line = r->start;
+		r->stop = r->fn(&rec, r->arg);
+	}
+	clear_fields(r);
+}
+
+int
+csv_read_buffer(const char *name, const char *data, size_t len,
+    csv_record_fn fn, void *arg, char **err)
+{
+	struct csv_parser p;
+	struct reader r;
+	size_t off = 0;
+	int rc = 0;
+
+	if (!utf8_valid((const unsigned char *)data, len)) {
+		long line = 1;
+		size_t i = 0;
+
+		/* Name the line of the first bad byte. */
+		while (i < len) {
+			size_t end = i;
+
+			while (end < len && data[end] != '\n')
+				end++;
+			if (!utf8_valid((const unsigned char *)data + i, end - i))
+				break;
+			line++;
+			i = end + 1;
+		}
+		return set_err(err, "%s:%ld: not valid UTF-8", name, line);
+	}
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		off = 3;
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	r.fn = fn;
+	r.arg = arg;
+	r.line = 1;
+	r.start = 1;
+	/* Not CSV_STRICT: a quote inside an unquoted field is data, as
+	 * csv-spectrum expects (37°36'37.8"N); an unterminated quoted field
+	 * is still an error (CSV_STRICT_FINI). */
+	if (csv_init(&p, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		fatal("csv_init failed");
+	/* Feed line by line so that records know where they start. */
+	while (off < len && !r.stop) {
+		size_t end = off;
+
+		while (end < len && data[end] != '\n')
+			end++;
+		if (end < len)
+			end++;
+		if (p.pstate == 0 && p.entry_pos == 0 && p.quoted == 0)
+			r.start = r.line;
+		if (csv_parse(&p, data + off, end - off, on_field, on_record,
+		    &r) != end - off) {
+			rc = set_err(err, "%s:%ld: %s", name, r.line,
+			    csv_error(&p) == CSV_EPARSE ? "malformed quoting (a "
+			    "quote inside an unquoted field, or text after a "
+			    "closing quote)" : csv_strerror(csv_error(&p)));
+			break;
+		}
+		r.line++;
+		off = end;
+	}
+	/* libcsv's state 2 (FIELD_BEGUN) in a quoted field at the end: the
+	 * closing quote is missing. */
+	if (rc == 0 && !r.stop && ((p.quoted && p.pstate == 2) ||
+	    csv_fini(&p, on_field, on_record, &r) != 0))
+		rc = set_err(err, "%s:%ld: unterminated quoted field (it starts "
+		    "on line %ld)", name, r.line - 1, r.start);
+	csv_free(&p);
+	clear_fields(&r);
+	if (rc != 0)
+		return -1;
+	return r.stop;
+}
+
+int
+csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+	int rc;
+
+	if (f == NULL)
+		return set_err(err, "%s: %s", path, strerror(errno));
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		rc = set_err(err, "%s: %s", path, strerror(errno));
+		fclose(f);
+		buf_reset(&b);
+		return rc;
+	}
+	fclose(f);
+	rc = csv_read_buffer(path, buf_str(&b), b.len, fn, arg, err);
+	buf_reset(&b);
+	return rc;
+}
+
+void
+csv_write_field(struct buf *out, const char *field)
+{
+	size_t n = strlen(field);
+	bool quote = strpbrk(field, ",\"\r\n") != NULL ||
+	    (n > 0 && (field[0] == ' ' || field[n - 1] == ' '));
+
+	if (!quote) {
+		buf_add(out, field, n);
+		return;
+	}
+	buf_addc(out, '"');
+	for (const char *p = field; *p; p++) {
+		if (*p == '"')
+			buf_addc(out, '"');
+		buf_addc(out, *p);
+	}
+	buf_addc(out, '"');
+}
+
+void
+csv_write_record(struct buf *out, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		csv_write_field(out, fields[i]);
+	}
+	buf_adds(out, "\r\n");
+}

@@ -1,0 +1,40 @@
+/*
+ * csvfile.h: RFC 4180 CSV reading (libcsv) and writing.
+ */
+#ifndef TB_CSVFILE_H
+#define TB_CSVFILE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct csv_record {
+	char	**fields;	/* UTF-8, NUL-terminated */
+	size_t	  nfields;
+	long	  line;		/* line where the record starts, from 1 */
+};
+
+/*
+ * Called once per record, header row included.  Return 0 to go on,
+ * non-zero to stop reading (csv_read_* then returns that value).
+ */
+typedef int (*csv_record_fn)(const struct csv_record *rec, void *arg);
+
+/*
+ * Read a whole file/buffer, calling fn for each record.  Quoted fields may
+ * hold commas, doubled quotes and line breaks; CRLF and LF both end
+ * records; a UTF-8 BOM is skipped; a final line break is optional.
+ * Returns 0, fn's non-zero value, or -1 with *err ("FILE:LINE: why")
+ * for I/O errors, invalid UTF-8 or malformed quoting.
+ */
+int csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err);
+int csv_read_buffer(const char *name, const char *data, size_t len,
+    csv_record_fn fn, void *arg, char **err);
+
+/* Append one field, quoted when it holds a comma, quote, CR or LF
+ * (or leading/trailing space), to out. */
+void csv_write_field(struct buf *out, const char *field);
+/* Append a record of n fields followed by CRLF. */
+void csv_write_record(struct buf *out, const char *const *fields, size_t n);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * main.c: global options, dispatch to a command, and the mapping of
+ * command results to sysexits codes.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+struct command {
+	const char	*name;
+	enum cmd_status	(*fn)(struct cmd_ctx *, int, char **);
+	bool		 needs_config;
+	const char	*summary;
+};
+
+static const struct command commands[] = {
+	{ "init", cmd_init, true, "create the database, or upgrade it" },
+	{ "partner", cmd_partner, true,
+	    "add, list, show, edit, archive or remove partners" },
+	{ "contact", cmd_contact, true, "add, list or remove partner contacts" },
+	{ "checkin", cmd_checkin, true, "record that a check-in happened" },
+	{ "import", cmd_import, true, "import partners from a CSV file" },
+	{ "export", cmd_export, true, "export partners as CSV or JSON" },
+	{ "status", cmd_status, true,
+	    "show every partner's cadence, last check-in and state" },
+	{ "run", cmd_run, true, "plan what is due and deliver it (for cron)" },
+	{ "preview", cmd_preview, true, "print the message run would send" },
+	{ "check", cmd_check, true,
+	    "validate configuration, templates and database" },
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: touchbase [-c FILE] [-d DBFILE] [-v | -q] COMMAND "
+	    "[ARGS]\n\n"
+	    "Keeps strategic partnerships visible: check-in cadences, "
+	    "reminders and\ncalendar invites for the owner of each "
+	    "relationship.\n\nCommands:\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name,
+		    commands[i].summary);
+	fputs("\nGlobal options:\n"
+	    "  -c FILE    read this configuration file (touchbase.conf)\n"
+	    "  -d DBFILE  use this database instead of database.path\n"
+	    "  -v         say more (each message delivered, each decision)\n"
+	    "  -q         say only warnings and errors\n"
+	    "  -h, --help     this help; \"touchbase COMMAND --help\" for a "
+	    "command\n"
+	    "  -V, --version  the version\n\n"
+	    "See touchbase(1) and touchbase.conf(5).\n", f);
+}
+
+static int
+exit_code(enum cmd_status st)
+{
+	static const int codes[] = {
+		[CMD_OK] = EX_OK,
+		[CMD_USAGE] = EX_USAGE,
+		[CMD_DATAERR] = EX_DATAERR,
+		[CMD_NOINPUT] = EX_NOINPUT,
+		[CMD_UNAVAILABLE] = EX_UNAVAILABLE,
+		[CMD_SOFTWARE] = EX_SOFTWARE,
+		[CMD_CANTCREAT] = EX_CANTCREAT,
+		[CMD_IOERR] = EX_IOERR,
+		[CMD_TEMPFAIL] = EX_TEMPFAIL,
+		[CMD_CONFIG] = EX_CONFIG,
+	};
+
+	return (size_t)st < sizeof codes / sizeof codes[0] ? codes[st] :
+	    EX_SOFTWARE;
+}
+
+/* True when argv (after the command) asks for --help: then the command
+ * prints its usage without needing a configuration. */
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+static enum cmd_status
+load_config(struct cmd_ctx *ctx, const char *config_path, const char *db)
+{
+	char *err = NULL;
+
+	if (config_load(config_path, &ctx->cfg, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		return CMD_CONFIG;
+	}
+	for (size_t i = 0; ctx->cfg.warnings && ctx->cfg.warnings[i]; i++)
+		log_warnx("warning: %s", ctx->cfg.warnings[i]);
+	ctx->db_path = db ? db : ctx->cfg.db_path;
+	return CMD_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd_ctx ctx;
+	const char *config_path = NULL, *db = NULL;
+	const struct command *cmd = NULL;
+	enum cmd_status st;
+	int ch;
+
+	memset(&ctx, 0, sizeof ctx);
+	config_init(&ctx.cfg);
+	while ((ch = getopt_long(argc, argv, "+c:d:vqhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'v':
+			ctx.verbose = true;
+			ctx.quiet = false;
+			break;
+		case 'q':
+			ctx.quiet = true;
+			ctx.verbose = false;
+			break;
+		case 'h':
+			usage(stdout);
+			config_reset(&ctx.cfg);
+			return EX_OK;
+		case 'V':
+			printf("touchbase %s\n", PACKAGE_VERSION);
+			config_reset(&ctx.cfg);
+			return EX_OK;
+		default:
+			usage(stderr);
+			config_reset(&ctx.cfg);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		config_reset(&ctx.cfg);
+		return EX_USAGE;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		cmd_error("unknown command \"%s\"; \"touchbase --help\" lists "
+		    "them", argv[0]);
+		config_reset(&ctx.cfg);
+		return EX_USAGE;
+	}
+	ctx.tty = isatty(STDERR_FILENO);
+	ctx.now = time(NULL);
+	log_init(ctx.verbose ? LOG_LEVEL_DEBUG : ctx.quiet ? LOG_LEVEL_WARN :
+	    LOG_LEVEL_INFO, false);
+	st = CMD_OK;
+	if (cmd->needs_config && !wants_help(argc, argv))
+		st = load_config(&ctx, config_path, db);
+	if (st == CMD_OK) {
+		optind = 0;	/* reset getopt for the command's own options */
+		st = cmd->fn(&ctx, argc, argv);
+	}
+	config_reset(&ctx.cfg);
+	return exit_code(st);
+}

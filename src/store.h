@@ -1,0 +1,217 @@
+/*
+ * store.h: the SQLite database: schema and migrations, partners,
+ * contacts, check-ins, and JSON encoding through SQLite's JSON functions.
+ * sqlite3.h is included by store.c only.
+ *
+ * Strings handed out in structs are copies owned by the struct (free
+ * with the matching _reset function).  Dates are "YYYY-MM-DD",
+ * timestamps "YYYY-MM-DDTHH:MM:SSZ".
+ */
+#ifndef TB_STORE_H
+#define TB_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "util.h"
+
+#define STORE_SCHEMA_VERSION 2
+
+/* Results of lookups and inserts that the caller must tell apart. */
+enum {
+	STORE_OK = 0,
+	STORE_ERROR = -1,
+	STORE_NOT_FOUND = 1,	/* no such partner/contact */
+	STORE_EXISTS = 2	/* a unique key is taken */
+};
+
+struct store;
+
+struct partner {
+	long	 id;
+	char	*key;
+	char	*name;
+	char	*owner_email;
+	char	*owner_name;		/* may be NULL */
+	char	*sponsor_email;		/* may be NULL */
+	char	*cadence;		/* canonical spec */
+	char	*start_date;
+	char	*timezone;		/* may be NULL: schedule.timezone */
+	char	*tier;			/* may be NULL */
+	char	*notes;			/* may be NULL */
+	bool	 archived;
+	char	*created_at;
+	char	*updated_at;
+	char	*next_due;		/* may be NULL until computed */
+	char	*last_checkin;		/* derived: latest check-in date */
+};
+
+struct contact {
+	long	 id;
+	long	 partner_id;
+	char	*name;
+	char	*email;
+	char	*role;			/* may be NULL */
+	bool	 invite;
+};
+
+struct checkin {
+	long	 id;
+	long	 partner_id;
+	char	*date;
+	char	*note;			/* may be NULL */
+	char	*by_email;		/* may be NULL */
+	char	*created_at;
+};
+
+void partner_reset(struct partner *p);	/* frees strings, zeroes */
+void contact_reset(struct contact *c);
+void checkin_reset(struct checkin *c);
+
+enum store_open_mode {
+	STORE_EXISTING,		/* must exist at the current schema version */
+	STORE_CREATE,		/* create or upgrade (touchbase init) */
+	STORE_RAW		/* open as it is, no version checks (tests) */
+};
+
+/*
+ * Open the database at path with foreign keys on, WAL journaling and a
+ * busy timeout.  STORE_EXISTING refuses a missing file ("run touchbase
+ * init"), an older schema ("run touchbase init to upgrade") and a newer
+ * one ("made by a newer touchbase").  STORE_CREATE creates or upgrades
+ * and stores the versions before and after in *from and *to (either may
+ * be NULL).
+ * Returns 0 or -1 with *err.  Free with store_close.
+ */
+int store_open(const char *path, enum store_open_mode mode, struct store **out,
+    int *from, int *to, char **err);
+void store_close(struct store *s);		/* NULL ok */
+
+/* Apply migrations up to `version` only (tests build old databases). */
+int store_migrate_to(struct store *s, int version, char **err);
+int store_schema_version(struct store *s, int *version, char **err);
+
+/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK; nested calls use
+ * savepoints, so a core function may wrap its writes whether or not its
+ * caller already holds a transaction. */
+int store_begin(struct store *s, char **err);
+int store_commit(struct store *s, char **err);
+void store_rollback(struct store *s);
+
+/* Partners.  add fills p->id; STORE_EXISTS when the key is taken. */
+int store_partner_add(struct store *s, struct partner *p, const char *now,
+    char **err);
+/* Update every column of p (found by p->id) except created_at. */
+int store_partner_update(struct store *s, const struct partner *p,
+    const char *now, char **err);
+/* STORE_NOT_FOUND when there is no such key. */
+int store_partner_get(struct store *s, const char *key, struct partner *out,
+    char **err);
+int store_partner_remove(struct store *s, long id, char **err);
+int store_partner_set_next_due(struct store *s, long id, const char *next_due,
+    char **err);
+
+/* Call fn for each partner in key order (archived ones when asked);
+ * fn returns non-zero to stop, which is then returned. */
+typedef int (*store_partner_fn)(const struct partner *p, void *arg);
+int store_partner_foreach(struct store *s, bool include_archived,
+    store_partner_fn fn, void *arg, char **err);
+/* Active partners whose next_due <= due_by, in next_due order, through
+ * the next_due index. */
+int store_partner_foreach_due(struct store *s, const char *due_by,
+    store_partner_fn fn, void *arg, char **err);
+int store_partner_count(struct store *s, bool include_archived, long *count,
+    char **err);
+
+/* Contacts of one partner; STORE_EXISTS for a duplicate email. */
+int store_contact_add(struct store *s, struct contact *c, char **err);
+int store_contact_remove(struct store *s, long partner_id, const char *email,
+    char **err);
+typedef int (*store_contact_fn)(const struct contact *c, void *arg);
+int store_contact_foreach(struct store *s, long partner_id,
+    store_contact_fn fn, void *arg, char **err);
+
+/* Check-ins, newest first; limit <= 0 for all. */
+int store_checkin_add(struct store *s, struct checkin *c, const char *now,
+    char **err);
+typedef int (*store_checkin_fn)(const struct checkin *c, void *arg);
+int store_checkin_foreach(struct store *s, long partner_id, int limit,
+    store_checkin_fn fn, void *arg, char **err);
+
+/*
+ * The outbox: one row per message to one recipient, unique per (partner,
+ * kind, occurrence, recipient).  States: pending -> sending -> sent;
+ * deferred (retried at next_attempt), failed, skipped (no longer due).
+ */
+struct outbox_row {
+	long	 id;
+	long	 partner_id;		/* 0 when the partner is gone */
+	char	*partner_key;
+	char	*kind;			/* reminder, invitation, overdue, ... */
+	char	*occurrence;		/* the due date it is about */
+	char	*recipient;		/* an email address */
+	char	*state;
+	char	*message_id;		/* without <>, fixed at planning */
+	char	*uid;			/* invite UID, or NULL */
+	int	 sequence;
+	char	*attendees;		/* JSON array of emails, or NULL */
+	int	 attempts;
+	char	*next_attempt;		/* timestamp, or NULL */
+	char	*last_error;
+	char	*reply;			/* the server's last reply */
+	char	*created_at;
+	char	*sent_at;
+};
+void outbox_row_reset(struct outbox_row *r);
+
+/* Insert unless a row with the same (partner, kind, occurrence,
+ * recipient) exists; *inserted says which.  Fills r->id when inserted. */
+int store_outbox_insert(struct store *s, struct outbox_row *r, const char *now,
+    bool *inserted, char **err);
+/* Rows to deliver at `now`: pending, sending (a run died mid-send), and
+ * deferred ones whose next_attempt has come; oldest first. */
+typedef int (*store_outbox_fn)(const struct outbox_row *r, void *arg);
+int store_outbox_foreach_ready(struct store *s, const char *now,
+    store_outbox_fn fn, void *arg, char **err);
+/* Rows of one partner (any state), newest first. */
+int store_outbox_foreach_partner(struct store *s, long partner_id,
+    store_outbox_fn fn, void *arg, char **err);
+/* Record a delivery step: state, attempts, next_attempt, last_error,
+ * reply and (for sent) sent_at = now; each call commits on its own when
+ * no transaction is open. */
+int store_outbox_update(struct store *s, const struct outbox_row *r,
+    const char *now, char **err);
+/* Every row not delivered (pending, sending, deferred, failed), oldest
+ * first: what status lists as undelivered mail. */
+int store_outbox_foreach_undelivered(struct store *s, store_outbox_fn fn,
+    void *arg, char **err);
+/* Rows not yet sent of one partner: pending/sending/deferred/failed. */
+int store_outbox_undelivered(struct store *s, long partner_id, long *count,
+    char **err);
+
+/*
+ * JSON through SQLite's json_object(): one object from fields, appended
+ * to out.  JSON_RAW values must be valid JSON already (they are checked
+ * with json()).
+ */
+enum json_type { JSON_TEXT, JSON_INT, JSON_BOOL, JSON_NULL, JSON_RAW };
+struct json_field {
+	const char	*name;
+	enum json_type	 type;
+	const char	*text;		/* JSON_TEXT (NULL -> null), JSON_RAW */
+	long		 num;		/* JSON_INT, JSON_BOOL */
+};
+int store_json_object(struct store *s, const struct json_field *fields,
+    size_t n, struct buf *out, char **err);
+
+/* A JSON array of the n strings, appended to out. */
+int store_json_array(struct store *s, const char *const *items, size_t n,
+    struct buf *out, char **err);
+
+/* The strings of a JSON array (e.g. outbox attendees), allocated; free
+ * each and the array.  Non-string items are skipped. */
+int store_json_strings(struct store *s, const char *json, char ***items,
+    size_t *n, char **err);
+
+#endif

@@ -1,0 +1,48 @@
+# lib.sh: helpers for the command-line tests (sourced).
+# Each test runs in its own temporary directory, removed at exit.
+set -u
+: "${TOUCHBASE:?run through make check}"
+: "${srcdir:=.}"
+srcdir=$(cd "$srcdir" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/touchbase-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 99
+# No configuration from the machine or the user: built-in defaults.
+export TOUCHBASE_CONFIG= XDG_CONFIG_HOME="$work/xdg" HOME="$work"
+failures=0
+checks=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# expect CODE COMMAND...: run touchbase, compare the exit status.
+expect() {
+	want=$1
+	shift
+	checks=$((checks + 1))
+	"$TOUCHBASE" "$@" >out.txt 2>err.txt
+	got=$?
+	if [ "$got" != "$want" ]; then
+		fail "touchbase $* exited $got, wanted $want"
+		sed 's/^/  stderr: /' err.txt >&2
+	fi
+}
+
+# contains FILE TEXT: FILE holds TEXT (a fixed string).
+contains() {
+	checks=$((checks + 1))
+	grep -qF -- "$2" "$1" || { fail "$1 lacks \"$2\""; sed 's/^/  | /' "$1" >&2; }
+}
+
+lacks() {
+	checks=$((checks + 1))
+	! grep -qF -- "$2" "$1" || fail "$1 has \"$2\""
+}
+
+finish() {
+	echo "$((checks - failures)) passed, $failures failed"
+	[ "$failures" = 0 ]
+	exit $?
+}
