@@ -1,0 +1,51 @@
+/*
+ * invite.h: iCalendar objects (RFC 5545, iTIP RFC 5546) built with libical:
+ * check-in invites (METHOD:REQUEST / CANCEL) and feeds (METHOD:PUBLISH).
+ */
+#ifndef TB_INVITE_H
+#define TB_INVITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "date.h"
+
+struct invite_attendee {
+	const char	*name;		/* may be NULL */
+	const char	*email;
+};
+
+struct invite_event {
+	const char	*uid;		/* stable per partner and occurrence */
+	int		 sequence;
+	const char	*summary;	/* UTF-8 */
+	const char	*description;	/* UTF-8, may be NULL */
+	const char	*tzid;		/* IANA name, e.g. "America/New_York" */
+	struct tb_date	 date;		/* local meeting date */
+	int		 hour, minute;	/* local meeting time */
+	int		 minutes;	/* duration */
+	bool		 cancelled;	/* STATUS:CANCELLED */
+	const char	*organizer_name;	/* may be NULL */
+	const char	*organizer_email;
+	const struct invite_attendee *attendees;
+	size_t		 nattendees;
+	int		 alarm_days;	/* >0: a VALARM this many days before */
+};
+
+/*
+ * Build a VCALENDAR with METHOD (REQUEST, CANCEL or PUBLISH), PRODID,
+ * VERSION, one trimmed VTIMEZONE per zone used (TZID = the plain IANA
+ * name) and one VEVENT per event, DTSTAMP = now.  A meeting that falls in
+ * a DST gap or overlap is written in UTC (RFC 5545 section 3.3.5).
+ * Returns the text (CRLF, folded at 75 octets, caller frees), or NULL
+ * with *err.
+ */
+char *invite_build(const char *method, const struct invite_event *events,
+    size_t nevents, time_t now, char **err);
+
+/* "touchbase-KEY-YYYYMMDD@DOMAIN": the UID of an occurrence.  Caller frees. */
+char *invite_uid(const char *partner_key, struct tb_date occurrence,
+    const char *domain);
+
+#endif

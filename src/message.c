@@ -1,0 +1,464 @@
+/*
+ * message.c: RFC 5322 + MIME composition with GMime 3, address parsing and
+ * validation.  GMime is included here only.
+ */
+#include "message.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gmime/gmime.h>
+
+#define EMAIL_MAX 254
+
+static void
+gmime_ready(void)
+{
+	static bool done;
+
+	if (!done) {
+		g_mime_init();
+		done = true;
+	}
+}
+
+static bool
+atext(unsigned char c)
+{
+	return isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+}
+
+/* dot-atom: atext runs separated by single dots. */
+static bool
+dot_atom(const char *s, size_t n)
+{
+	bool prev_dot = true;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (prev_dot)
+				return false;
+			prev_dot = true;
+		} else if (atext((unsigned char)s[i]))
+			prev_dot = false;
+		else
+			return false;
+	}
+	return !prev_dot;
+}
+
+static bool
+quoted_local(const char *s, size_t n)
+{
+	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+		return false;
+	for (size_t i = 1; i + 1 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\') {
+			if (++i + 1 >= n || (unsigned char)s[i] < 0x20 ||
+			    (unsigned char)s[i] > 0x7e)
+				return false;
+		} else if (c == '"' || c < 0x20 || c > 0x7e)
+			return false;
+	}
+	return true;
+}
+
+static bool
+domain_ok(const char *s, size_t n)
+{
+	size_t label = 0;
+
+	if (n == 0)
+		return false;
+	if (s[0] == '[') {
+		if (s[n - 1] != ']' || n < 3)
+			return false;
+		for (size_t i = 1; i + 1 < n; i++)
+			if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
+			    s[i] != ':')
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (label == 0 || label > 63 || s[i - 1] == '-' ||
+			    s[i - label] == '-')
+				return false;
+			label = 0;
+		} else if (isalnum((unsigned char)s[i]) || s[i] == '-')
+			label++;
+		else
+			return false;
+	}
+	return true;
+}
+
+bool
+message_email_valid(const char *email)
+{
+	const char *at;
+	size_t n;
+
+	if (email == NULL || (n = strlen(email)) == 0 || n > EMAIL_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)email[i] < 0x20 ||
+		    (unsigned char)email[i] >= 0x7f)
+			return false;
+	at = strrchr(email, '@');
+	if (at == NULL)
+		return false;
+	if (!dot_atom(email, (size_t)(at - email)) &&
+	    !quoted_local(email, (size_t)(at - email)))
+		return false;
+	return domain_ok(at + 1, strlen(at + 1));
+}
+
+int
+message_address_parse(const char *text, char **name, char **email,
+    char **err)
+{
+	InternetAddressList *list;
+	InternetAddress *ia;
+	const char *addr, *nm;
+	int rc = -1;
+
+	*name = NULL;
+	*email = NULL;
+	if (text == NULL || *text == '\0')
+		return set_err(err, "no address given");
+	if (strpbrk(text, "\r\n") != NULL)
+		return set_err(err, "an address must be on one line");
+	if (message_email_valid(text)) {
+		*email = xstrdup(text);
+		return 0;
+	}
+	gmime_ready();
+	list = internet_address_list_parse(NULL, text);
+	if (list == NULL || internet_address_list_length(list) != 1) {
+		set_err(err, "\"%s\" is not a single address", text);
+		goto done;
+	}
+	ia = internet_address_list_get_address(list, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+		set_err(err, "\"%s\" is a group, not one address", text);
+		goto done;
+	}
+	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	if (!message_email_valid(addr) || strchr(text, '<') == NULL) {
+		set_err(err, "\"%s\" is not an email address", text);
+		goto done;
+	}
+	nm = internet_address_get_name(ia);
+	if (nm != NULL) {
+		while (isspace((unsigned char)*nm))
+			nm++;
+		if (*nm != '\0') {
+			*name = xstrdup(nm);
+			for (size_t n = strlen(*name); n > 0 &&
+			    isspace((unsigned char)(*name)[n - 1]); n--)
+				(*name)[n - 1] = '\0';
+		}
+	}
+	*email = xstrdup(addr);
+	rc = 0;
+done:
+	if (list != NULL)
+		g_object_unref(list);
+	return rc;
+}
+
+void
+message_headers_free(struct message_header *headers, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)headers[i].name);
+		free((char *)headers[i].value);
+	}
+	free(headers);
+}
+
+static char *
+trim_copy(const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+int
+message_split_template(const char *rendered, struct message_header **headers,
+    size_t *nheaders, char **body, char **err)
+{
+	struct message_header *h = NULL;
+	const char *p = rendered, *colon;
+	size_t n = 0;
+	long line = 0;
+	bool subject = false;
+
+	*headers = NULL;
+	*nheaders = 0;
+	*body = NULL;
+	for (;;) {
+		size_t len = strcspn(p, "\n");
+		size_t trimmed = len > 0 && p[len - 1] == '\r' ? len - 1 : len;
+
+		line++;
+		if (trimmed == 0 || *p == '\0') {
+			p += len + (p[len] == '\n');
+			break;
+		}
+		if ((*p == ' ' || *p == '\t') && n > 0) {
+			char *more = trim_copy(p, trimmed);
+			char *joined = xasprintf("%s %s", h[n - 1].value, more);
+
+			free(more);
+			free((char *)h[n - 1].value);
+			h[n - 1].value = joined;
+		} else {
+			colon = memchr(p, ':', trimmed);
+			if (colon == NULL || colon == p ||
+			    strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+			    "opqrstuvwxyz0123456789-") != (size_t)(colon - p)) {
+				char *bad = xstrndup(p, trimmed);
+
+				set_err(err, "line %ld: \"%s\" is not a header "
+				    "line (\"Name: value\", then a blank line, "
+				    "then the body)", line, bad);
+				free(bad);
+				message_headers_free(h, n);
+				return -1;
+			}
+			h = xreallocarray(h, n + 1, sizeof *h);
+			h[n].name = xstrndup(p, (size_t)(colon - p));
+			h[n].value = trim_copy(colon + 1, trimmed -
+			    (size_t)(colon - p) - 1);
+			if (strcasecmp(h[n].name, "Subject") == 0)
+				subject = true;
+			n++;
+		}
+		if (p[len] == '\0') {
+			p += len;
+			break;
+		}
+		p += len + 1;
+	}
+	if (!subject) {
+		message_headers_free(h, n);
+		return set_err(err, "no Subject: header line");
+	}
+	while (*p == '\n' || (*p == '\r' && p[1] == '\n'))
+		p += *p == '\r' ? 2 : 1;
+	*headers = h;
+	*nheaders = n;
+	*body = xstrdup(p);
+	return 0;
+}
+
+/* Text with every line ending as LF; GMime writes CRLF on output. */
+static char *
+unix_newlines(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (; *s; s++)
+		if (!(*s == '\r' && s[1] == '\n'))
+			buf_addc(&b, *s == '\r' ? '\n' : *s);
+	return buf_steal(&b);
+}
+
+/* A text/SUBTYPE part holding exactly these UTF-8 bytes. */
+static GMimePart *
+text_part(const char *subtype, const char *text, GMimeContentEncoding enc)
+{
+	GMimePart *part = g_mime_part_new_with_type("text", subtype);
+	GMimeStream *stream;
+	GMimeDataWrapper *content;
+
+	stream = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	content = g_mime_data_wrapper_new_with_stream(stream,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(part, content);
+	g_object_unref(content);
+	g_object_unref(stream);
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part), "charset",
+	    "utf-8");
+	g_mime_part_set_content_encoding(part, enc);
+	return part;
+}
+
+/* The METHOD line of a VCALENDAR, or NULL. */
+static char *
+ics_method(const char *ics)
+{
+	const char *p = ics;
+
+	while ((p = strstr(p, "METHOD:")) != NULL) {
+		if (p == ics || p[-1] == '\n')
+			return xstrndup(p + 7, strcspn(p + 7, "\r\n"));
+		p += 7;
+	}
+	return NULL;
+}
+
+static bool
+header_name_ok(const char *name)
+{
+	static const char *const ours[] = { "From", "To", "Cc", "Bcc",
+	    "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
+	    "Content-Transfer-Encoding" };
+
+	if (name == NULL || *name == '\0')
+		return false;
+	for (const char *p = name; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == ':')
+			return false;
+	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+		if (strcasecmp(name, ours[i]) == 0)
+			return false;
+	return true;
+}
+
+static int
+add_mailboxes(GMimeMessage *m, GMimeAddressType type,
+    const struct message_address *a, size_t n, char **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!message_email_valid(a[i].email))
+			return set_err(err, "\"%s\" is not an email address",
+			    a[i].email ? a[i].email : "");
+		if (a[i].name != NULL && strpbrk(a[i].name, "\r\n") != NULL)
+			return set_err(err, "the name of %s has a line break",
+			    a[i].email);
+		g_mime_message_add_mailbox(m, type, a[i].name, a[i].email);
+	}
+	return 0;
+}
+
+static int
+build_message(const struct message *msg, GMimeMessage *m, char **err)
+{
+	GMimeObject *body;
+	GDateTime *date;
+	char *text;
+
+	if (add_mailboxes(m, GMIME_ADDRESS_TYPE_FROM, &msg->from, 1, err) != 0 ||
+	    add_mailboxes(m, GMIME_ADDRESS_TYPE_TO, msg->to, msg->nto,
+	    err) != 0 ||
+	    add_mailboxes(m, GMIME_ADDRESS_TYPE_CC, msg->cc, msg->ncc, err) != 0)
+		return -1;
+	if (msg->subject == NULL || strpbrk(msg->subject, "\r\n") != NULL)
+		return set_err(err, "the subject is missing or has a line break");
+	g_mime_message_set_subject(m, msg->subject, "utf-8");
+	g_mime_message_set_message_id(m, msg->message_id);
+	date = g_date_time_new_from_unix_utc((gint64)msg->date);
+	g_mime_message_set_date(m, date);
+	g_date_time_unref(date);
+	for (size_t i = 0; i < msg->nheaders; i++) {
+		const struct message_header *h = &msg->headers[i];
+
+		if (!header_name_ok(h->name))
+			return set_err(err, "\"%s\" cannot be set as a header",
+			    h->name ? h->name : "");
+		if (h->value == NULL || strpbrk(h->value, "\r\n") != NULL)
+			return set_err(err, "header %s: value has a line break",
+			    h->name);
+		g_mime_object_append_header(GMIME_OBJECT(m), h->name, h->value,
+		    "utf-8");
+	}
+	text = unix_newlines(msg->text ? msg->text : "");
+	body = GMIME_OBJECT(text_part("plain", text,
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE));
+	free(text);
+	if (msg->html != NULL || msg->ics != NULL) {
+		GMimeMultipart *alt = g_mime_multipart_new_with_subtype(
+		    "alternative");
+
+		g_mime_multipart_add(alt, body);
+		g_object_unref(body);
+		if (msg->html != NULL) {
+			GMimePart *html;
+
+			text = unix_newlines(msg->html);
+			html = text_part("html", text,
+			    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+			free(text);
+
+			g_mime_multipart_add(alt, GMIME_OBJECT(html));
+			g_object_unref(html);
+		}
+		if (msg->ics != NULL) {
+			/* base64 keeps the calendar's CRLF lines exact. */
+			GMimePart *cal = text_part("calendar", msg->ics,
+			    GMIME_CONTENT_ENCODING_BASE64);
+
+			g_mime_object_set_content_type_parameter(
+			    GMIME_OBJECT(cal), "method", msg->ics_method);
+			g_mime_multipart_add(alt, GMIME_OBJECT(cal));
+			g_object_unref(cal);
+		}
+		body = GMIME_OBJECT(alt);
+	}
+	g_mime_message_set_mime_part(m, body);
+	g_object_unref(body);
+	return 0;
+}
+
+int
+message_compose(const struct message *msg, struct buf *out, char **err)
+{
+	GMimeFormatOptions *opts;
+	GMimeMessage *m;
+	GMimeStream *mem;
+	GByteArray *bytes;
+	char *method;
+	int rc;
+
+	if (msg->ics != NULL) {
+		method = ics_method(msg->ics);
+		if (method == NULL || msg->ics_method == NULL ||
+		    strcmp(method, msg->ics_method) != 0) {
+			rc = set_err(err, "calendar METHOD %s differs from the "
+			    "method parameter %s", method ? method : "(none)",
+			    msg->ics_method ? msg->ics_method : "(none)");
+			free(method);
+			return rc;
+		}
+		free(method);
+	}
+	if (str_empty(msg->message_id) || strpbrk(msg->message_id,
+	    "<> \r\n") != NULL)
+		return set_err(err, "bad Message-ID \"%s\"", msg->message_id ?
+		    msg->message_id : "");
+	gmime_ready();
+	m = g_mime_message_new(TRUE);
+	if ((rc = build_message(msg, m, err)) == 0) {
+		opts = g_mime_format_options_new();
+		g_mime_format_options_set_newline_format(opts,
+		    GMIME_NEWLINE_FORMAT_DOS);
+		mem = g_mime_stream_mem_new();
+		if (g_mime_object_write_to_stream(GMIME_OBJECT(m), opts,
+		    mem) < 0)
+			rc = set_err(err, "composing the message failed");
+		else {
+			bytes = g_mime_stream_mem_get_byte_array(
+			    GMIME_STREAM_MEM(mem));
+			buf_add(out, bytes->data, bytes->len);
+		}
+		g_object_unref(mem);
+		g_mime_format_options_free(opts);
+	}
+	g_object_unref(m);
+	return rc;
+}

@@ -1,0 +1,77 @@
+/*
+ * message.h: RFC 5322 + MIME messages (GMime 3 stays inside message.c),
+ * and the address rules every module uses.
+ */
+#ifndef TB_MESSAGE_H
+#define TB_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "util.h"
+
+struct message_address {
+	const char	*name;		/* display name, UTF-8, may be NULL */
+	const char	*email;		/* a valid addr-spec */
+};
+
+struct message_header {
+	const char	*name;		/* e.g. "Reply-To", "X-Priority" */
+	const char	*value;		/* UTF-8, encoded as needed */
+};
+
+struct message {
+	struct message_address		 from;
+	const struct message_address	*to;
+	size_t				 nto;
+	const struct message_address	*cc;
+	size_t				 ncc;
+	const char			*subject;	/* UTF-8 */
+	const char			*message_id;	/* without <> */
+	time_t				 date;
+	const char			*text;		/* UTF-8, LF or CRLF */
+	const char			*html;		/* UTF-8, may be NULL */
+	const char			*ics;		/* VCALENDAR, may be NULL */
+	const char			*ics_method;	/* "REQUEST", "CANCEL" */
+	const struct message_header	*headers;	/* extra, may be NULL */
+	size_t				 nheaders;
+};
+
+/*
+ * Compose msg as a complete RFC 5322 message with CRLF line endings into
+ * out (appended).  multipart/alternative of text/plain, text/html (when
+ * set) and text/calendar; method=M; charset=UTF-8 (when ics is set).
+ * Returns 0 or -1 with *err (e.g. an invalid address or header name).
+ */
+int message_compose(const struct message *msg, struct buf *out, char **err);
+
+/*
+ * True when email is exactly one RFC 5322 addr-spec (local@domain, no
+ * display name, no CR/LF or other control characters, no spaces outside a
+ * quoted local part, a domain of dot-separated labels or a literal).
+ */
+bool message_email_valid(const char *email);
+
+/*
+ * Parse "Name <local@domain>" or "local@domain" (one mailbox) into
+ * allocated *name (NULL when absent) and *email.  Rejects CR/LF, groups,
+ * lists and anything message_email_valid() refuses.  Returns 0 or -1 with
+ * *err ("\"a@b, c@d\" is not a single address").
+ */
+int message_address_parse(const char *text, char **name, char **email,
+    char **err);
+
+/*
+ * Split a rendered .txt template into headers and body: leading
+ * "Name: value" lines up to the first blank line are headers (Subject
+ * among them); the rest is the body.  Fills *headers (allocated array of
+ * allocated name/value strings, free with message_headers_free) and
+ * *body (allocated).  Returns 0 or -1 with *err when a header line is
+ * malformed or the Subject is missing.
+ */
+int message_split_template(const char *rendered, struct message_header **headers,
+    size_t *nheaders, char **body, char **err);
+void message_headers_free(struct message_header *headers, size_t n);
+
+#endif
