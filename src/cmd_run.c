@@ -1,0 +1,310 @@
+/* cmd_run.c: touchbase run, preview and check. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "compose.h"
+#include "deliver.h"
+#include "lock.h"
+#include "log.h"
+#include "plan.h"
+#include "store.h"
+#include "transport.h"
+
+static const struct cmd_usage run_usage = {
+	"run [--dry-run] [--now DATETIME]",
+	"The cron entry point: plan what is due (reminders with calendar\n"
+	"invites, overdue notices, escalations) into the outbox, then deliver\n"
+	"the outbox through delivery.transport.  Nothing is sent twice: a\n"
+	"second run on the same day sends nothing new.\n\n"
+	"  --dry-run        show what would be sent; change nothing\n"
+	"  --now DATETIME   run as if it were then (YYYY-MM-DD or ISO 8601)\n",
+};
+
+static const struct cmd_usage preview_usage = {
+	"preview KEY [--kind KIND] [--now DATETIME]",
+	"Print the exact message (RFC 5322, with its calendar invite) that run\n"
+	"would send about partner KEY's next check-in.\n\n"
+	"  --kind KIND      reminder, invitation, overdue or escalation\n"
+	"                   (default: what is due at --now, else reminder)\n"
+	"  --now DATETIME   as if it were then\n",
+};
+
+static const struct cmd_usage check_usage = {
+	"check",
+	"Validate the configuration, every template (each variable must be\n"
+	"known) and the database.  Sends nothing.\n",
+};
+
+struct run_report {
+	struct cmd_ctx	*ctx;
+	bool		 dry_run;
+};
+
+static void
+report_event(const struct deliver_event *ev, void *arg)
+{
+	struct run_report *rr = arg;
+	char *subject = log_escape(ev->subject ? ev->subject : "");
+	char *detail = log_escape(ev->detail ? ev->detail : "");
+
+	if (rr->dry_run)
+		printf("%-11s %-10s %-24s to %s: %s%s%s\n", ev->outcome,
+		    ev->row->kind, ev->row->partner_key, ev->row->recipient,
+		    subject, *detail ? " -- " : "", detail);
+	else if (strcmp(ev->outcome, "sent") == 0)
+		log_debug("%s kind=%s partner=%s occurrence=%s to=%s "
+		    "message-id=<%s> reply=\"%s\"", ev->outcome, ev->row->kind,
+		    ev->row->partner_key, ev->row->occurrence,
+		    ev->row->recipient, ev->row->message_id, detail);
+	else
+		log_warnx("%s kind=%s partner=%s occurrence=%s to=%s: %s",
+		    ev->outcome, ev->row->kind, ev->row->partner_key,
+		    ev->row->occurrence, ev->row->recipient, detail);
+	free(subject);
+	free(detail);
+}
+
+static enum cmd_status
+run_status(const struct deliver_stats *ds)
+{
+	if (ds->unavailable)
+		return CMD_UNAVAILABLE;
+	if (ds->deferred > 0)
+		return CMD_TEMPFAIL;
+	if (ds->failed > 0)
+		return CMD_DATAERR;
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run_report rr = { ctx, false };
+	struct transport *transport = NULL;
+	struct run_lock *lock = NULL;
+	struct plan_stats ps;
+	struct deliver_stats ds;
+	struct composer composer;
+	struct store *store;
+	struct book book;
+	const char *now_arg = NULL;
+	enum cmd_status st;
+	char *err = NULL;
+	time_t now;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			rr.dry_run = true;
+			break;
+		case 'N':
+			now_arg = optarg;
+			break;
+		case 'h':
+			return cmd_print_usage(&run_usage, true);
+		default:
+			return cmd_print_usage(&run_usage, false);
+		}
+	}
+	if (argc != optind)
+		return cmd_usage_error(&run_usage, "run takes no arguments");
+	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
+		return st;
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	/* One run at a time; a dry run changes nothing and needs no lock. */
+	if (!rr.dry_run && (ch = run_lock_take(ctx->db_path, &lock, &err)) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		cmd_close_book(store, &book);
+		return ch == LOCK_BUSY ? CMD_TEMPFAIL : CMD_CANTCREAT;
+	}
+	if (composer_init(&composer, &book, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		run_lock_release(lock);
+		cmd_close_book(store, &book);
+		return CMD_CONFIG;
+	}
+	if (!rr.dry_run &&
+	    (transport = transport_open(&ctx->cfg, &err)) == NULL) {
+		cmd_error("%s", err);
+		st = CMD_CANTCREAT;
+		goto done;
+	}
+	/* A dry run plans inside a transaction that is rolled back. */
+	if (rr.dry_run && store_begin(store, &err) != 0) {
+		st = cmd_book_status(BOOK_ERROR, err);
+		err = NULL;
+		goto done;
+	}
+	if (plan_run(&book, now, &ps, &err) != 0 ||
+	    deliver_run(&composer, transport, now, report_event, &rr, &ds,
+	    &err) != 0) {
+		cmd_error("%s", err);
+		st = CMD_SOFTWARE;
+		if (rr.dry_run)
+			store_rollback(store);
+		goto done;
+	}
+	if (rr.dry_run) {
+		store_rollback(store);
+		goto done;
+	}
+	st = run_status(&ds);
+	/* Silent under cron unless something needs the admin's eye. */
+	if (st != CMD_OK)
+		log_warnx("run: planned %ld, sent %ld, deferred %ld, failed "
+		    "%ld, skipped %ld", ps.planned, ds.sent, ds.deferred,
+		    ds.failed, ds.skipped);
+	else if (ctx->tty || ctx->verbose)
+		log_info("run: planned %ld, sent %ld, deferred %ld, failed %ld, "
+		    "skipped %ld%s%s", ps.planned, ds.sent, ds.deferred,
+		    ds.failed, ds.skipped,
+		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
+		    "; messages are in the Maildir " : "",
+		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
+		    ctx->cfg.maildir : "");
+done:
+	free(err);
+	transport_close(transport);
+	composer_reset(&composer);
+	run_lock_release(lock);
+	cmd_close_book(store, &book);
+	return st;
+}
+
+enum cmd_status
+cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *kind = NULL, *now_arg = NULL;
+	struct composer composer;
+	struct outbox_row row;
+	struct composed msg;
+	struct store *store;
+	struct partner p;
+	struct book book;
+	enum cmd_status st;
+	char *err = NULL;
+	time_t now;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'k':
+			kind = optarg;
+			break;
+		case 'N':
+			now_arg = optarg;
+			break;
+		case 'h':
+			return cmd_print_usage(&preview_usage, true);
+		default:
+			return cmd_print_usage(&preview_usage, false);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(&preview_usage, "preview needs one KEY");
+	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
+		return st;
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	if (composer_init(&composer, &book, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		cmd_close_book(store, &book);
+		return CMD_CONFIG;
+	}
+	composed_init(&msg);
+	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
+		st = cmd_book_status(rc, err);
+		goto done;
+	}
+	if (kind == NULL)
+		kind = plan_kind_now(&book, &p, now);
+	if (plan_preview_row(&book, &p, kind, now, &row, &err) != 0)
+		st = cmd_book_status(BOOK_INVALID, err);
+	else {
+		rc = compose_row(&composer, &row, now, &msg, &err);
+		if (rc != 0)
+			st = cmd_book_status(rc == COMPOSE_STALE ? BOOK_INVALID :
+			    BOOK_ERROR, err);
+		else
+			st = cmd_write(msg.text.data, msg.text.len);
+		outbox_row_reset(&row);
+	}
+	partner_reset(&p);
+done:
+	composed_reset(&msg);
+	composer_reset(&composer);
+	cmd_close_book(store, &book);
+	return st;
+}
+
+enum cmd_status
+cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct composer composer;
+	struct store *store;
+	struct book book;
+	enum cmd_status st;
+	const char *const *dirs;
+	char *err = NULL;
+	long count = 0;
+	size_t ndirs;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		return cmd_print_usage(&check_usage, ch == 'h');
+	if (argc != optind)
+		return cmd_usage_error(&check_usage, "check takes no arguments");
+	printf("configuration: %s\n", ctx->cfg.source ? ctx->cfg.source :
+	    "built-in defaults (no touchbase.conf found)");
+	printf("  delivery:    %s%s%s\n", config_transport_name(
+	    ctx->cfg.transport), ctx->cfg.transport == TRANSPORT_MAILDIR ?
+	    " into " : "", ctx->cfg.transport == TRANSPORT_MAILDIR ?
+	    ctx->cfg.maildir : "");
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	if (store_partner_count(store, false, &count, &err) != 0) {
+		st = cmd_book_status(BOOK_ERROR, err);
+		cmd_close_book(store, &book);
+		return st;
+	}
+	printf("database:      %s (%ld active partner%s)\n", ctx->db_path,
+	    count, count == 1 ? "" : "s");
+	dirs = composer_template_dirs(&ctx->cfg, &ndirs);
+	if (composer_init(&composer, &book, &err) != 0 ||
+	    compose_check_templates(&composer, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		st = CMD_CONFIG;
+	} else {
+		printf("templates:     all valid (looked up in");
+		for (size_t i = 0; i < ndirs; i++)
+			printf("%s %s", i ? "," : "", dirs[i]);
+		printf(")\n");
+	}
+	composer_reset(&composer);
+	cmd_close_book(store, &book);
+	return st;
+}

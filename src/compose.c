@@ -1,0 +1,555 @@
+/* compose.c: outbox rows -> messages with invites. */
+#include "compose.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cadence.h"
+#include "invite.h"
+#include "message.h"
+#include "plan.h"
+#include "tz.h"
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/touchbase"
+#endif
+#ifndef SOURCE_TEMPLATES
+#define SOURCE_TEMPLATES "templates"
+#endif
+
+/* What a message is about, gathered from the database once per row. */
+struct subject {
+	struct partner	  p;
+	struct contact	 *contacts;
+	size_t		  ncontacts;
+	struct checkin	  last;		/* id 0 when none */
+	struct tb_date	  due;
+	struct tb_date	  today;
+	const char	 *tz;
+};
+
+const char *const *
+composer_template_dirs(const struct config *cfg, size_t *n)
+{
+	static const char *dirs[3];
+
+	*n = 0;
+	if (!str_empty(cfg->templates_dir))
+		dirs[(*n)++] = cfg->templates_dir;
+	dirs[(*n)++] = PKGDATADIR "/templates";
+	dirs[(*n)++] = SOURCE_TEMPLATES;
+	return dirs;
+}
+
+int
+composer_init(struct composer *c, struct book *b, char **err)
+{
+	const char *const *dirs;
+	size_t n;
+
+	memset(c, 0, sizeof *c);
+	c->book = b;
+	if (message_address_parse(b->cfg->from, &c->org_name, &c->org_email,
+	    err) != 0)
+		return prefix_err(err, "smtp.from");
+	c->domain = plan_domain(b->cfg);
+	dirs = composer_template_dirs(b->cfg, &n);
+	c->templates = template_set_load(dirs, n, err);
+	if (c->templates == NULL) {
+		composer_reset(c);
+		return -1;
+	}
+	return 0;
+}
+
+void
+composer_reset(struct composer *c)
+{
+	template_set_free(c->templates);
+	free(c->org_name);
+	free(c->org_email);
+	free(c->domain);
+	memset(c, 0, sizeof *c);
+}
+
+void
+composed_init(struct composed *m)
+{
+	memset(m, 0, sizeof *m);
+	buf_init(&m->text);
+}
+
+void
+composed_reset(struct composed *m)
+{
+	buf_reset(&m->text);
+	for (size_t i = 0; i < m->nrcpt; i++)
+		free(m->rcpt[i]);
+	free(m->rcpt);
+	free(m->subject);
+	composed_init(m);
+}
+
+static int
+keep_contact(const struct contact *c, void *arg)
+{
+	struct subject *s = arg;
+	struct contact *copy;
+
+	s->contacts = xreallocarray(s->contacts, s->ncontacts + 1,
+	    sizeof *s->contacts);
+	copy = &s->contacts[s->ncontacts++];
+	*copy = *c;
+	copy->name = xstrdup(c->name);
+	copy->email = xstrdup(c->email);
+	copy->role = xstrdup(c->role);
+	return 0;
+}
+
+static int
+keep_checkin(const struct checkin *c, void *arg)
+{
+	struct checkin *last = arg;
+
+	*last = *c;
+	last->date = xstrdup(c->date);
+	last->note = xstrdup(c->note);
+	last->by_email = xstrdup(c->by_email);
+	last->created_at = xstrdup(c->created_at);
+	return 1;
+}
+
+static void
+subject_reset(struct subject *s)
+{
+	partner_reset(&s->p);
+	for (size_t i = 0; i < s->ncontacts; i++)
+		contact_reset(&s->contacts[i]);
+	free(s->contacts);
+	checkin_reset(&s->last);
+	memset(s, 0, sizeof *s);
+}
+
+/* Load what the row is about; COMPOSE_STALE when it is no longer due. */
+static int
+subject_load(struct composer *c, const struct outbox_row *row, time_t now,
+    struct subject *s, char **err)
+{
+	struct book *b = c->book;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	rc = book_partner_get(b, row->partner_key, &s->p, err);
+	if (rc == BOOK_NOT_FOUND || (rc == 0 && s->p.id != row->partner_id)) {
+		set_err(err, "partner %s was removed", row->partner_key);
+		return COMPOSE_STALE;
+	}
+	if (rc != 0)
+		return -1;
+	if (s->p.archived) {
+		set_err(err, "partner %s was archived", row->partner_key);
+		return COMPOSE_STALE;
+	}
+	if (s->p.next_due == NULL || strcmp(s->p.next_due, row->occurrence) != 0) {
+		set_err(err, "the check-in due %s is no longer due (next due: "
+		    "%s)", row->occurrence, s->p.next_due ? s->p.next_due :
+		    "none");
+		return COMPOSE_STALE;
+	}
+	s->tz = !str_empty(s->p.timezone) ? s->p.timezone : b->cfg->timezone;
+	if (date_parse(row->occurrence, &s->due, err) != 0 ||
+	    tz_local_date(now, s->tz, &s->today, err) != 0)
+		return -1;
+	if (store_contact_foreach(b->store, s->p.id, keep_contact, s, err) != 0)
+		return -1;
+	rc = store_checkin_foreach(b->store, s->p.id, 1, keep_checkin, &s->last,
+	    err);
+	return rc < 0 ? -1 : 0;
+}
+
+static const char *
+name_of(const struct subject *s, const char *email)
+{
+	if (strcasecmp(email, s->p.owner_email) == 0)
+		return s->p.owner_name;
+	for (size_t i = 0; i < s->ncontacts; i++)
+		if (strcasecmp(email, s->contacts[i].email) == 0)
+			return s->contacts[i].name;
+	return NULL;
+}
+
+static void
+set_opt(struct tvalue *map, const char *name, const char *value)
+{
+	if (str_empty(value))
+		tvalue_set_null(map, name);
+	else
+		tvalue_set_str(map, name, value);
+}
+
+static void
+set_date(struct tvalue *map, const char *name, struct tb_date d)
+{
+	char text[DATE_STRLEN], lng[DATE_LONG_STRLEN], *key;
+
+	tvalue_set_str(map, name, date_format(d, text));
+	key = xasprintf("%s_long", name);
+	tvalue_set_str(map, key, date_format_long(d, lng));
+	free(key);
+}
+
+static void
+set_meeting(struct tvalue *ctx, const struct config *cfg, struct tb_date due,
+    const char *tz)
+{
+	struct tvalue *m = tvalue_set_map(ctx, "meeting");
+	int end = cfg->meeting_hour * 60 + cfg->meeting_minute +
+	    cfg->meeting_minutes;
+	char *t;
+
+	set_date(m, "date", due);
+	t = xasprintf("%02d:%02d", cfg->meeting_hour, cfg->meeting_minute);
+	tvalue_set_str(m, "time", t);
+	free(t);
+	t = xasprintf("%02d:%02d", end / 60 % 24, end % 60);
+	tvalue_set_str(m, "end_time", t);
+	free(t);
+	tvalue_set_str(m, "timezone", tz);
+	tvalue_set_int(m, "minutes", cfg->meeting_minutes);
+}
+
+static struct tvalue *
+build_context(struct composer *c, const struct subject *s,
+    const char *kind, const char *recipient)
+{
+	struct tvalue *ctx = tvalue_new_map(), *m, *list;
+	long until = date_diff(s->today, s->due);
+	struct tb_date last;
+	struct cadence cad;
+	char *phrase, *err = NULL;
+
+	tvalue_set_str(ctx, "kind", kind);
+	m = tvalue_set_map(ctx, "partner");
+	tvalue_set_str(m, "key", s->p.key);
+	tvalue_set_str(m, "name", s->p.name);
+	set_opt(m, "tier", s->p.tier);
+	set_opt(m, "notes", s->p.notes);
+	tvalue_set_str(m, "timezone", s->tz);
+	m = tvalue_set_map(ctx, "owner");
+	tvalue_set_str(m, "name", s->p.owner_name ? s->p.owner_name :
+	    s->p.owner_email);
+	tvalue_set_str(m, "email", s->p.owner_email);
+	if (str_empty(s->p.sponsor_email))
+		tvalue_set_null(ctx, "sponsor");
+	else {
+		m = tvalue_set_map(ctx, "sponsor");
+		tvalue_set_str(m, "name", s->p.sponsor_email);
+		tvalue_set_str(m, "email", s->p.sponsor_email);
+	}
+	m = tvalue_set_map(ctx, "recipient");
+	tvalue_set_str(m, "name", name_of(s, recipient) ? name_of(s, recipient) :
+	    recipient);
+	tvalue_set_str(m, "email", recipient);
+	list = tvalue_set_list(ctx, "contacts");
+	for (size_t i = 0; i < s->ncontacts; i++) {
+		m = tvalue_list_add_map(list);
+		tvalue_set_str(m, "name", s->contacts[i].name);
+		tvalue_set_str(m, "email", s->contacts[i].email);
+		set_opt(m, "role", s->contacts[i].role);
+		tvalue_set_bool(m, "invited", s->contacts[i].invite);
+	}
+	if (cadence_parse(s->p.cadence, &cad, &err) == 0) {
+		phrase = cadence_describe(&cad);
+		cadence_reset(&cad);
+	} else
+		phrase = xstrdup(s->p.cadence);
+	free(err);
+	tvalue_set_str(ctx, "cadence", phrase);
+	free(phrase);
+	set_date(ctx, "due_date", s->due);
+	tvalue_set_int(ctx, "days_until_due", until > 0 ? until : 0);
+	tvalue_set_int(ctx, "days_overdue", until < 0 ? -until : 0);
+	if (s->last.id != 0 && date_parse(s->last.date, &last, NULL) == 0) {
+		set_date(ctx, "last_checkin", last);
+		set_opt(ctx, "last_checkin_note", s->last.note);
+		tvalue_set_int(ctx, "days_since_checkin",
+		    date_diff(last, s->today));
+	} else {
+		tvalue_set_null(ctx, "last_checkin");
+		tvalue_set_null(ctx, "last_checkin_long");
+		tvalue_set_null(ctx, "last_checkin_note");
+		tvalue_set_null(ctx, "days_since_checkin");
+	}
+	set_meeting(ctx, c->book->cfg, s->due, s->tz);
+	tvalue_set_null(ctx, "previous");
+	m = tvalue_set_map(ctx, "org");
+	tvalue_set_str(m, "name", c->org_name ? c->org_name : c->org_email);
+	tvalue_set_str(m, "email", c->org_email);
+	phrase = xasprintf("touchbase checkin %s", s->p.key);
+	tvalue_set_str(ctx, "checkin_command", phrase);
+	free(phrase);
+	return ctx;
+}
+
+/* The VCALENDAR for a reminder or invitation: everyone on row->attendees. */
+static char *
+build_invite(struct composer *c, const struct subject *s,
+    const struct outbox_row *row, time_t now, char **err)
+{
+	const struct config *cfg = c->book->cfg;
+	struct invite_attendee *att;
+	struct invite_event ev;
+	char **emails, *ics, *summary, *desc;
+	size_t n;
+
+	if (store_json_strings(c->book->store, row->attendees ? row->attendees :
+	    "[]", &emails, &n, err) != 0)
+		return NULL;
+	att = xcalloc(n ? n : 1, sizeof *att);
+	for (size_t i = 0; i < n; i++) {
+		att[i].email = emails[i];
+		att[i].name = name_of(s, emails[i]);
+	}
+	summary = xasprintf("Check-in: %s", s->p.name);
+	desc = xasprintf("Regular check-in with %s.\nOwner: %s <%s>\n\n"
+	    "Scheduled by %s.", s->p.name, s->p.owner_name ? s->p.owner_name :
+	    s->p.owner_email, s->p.owner_email, c->org_name ? c->org_name :
+	    c->org_email);
+	memset(&ev, 0, sizeof ev);
+	ev.uid = row->uid;
+	ev.sequence = row->sequence;
+	ev.summary = summary;
+	ev.description = desc;
+	ev.tzid = s->tz;
+	ev.date = s->due;
+	ev.hour = cfg->meeting_hour;
+	ev.minute = cfg->meeting_minute;
+	ev.minutes = cfg->meeting_minutes;
+	ev.organizer_name = c->org_name;
+	ev.organizer_email = c->org_email;
+	ev.attendees = att;
+	ev.nattendees = n;
+	ics = invite_build("REQUEST", &ev, 1, now, err);
+	free(summary);
+	free(desc);
+	for (size_t i = 0; i < n; i++)
+		free(emails[i]);
+	free(emails);
+	free(att);
+	return ics;
+}
+
+static void
+add_rcpt(struct composed *out, const char *email)
+{
+	out->rcpt = xreallocarray(out->rcpt, out->nrcpt + 1, sizeof *out->rcpt);
+	out->rcpt[out->nrcpt++] = xstrdup(email);
+}
+
+/* Render the templates and assemble the MIME message. */
+static int
+assemble(struct composer *c, const struct subject *s,
+    const struct outbox_row *row, const struct tvalue *ctx, const char *ics,
+    time_t now, struct composed *out, char **err)
+{
+	const struct template *txt, *html;
+	struct message_header *headers = NULL, *extra;
+	struct message_address to, cc;
+	struct message msg;
+	struct buf text, htmlbuf;
+	char *body = NULL;
+	size_t nheaders = 0, nextra = 0;
+	int rc = -1;
+
+	txt = template_set_get(c->templates, row->kind,
+	    TEMPLATE_PLAIN);
+	html = template_set_get(c->templates, row->kind,
+	    TEMPLATE_HTML);
+	if (txt == NULL)
+		return set_err(err, "no template for %s", row->kind);
+	buf_init(&text);
+	buf_init(&htmlbuf);
+	template_render(txt, ctx, &text);
+	if (html != NULL)
+		template_render(html, ctx, &htmlbuf);
+	if (message_split_template(buf_str(&text), &headers, &nheaders, &body,
+	    err) != 0) {
+		prefix_err(err, "%s", template_set_path(c->templates,
+		    row->kind, TEMPLATE_PLAIN));
+		goto done;
+	}
+	extra = xcalloc(nheaders ? nheaders : 1, sizeof *extra);
+	memset(&msg, 0, sizeof msg);
+	for (size_t i = 0; i < nheaders; i++) {
+		if (strcasecmp(headers[i].name, "Subject") == 0)
+			msg.subject = headers[i].value;
+		else
+			extra[nextra++] = headers[i];
+	}
+	msg.from.name = c->org_name;
+	msg.from.email = c->org_email;
+	to.email = row->recipient;
+	to.name = name_of(s, row->recipient);
+	msg.to = &to;
+	msg.nto = 1;
+	if (strcmp(row->kind, "escalation") == 0) {
+		cc.email = s->p.owner_email;
+		cc.name = s->p.owner_name;
+		msg.cc = &cc;
+		msg.ncc = 1;
+	}
+	msg.message_id = row->message_id;
+	msg.date = now;
+	msg.text = body;
+	msg.html = html != NULL ? buf_str(&htmlbuf) : NULL;
+	msg.ics = ics;
+	msg.ics_method = ics ? "REQUEST" : NULL;
+	msg.headers = extra;
+	msg.nheaders = nextra;
+	rc = message_compose(&msg, &out->text, err);
+	if (rc == 0) {
+		add_rcpt(out, row->recipient);
+		if (msg.ncc)
+			add_rcpt(out, cc.email);
+		out->subject = xstrdup(msg.subject);
+	}
+	free(extra);
+done:
+	message_headers_free(headers, nheaders);
+	free(body);
+	buf_reset(&text);
+	buf_reset(&htmlbuf);
+	return rc;
+}
+
+int
+compose_row(struct composer *c, const struct outbox_row *row, time_t now,
+    struct composed *out, char **err)
+{
+	struct subject s;
+	struct tvalue *ctx;
+	char *ics = NULL;
+	int rc;
+
+	if ((rc = subject_load(c, row, now, &s, err)) != 0) {
+		subject_reset(&s);
+		return rc;
+	}
+	ctx = build_context(c, &s, row->kind, row->recipient);
+	if (row->uid != NULL &&
+	    (ics = build_invite(c, &s, row, now, err)) == NULL)
+		rc = -1;
+	else
+		rc = assemble(c, &s, row, ctx, ics, now, out, err);
+	free(ics);
+	tvalue_free(ctx);
+	subject_reset(&s);
+	return rc;
+}
+
+struct tvalue *
+compose_schema(bool digest)
+{
+	struct tvalue *ctx = tvalue_new_map(), *m, *list;
+	static const char *const groups[] = { "escalated", "overdue", "due",
+	    "healthy" };
+
+	tvalue_set_str(ctx, "kind", "x");
+	m = tvalue_set_map(ctx, "org");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	m = tvalue_set_map(ctx, "recipient");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	if (digest) {
+		tvalue_set_str(ctx, "today", "x");
+		tvalue_set_str(ctx, "today_long", "x");
+		tvalue_set_str(ctx, "week", "x");
+		tvalue_set_str(ctx, "scope", "x");
+		m = tvalue_set_map(ctx, "counts");
+		for (size_t i = 0; i < 4; i++)
+			tvalue_set_int(m, groups[i], 1);
+		tvalue_set_int(m, "total", 1);
+		for (size_t i = 0; i < 4; i++) {
+			list = tvalue_set_list(ctx, groups[i]);
+			m = tvalue_list_add_map(list);
+			tvalue_set_str(m, "key", "x");
+			tvalue_set_str(m, "name", "x");
+			tvalue_set_str(m, "cadence", "x");
+			tvalue_set_str(m, "last_checkin", "x");
+			tvalue_set_int(m, "days_since", 1);
+			tvalue_set_str(m, "next_due", "x");
+			tvalue_set_int(m, "days_overdue", 1);
+			tvalue_set_int(m, "days_until_due", 1);
+			m = tvalue_set_map(m, "owner");
+			tvalue_set_str(m, "name", "x");
+			tvalue_set_str(m, "email", "x");
+		}
+		return ctx;
+	}
+	m = tvalue_set_map(ctx, "partner");
+	tvalue_set_str(m, "key", "x");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "tier", "x");
+	tvalue_set_str(m, "notes", "x");
+	tvalue_set_str(m, "timezone", "x");
+	m = tvalue_set_map(ctx, "owner");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	m = tvalue_set_map(ctx, "sponsor");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	list = tvalue_set_list(ctx, "contacts");
+	m = tvalue_list_add_map(list);
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	tvalue_set_str(m, "role", "x");
+	tvalue_set_bool(m, "invited", true);
+	tvalue_set_str(ctx, "cadence", "x");
+	tvalue_set_str(ctx, "due_date", "x");
+	tvalue_set_str(ctx, "due_date_long", "x");
+	tvalue_set_int(ctx, "days_until_due", 1);
+	tvalue_set_int(ctx, "days_overdue", 1);
+	tvalue_set_str(ctx, "last_checkin", "x");
+	tvalue_set_str(ctx, "last_checkin_long", "x");
+	tvalue_set_str(ctx, "last_checkin_note", "x");
+	tvalue_set_int(ctx, "days_since_checkin", 1);
+	m = tvalue_set_map(ctx, "meeting");
+	tvalue_set_str(m, "date", "x");
+	tvalue_set_str(m, "date_long", "x");
+	tvalue_set_str(m, "time", "x");
+	tvalue_set_str(m, "end_time", "x");
+	tvalue_set_str(m, "timezone", "x");
+	tvalue_set_int(m, "minutes", 1);
+	m = tvalue_set_map(ctx, "previous");
+	tvalue_set_str(m, "due_date", "x");
+	tvalue_set_str(m, "due_date_long", "x");
+	tvalue_set_str(m, "meeting_time", "x");
+	tvalue_set_str(ctx, "checkin_command", "x");
+	return ctx;
+}
+
+int
+compose_check_templates(struct composer *c, char **err)
+{
+	static const char *const names[] = { TEMPLATE_NAMES };
+	struct tvalue *schema = compose_schema(false);
+	struct tvalue *digest = compose_schema(true);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++)
+		for (int e = TEMPLATE_PLAIN; rc == 0 && e <= TEMPLATE_HTML;
+		    e++) {
+			const struct template *t = template_set_get(c->templates,
+			    names[i], (enum template_escape)e);
+
+			if (t != NULL)
+				rc = template_check(t, strcmp(names[i],
+				    "digest") == 0 ? digest : schema, err);
+		}
+	tvalue_free(schema);
+	tvalue_free(digest);
+	return rc;
+}

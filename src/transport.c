@@ -1,0 +1,49 @@
+/* transport.c: open the configured transport and dispatch to it. */
+#include "transport.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+struct transport *
+transport_open(const struct config *cfg, char **err)
+{
+	switch (cfg->transport) {
+	case TRANSPORT_MAILDIR:
+		return transport_maildir_open(cfg->maildir, err);
+	case TRANSPORT_SMTP:
+		return transport_smtp_open(cfg, err);
+	case TRANSPORT_SENDMAIL:
+		return transport_sendmail_open(cfg->sendmail, err);
+	}
+	set_err(err, "unknown transport");
+	return NULL;
+}
+
+enum transport_result
+transport_send(struct transport *t, const struct transport_message *m,
+    char **reply)
+{
+	*reply = NULL;
+	return t->ops->send(t, m, reply);
+}
+
+void
+transport_send_batch(struct transport *t, struct transport_job *jobs, size_t n)
+{
+	if (t->ops->send_batch != NULL) {
+		for (size_t i = 0; i < n; i++)
+			jobs[i].reply = NULL;
+		t->ops->send_batch(t, jobs, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		jobs[i].result = transport_send(t, &jobs[i].msg, &jobs[i].reply);
+}
+
+void
+transport_close(struct transport *t)
+{
+	if (t != NULL)
+		t->ops->close(t);
+}

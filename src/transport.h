@@ -1,0 +1,78 @@
+/*
+ * transport.h: handing a composed message to the world: a Maildir (the
+ * built-in default), SMTP through libcurl, or a sendmail command.
+ */
+#ifndef TB_TRANSPORT_H
+#define TB_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+enum transport_result {
+	TRANSPORT_SENT = 0,
+	TRANSPORT_DEFER,	/* temporary: try again later */
+	TRANSPORT_FAIL,		/* permanent for this message */
+	TRANSPORT_UNAVAILABLE	/* the server cannot be reached at all */
+};
+
+struct transport_message {
+	const char		*from;		/* envelope sender */
+	const char *const	*rcpt;		/* envelope recipients */
+	size_t			 nrcpt;
+	const char		*data;		/* RFC 5322, CRLF */
+	size_t			 len;
+};
+
+/* One message of a batch and, after sending, its outcome. */
+struct transport_job {
+	struct transport_message msg;
+	enum transport_result	 result;
+	char			*reply;		/* allocated, may be NULL */
+};
+
+/* Each transport embeds this as its first member.  send_batch may be NULL:
+ * then the batch is sent one message at a time through send. */
+struct transport;
+struct transport_ops {
+	const char	*name;
+	enum transport_result (*send)(struct transport *,
+	    const struct transport_message *, char **);
+	void		(*send_batch)(struct transport *, struct transport_job *,
+			    size_t);
+	void		(*close)(struct transport *);
+};
+struct transport {
+	const struct transport_ops *ops;
+};
+
+/* Open the transport cfg->transport names.  Returns NULL with *err. */
+struct transport *transport_open(const struct config *cfg, char **err);
+/* Send one message; *reply (allocated, may be NULL) says what the other
+ * end answered, e.g. the server's reply or the Maildir file. */
+enum transport_result transport_send(struct transport *t,
+    const struct transport_message *m, char **reply);
+/* Send n messages, over parallel connections where the transport has
+ * them; fills each job's result and reply. */
+void transport_send_batch(struct transport *t, struct transport_job *jobs,
+    size_t n);
+void transport_close(struct transport *t);	/* NULL ok */
+
+/* The implementations, for transport.c. */
+struct transport *transport_maildir_open(const char *dir, char **err);
+struct transport *transport_smtp_open(const struct config *cfg, char **err);
+struct transport *transport_sendmail_open(const char *command, char **err);
+
+/*
+ * Split a command line such as delivery.sendmail or smtp.password_command
+ * into words for execvp, without a shell: words are separated by blanks,
+ * '...' is literal, "..." allows \" and \\, a backslash outside quotes
+ * escapes the next character.  Returns a NULL-terminated array (free with
+ * transport_command_free), or NULL with *err for an empty command or an
+ * unterminated quote.  In transport_sendmail.c, shared with the SMTP
+ * transport.
+ */
+char **transport_command_split(const char *command, char **err);
+void transport_command_free(char **argv);	/* NULL ok */
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * transport_maildir.c: Maildir delivery (write in tmp/, fsync, rename into
+ * new/, fsync the directory), so that a mail client can open the folder
+ * and a crash never leaves a partial message in new/.
+ */
+#include "transport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct maildir {
+	struct transport base;
+	char		*dir;
+	unsigned long	 count;
+	char		 host[64];
+};
+
+static int
+make_dir(const char *path, char **err)
+{
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return 0;
+	return set_err(err, "%s: %s", path, strerror(errno));
+}
+
+/* mkdir -p for the Maildir itself, then its three subdirectories. */
+static int
+make_maildir(const char *dir, char **err)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	char *path = xstrdup(dir);
+	int rc = 0;
+
+	for (char *p = path + 1; rc == 0 && *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			rc = make_dir(path, err);
+			*p = '/';
+		}
+	if (rc == 0)
+		rc = make_dir(path, err);
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
+		char *sub = xasprintf("%s/%s", dir, subs[i]);
+
+		rc = make_dir(sub, err);
+		free(sub);
+	}
+	free(path);
+	return rc;
+}
+
+static enum transport_result maildir_send(struct transport *,
+    const struct transport_message *, char **);
+static void maildir_close(struct transport *);
+
+static const struct transport_ops maildir_ops = {
+	"maildir", maildir_send, NULL, maildir_close
+};
+
+struct transport *
+transport_maildir_open(const char *dir, char **err)
+{
+	struct maildir *t;
+
+	if (make_maildir(dir, err) != 0) {
+		prefix_err(err, "maildir");
+		return NULL;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->base.ops = &maildir_ops;
+	t->dir = xstrdup(dir);
+	if (gethostname(t->host, sizeof t->host - 1) != 0)
+		strcpy(t->host, "localhost");
+	/* '/' and ':' are not allowed in Maildir names. */
+	for (char *p = t->host; *p; p++)
+		if (*p == '/' || *p == ':')
+			*p = '_';
+	return &t->base;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static enum transport_result
+maildir_send(struct transport *base, const struct transport_message *m,
+    char **reply)
+{
+	struct maildir *t = (struct maildir *)base;
+	struct timeval tv;
+	char *name, *tmp, *new, *newdir;
+	enum transport_result res = TRANSPORT_SENT;
+	int fd;
+
+	gettimeofday(&tv, NULL);
+	name = xasprintf("%lld.M%ldP%ldQ%lu.%s", (long long)tv.tv_sec,
+	    (long)tv.tv_usec, (long)getpid(), ++t->count, t->host);
+	tmp = xasprintf("%s/tmp/%s", t->dir, name);
+	new = xasprintf("%s/new/%s", t->dir, name);
+	newdir = xasprintf("%s/new", t->dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || write_all(fd, m->data, m->len) != 0 || fsync(fd) != 0) {
+		*reply = xasprintf("%s: %s", tmp, strerror(errno));
+		res = TRANSPORT_DEFER;
+	}
+	if (fd >= 0 && close(fd) != 0 && res == TRANSPORT_SENT) {
+		*reply = xasprintf("%s: %s", tmp, strerror(errno));
+		res = TRANSPORT_DEFER;
+	}
+	if (res == TRANSPORT_SENT && (rename(tmp, new) != 0 ||
+	    sync_dir(newdir) != 0)) {
+		*reply = xasprintf("%s: %s", new, strerror(errno));
+		res = TRANSPORT_DEFER;
+	}
+	if (res != TRANSPORT_SENT)
+		unlink(tmp);
+	else
+		*reply = xasprintf("delivered to %s", new);
+	free(name);
+	free(tmp);
+	free(new);
+	free(newdir);
+	return res;
+}
+
+static void
+maildir_close(struct transport *base)
+{
+	struct maildir *t = (struct maildir *)base;
+
+	free(t->dir);
+	free(t);
+}

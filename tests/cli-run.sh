@@ -1,0 +1,85 @@
+#!/bin/sh
+# touchbase run end to end: import partners, run at several --now dates and
+# check exactly which messages land in the Maildir, each parsed back.
+. "${srcdir:-.}/tests/lib.sh"
+
+cat >touchbase.conf <<'CONF'
+[smtp]
+from = Partnerships Office <partnerships@childrens.example.org>
+CONF
+export TOUCHBASE_CONFIG="$work/touchbase.conf"
+cat >partners.csv <<'CSV'
+key,name,owner_email,owner_name,sponsor_email,cadence,start_date,timezone,contact_name,contact_email,contact_invite
+alpha,Clínica São José,a@example.org,Ana Silva,s@example.org,monthly,2026-01-05,America/New_York,Luiz Costa,c1@example.com,yes
+alpha,Clínica São José,,,,,,,Tom Baker,c2@example.com,no
+beta,Beta Health,b@example.org,,,weekly,2026-01-07,,,,
+CSV
+expect 0 init
+expect 0 import partners.csv
+
+summary() {
+	checks=$((checks + 1))
+	/usr/bin/python3 "$srcdir/tests/maildir_summary.py" outbox >summary.txt ||
+		fail "maildir_summary.py found errors"
+}
+
+count() {
+	checks=$((checks + 1))
+	n=$(find outbox/new -type f 2>/dev/null | wc -l)
+	[ "$n" = "$1" ] || fail "$n messages in outbox/new after $2, wanted $1"
+}
+
+# Beta's first due date (2026-01-14) passed long ago: one overdue notice,
+# not a reminder, an overdue and a catch-up per missed day.
+expect 0 run --now 2026-01-28
+count 1 "2026-01-28"
+expect 0 run --now 2026-01-28
+count 1 "a second run the same day"
+# Alpha is due 2026-02-05; lead_days 7: reminder and invitation on 01-29.
+expect 0 run --dry-run --now 2026-01-29
+contains out.txt "would-send  reminder   alpha"
+contains out.txt "would-send  invitation alpha"
+count 1 "a dry run"
+expect 0 run --now 2026-01-29
+count 3 "2026-01-29"
+expect 0 run --now 2026-01-30
+count 3 "2026-01-30"
+expect 0 run --now 2026-02-09
+count 4 "2026-02-09 (overdue)"
+expect 0 run --now 2026-02-25
+count 5 "2026-02-25 (escalation)"
+# A check-in moves the next due date a month on; its reminder comes 7 days
+# before.
+expect 0 checkin alpha --date 2026-02-25
+expect 0 run --now 2026-03-17
+count 5 "2026-03-17"
+expect 0 run --now 2026-03-18
+count 7 "2026-03-18"
+
+summary
+cat >expected.txt <<'EXP'
+escalation alpha 2026-02-05 to=s@example.org cc=a@example.org
+invitation alpha 2026-02-05 to=c1@example.com cc=- ical=REQUEST uid=touchbase-alpha-20260205@childrens.example.org seq=0 start=2026-02-05T10:00:00-05:00 attendees=a@example.org,c1@example.com
+invitation alpha 2026-03-25 to=c1@example.com cc=- ical=REQUEST uid=touchbase-alpha-20260325@childrens.example.org seq=0 start=2026-03-25T10:00:00-04:00 attendees=a@example.org,c1@example.com
+overdue alpha 2026-02-05 to=a@example.org cc=-
+overdue beta 2026-01-14 to=b@example.org cc=-
+reminder alpha 2026-02-05 to=a@example.org cc=- ical=REQUEST uid=touchbase-alpha-20260205@childrens.example.org seq=0 start=2026-02-05T10:00:00-05:00 attendees=a@example.org,c1@example.com
+reminder alpha 2026-03-25 to=a@example.org cc=- ical=REQUEST uid=touchbase-alpha-20260325@childrens.example.org seq=0 start=2026-03-25T10:00:00-04:00 attendees=a@example.org,c1@example.com
+EXP
+checks=$((checks + 1))
+diff expected.txt summary.txt || fail "the Maildir holds other messages than expected"
+
+# preview prints the exact message; status shows the states.
+expect 0 preview alpha --now 2026-03-18
+contains out.txt "Message-Id: <2026-03-25.alpha.reminder."
+contains out.txt "Content-Type: text/calendar; charset=utf-8; method=REQUEST"
+expect 0 preview alpha --kind escalation --now 2026-04-20
+contains out.txt "To: s@example.org"
+expect 65 preview beta --kind escalation
+contains err.txt "no sponsor"
+expect 0 check
+contains out.txt "templates:     all valid"
+expect 0 status --now 2026-03-18
+contains out.txt "due"
+
+finish
