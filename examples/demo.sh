@@ -14,7 +14,7 @@ rm -rf touchbase.db touchbase.db-wal touchbase.db-shm outbox
 "$tb" init
 "$tb" import "$examples/partners.csv"
 # A few histories: recent, on time, slipping and long neglected.
-"$tb" checkin riverside-peds --date "$(ago 26)" --by dana.lee@childrens.example.org --note "Reviewed referral turnaround times"
+"$tb" checkin riverside-peds --date "$(ago 30)" --by dana.lee@childrens.example.org --note "Reviewed referral turnaround times"
 "$tb" checkin valley-health --date "$(ago 95)" --by sam.okafor@childrens.example.org --note "NICU transfer agreement review"
 "$tb" checkin clinica-sao-jose --date "$(ago 12)" --note "Telehealth schedule for December"
 "$tb" checkin harbor-fqhc --date "$(ago 20)" --note "Asthma programme enrolment numbers"

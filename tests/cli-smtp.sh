@@ -1,0 +1,167 @@
+#!/bin/sh
+# touchbase run against a real SMTP server on 127.0.0.1 (aiosmtpd):
+# STARTTLS and AUTH as an admin configures them, every message delivered
+# once across crashes and concurrent runs, deferral and retry, exit codes.
+. "${srcdir:-.}/tests/lib.sh"
+
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+	{ echo "python3-aiosmtpd is not installed"; exit 77; }
+command -v openssl >/dev/null || { echo "openssl is not installed"; exit 77; }
+
+server_pid=
+stop_server() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null &&
+		wait "$server_pid" 2>/dev/null
+	server_pid=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+# start_server SPOOL ARGS...: an aiosmtpd server on a free port ($port).
+start_server() {
+	spool=$1
+	shift
+	rm -rf "$spool" port
+	mkdir -p "$spool"
+	/usr/bin/python3 "$srcdir/tests/smtp_server.py" --port-file port \
+		--spool "$spool" "$@" 2>"$spool.log" &
+	server_pid=$!
+	for _ in $(seq 100); do
+		[ -s port ] && break
+		sleep 0.1
+	done
+	port=$(cat port)
+}
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem \
+	2>/dev/null || fail "openssl could not make a certificate"
+printf '#!/bin/sh\necho "s3cret-Pa55"\n' >pass.sh
+chmod 700 pass.sh
+
+# configure URL [EXTRA]: write touchbase.conf as an admin would.
+configure() {
+	cat >touchbase.conf <<CONF
+[delivery]
+transport = smtp
+[smtp]
+url = $1
+from = Partnerships Office <partnerships@childrens.example.org>
+timeout = 5
+$2
+CONF
+	chmod 600 touchbase.conf
+}
+export TOUCHBASE_CONFIG="$work/touchbase.conf"
+
+# Thirty partners, all due: a reminder each, and an invitation for ten.
+{
+	echo "key,name,owner_email,cadence,start_date,contact_name,contact_email,contact_invite"
+	for i in $(seq 10 39); do
+		inv=no
+		[ "$i" -lt 20 ] && inv=yes
+		echo "p$i,Partner $i,owner$i@example.org,monthly,2026-01-05,Contact $i,c$i@example.com,$inv"
+	done
+} >partners.csv
+
+# messages SPOOL: the Message-IDs the server stored, one per line.
+message_ids() {
+	cat "$1"/*.eml 2>/dev/null | grep -i '^Message-Id:' | sed 's/^[^<]*//' |
+		sort
+}
+
+# STARTTLS + AUTH with password_command, certificate checked via ca_file.
+start_server spool1 --starttls cert.pem key.pem --auth "tb:s3cret-Pa55"
+configure "smtp://127.0.0.1:$port" "starttls = required
+user = tb
+password_command = $work/pass.sh"
+expect 0 init
+expect 0 import partners.csv
+expect 69 -v run --now 2026-01-30
+contains err.txt "could not be verified"
+checks=$((checks + 1))
+[ -z "$(message_ids spool1)" ] || fail "a message went out over unverified TLS"
+expect 0 status --now 2026-01-30
+contains out.txt "Undelivered mail:"
+configure "smtp://127.0.0.1:$port" "starttls = required
+user = tb
+password_command = $work/pass.sh
+ca_file = $work/cert.pem"
+before=$(cat spool1/connections)
+# Deferred rows wait for their next attempt: run as if an hour later.
+expect 0 -v run --now 2026-01-30T13:00
+lacks err.txt "s3cret"
+lacks out.txt "s3cret"
+checks=$((checks + 1))
+[ "$(message_ids spool1 | wc -l)" = 40 ] ||
+	fail "$(message_ids spool1 | wc -l) messages received, wanted 40"
+checks=$((checks + 1))
+[ $(($(cat spool1/connections) - before)) -le 2 ] ||
+	fail "$(($(cat spool1/connections) - before)) connections for one run (connections = 2)"
+grep -q s3cret spool1.log && fail "the password reached the server log"
+stop_server
+
+# A 451 defers (exit 75, shown by status); a later run delivers.
+start_server spool2 --fail-first 1
+configure "smtp://127.0.0.1:$port" "starttls = off"
+expect 0 -d two.db init
+expect 0 -d two.db partner add "Deferred Partner" --owner d@example.org \
+	--start 2026-01-05
+expect 75 -d two.db run --now 2026-01-30
+expect 0 -d two.db status --now 2026-01-30
+contains out.txt "deferred"
+contains out.txt "451"
+expect 0 -d two.db run --now 2026-01-30T18:00
+checks=$((checks + 1))
+[ "$(message_ids spool2 | wc -l)" = 1 ] || fail "the deferred message was not delivered once"
+stop_server
+
+# Nothing listening: 69, nothing lost.
+configure "smtp://127.0.0.1:9" "starttls = off"
+expect 0 -d three.db init
+expect 0 -d three.db import partners.csv
+expect 69 -d three.db run --now 2026-01-30
+
+# Four runs at once: one holds the lock, the others exit 75 at once; every
+# message is delivered exactly once.
+start_server spool3
+configure "smtp://127.0.0.1:$port" "starttls = off"
+for i in 1 2 3 4; do
+	"$TOUCHBASE" -d three.db run --now 2026-01-30T13:00 >run$i.out 2>run$i.err &
+	eval "run$i=\$!"
+done
+codes=
+for i in 1 2 3 4; do
+	eval "wait \$run$i"
+	codes="$codes $?"
+done
+checks=$((checks + 1))
+case "$codes" in *0*) ;; *) fail "no run succeeded:$codes" ;; esac
+cat run*.err | grep -q "holds the lock" || [ "$codes" = " 0 0 0 0" ] ||
+	fail "runs that did not deliver did not name the lock"
+expect 0 -d three.db run --now 2026-01-30T13:00
+checks=$((checks + 1))
+[ "$(message_ids spool3 | uniq | wc -l)" = 40 ] && [ "$(message_ids spool3 | wc -l)" = 40 ] ||
+	fail "four concurrent runs delivered $(message_ids spool3 | wc -l) messages, wanted 40 once each"
+
+# SIGKILL in the middle of delivery, then run again until done: every
+# message arrives, and a duplicate can only repeat a Message-ID.
+stop_server
+start_server spool4
+configure "smtp://127.0.0.1:$port" "starttls = off"
+expect 0 -d four.db init
+expect 0 -d four.db import partners.csv
+for delay in 0.05 0.1 0.2; do
+	"$TOUCHBASE" -d four.db run --now 2026-01-30 >/dev/null 2>&1 &
+	victim=$!
+	sleep "$delay"
+	kill -9 "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
+done
+expect 0 -d four.db run --now 2026-01-30
+checks=$((checks + 1))
+[ "$(message_ids spool4 | uniq | wc -l)" = 40 ] ||
+	fail "after kills, $(message_ids spool4 | uniq | wc -l) distinct messages arrived, wanted 40"
+expect 0 -d four.db status --now 2026-01-30
+lacks out.txt "Undelivered mail:"
+
+finish
