@@ -9,7 +9,6 @@
 
 #define BACKOFF_FIRST	(5 * 60)	/* seconds before the first retry */
 #define BACKOFF_MAX	(6 * 60 * 60)
-#define DELIVER_BATCH	64		/* messages composed and sent at once */
 
 struct ready {
 	struct outbox_row	*rows;
@@ -248,16 +247,22 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 {
 	struct ready ready = { NULL, 0 };
 	char ts[21];
+	size_t batch;
 	int rc;
 
 	memset(stats, 0, sizeof *stats);
 	rc = store_outbox_foreach_ready(c->book->store, book_timestamp(now, ts),
 	    collect, &ready, err);
-	/* Batches bound the memory held by composed messages. */
-	for (size_t i = 0; rc == 0 && i < ready.n; i += DELIVER_BATCH)
-		rc = deliver_chunk(c, t, &ready.rows[i], ready.n - i <
-		    DELIVER_BATCH ? ready.n - i : DELIVER_BATCH, now, fn, arg,
-		    stats, err);
+	/*
+	 * A batch is as large as the parallel SMTP sessions, no larger: every
+	 * row of a batch is marked sending before it goes, so a crash can
+	 * resend at most that many messages (with their Message-IDs).
+	 */
+	batch = c->book->cfg->transport == TRANSPORT_SMTP &&
+	    c->book->cfg->connections > 1 ? (size_t)c->book->cfg->connections : 1;
+	for (size_t i = 0; rc == 0 && i < ready.n; i += batch)
+		rc = deliver_chunk(c, t, &ready.rows[i], ready.n - i < batch ?
+		    ready.n - i : batch, now, fn, arg, stats, err);
 	for (size_t i = 0; i < ready.n; i++)
 		outbox_row_reset(&ready.rows[i]);
 	free(ready.rows);
