@@ -53,7 +53,7 @@ report_event(const struct deliver_event *ev, void *arg)
 		printf("%-11s %-10s %-24s to %s: %s%s%s\n", ev->outcome,
 		    ev->row->kind, ev->row->partner_key, ev->row->recipient,
 		    subject, *detail ? " -- " : "", detail);
-	else if (strcmp(ev->outcome, "sent") == 0)
+	else if (strcmp(ev->outcome, "sent") == 0 || ev->untried)
 		log_debug("%s kind=%s partner=%s occurrence=%s to=%s "
 		    "message-id=<%s> reply=\"%s\"", ev->outcome, ev->row->kind,
 		    ev->row->partner_key, ev->row->occurrence,

@@ -118,7 +118,7 @@ report(deliver_event_fn fn, void *arg, const struct outbox_row *r,
     const char *outcome, const char *detail, const char *subject,
     const struct composed *msg)
 {
-	struct deliver_event ev = { r, outcome, detail, subject, msg };
+	struct deliver_event ev = { r, outcome, detail, subject, msg, false };
 
 	if (fn != NULL)
 		fn(&ev, arg);
@@ -247,7 +247,7 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 {
 	struct ready ready = { NULL, 0 };
 	char ts[21];
-	size_t batch;
+	size_t batch, i;
 	int rc;
 
 	memset(stats, 0, sizeof *stats);
@@ -260,10 +260,21 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 	 */
 	batch = c->book->cfg->transport == TRANSPORT_SMTP &&
 	    c->book->cfg->connections > 1 ? (size_t)c->book->cfg->connections : 1;
-	for (size_t i = 0; rc == 0 && i < ready.n; i += batch)
+	for (i = 0; rc == 0 && i < ready.n && !stats->unavailable; i += batch)
 		rc = deliver_chunk(c, t, &ready.rows[i], ready.n - i < batch ?
 		    ready.n - i : batch, now, fn, arg, stats, err);
-	for (size_t i = 0; i < ready.n; i++)
+	/* A server that cannot be reached is not tried once per message (each
+	 * try could wait the whole timeout): the rest stay queued as they
+	 * are for the next run. */
+	for (; rc == 0 && i < ready.n; i++) {
+		struct deliver_event ev = { &ready.rows[i], "deferred",
+		    "not tried: the server is unavailable", NULL, NULL, true };
+
+		stats->deferred++;
+		if (fn != NULL)
+			fn(&ev, arg);
+	}
+	for (i = 0; i < ready.n; i++)
 		outbox_row_reset(&ready.rows[i]);
 	free(ready.rows);
 	return rc;

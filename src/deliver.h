@@ -30,6 +30,7 @@ struct deliver_event {
 	const char		*detail;	/* reply or reason, may be NULL */
 	const char		*subject;	/* may be NULL */
 	const struct composed	*message;	/* dry run: the message */
+	bool			 untried;	/* left queued: server down */
 };
 typedef void (*deliver_event_fn)(const struct deliver_event *ev, void *arg);
 
