@@ -68,21 +68,7 @@ collect(const struct partner *p, void *arg)
 		row.cadence = xstrdup(p->cadence);
 	free(err);
 	/* The callback's partner is borrowed: keep a deep copy. */
-	row.p = *p;
-	row.p.key = xstrdup(p->key);
-	row.p.name = xstrdup(p->name);
-	row.p.owner_email = xstrdup(p->owner_email);
-	row.p.owner_name = xstrdup(p->owner_name);
-	row.p.sponsor_email = xstrdup(p->sponsor_email);
-	row.p.cadence = xstrdup(p->cadence);
-	row.p.start_date = xstrdup(p->start_date);
-	row.p.timezone = xstrdup(p->timezone);
-	row.p.tier = xstrdup(p->tier);
-	row.p.notes = xstrdup(p->notes);
-	row.p.created_at = xstrdup(p->created_at);
-	row.p.updated_at = xstrdup(p->updated_at);
-	row.p.next_due = xstrdup(p->next_due);
-	row.p.last_checkin = xstrdup(p->last_checkin);
+	partner_copy(&row.p, p);
 	ss->rows = xreallocarray(ss->rows, ss->nrows + 1, sizeof *ss->rows);
 	ss->rows[ss->nrows++] = row;
 	return 0;

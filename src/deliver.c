@@ -21,25 +21,10 @@ static int
 collect(const struct outbox_row *r, void *arg)
 {
 	struct ready *ready = arg;
-	struct outbox_row *copy;
 
 	ready->rows = xreallocarray(ready->rows, ready->n + 1,
 	    sizeof *ready->rows);
-	copy = &ready->rows[ready->n++];
-	*copy = *r;
-	copy->partner_key = xstrdup(r->partner_key);
-	copy->kind = xstrdup(r->kind);
-	copy->occurrence = xstrdup(r->occurrence);
-	copy->recipient = xstrdup(r->recipient);
-	copy->state = xstrdup(r->state);
-	copy->message_id = xstrdup(r->message_id);
-	copy->uid = xstrdup(r->uid);
-	copy->attendees = xstrdup(r->attendees);
-	copy->next_attempt = xstrdup(r->next_attempt);
-	copy->last_error = xstrdup(r->last_error);
-	copy->reply = xstrdup(r->reply);
-	copy->created_at = xstrdup(r->created_at);
-	copy->sent_at = xstrdup(r->sent_at);
+	outbox_row_copy(&ready->rows[ready->n++], r);
 	return 0;
 }
 

@@ -359,6 +359,26 @@ partner_reset(struct partner *p)
 }
 
 void
+partner_copy(struct partner *dst, const struct partner *src)
+{
+	*dst = *src;
+	dst->key = xstrdup(src->key);
+	dst->name = xstrdup(src->name);
+	dst->owner_email = xstrdup(src->owner_email);
+	dst->owner_name = xstrdup(src->owner_name);
+	dst->sponsor_email = xstrdup(src->sponsor_email);
+	dst->cadence = xstrdup(src->cadence);
+	dst->start_date = xstrdup(src->start_date);
+	dst->timezone = xstrdup(src->timezone);
+	dst->tier = xstrdup(src->tier);
+	dst->notes = xstrdup(src->notes);
+	dst->created_at = xstrdup(src->created_at);
+	dst->updated_at = xstrdup(src->updated_at);
+	dst->next_due = xstrdup(src->next_due);
+	dst->last_checkin = xstrdup(src->last_checkin);
+}
+
+void
 contact_reset(struct contact *c)
 {
 	free(c->name);
@@ -791,6 +811,25 @@ outbox_row_reset(struct outbox_row *r)
 	free(r->created_at);
 	free(r->sent_at);
 	memset(r, 0, sizeof *r);
+}
+
+void
+outbox_row_copy(struct outbox_row *dst, const struct outbox_row *src)
+{
+	*dst = *src;
+	dst->partner_key = xstrdup(src->partner_key);
+	dst->kind = xstrdup(src->kind);
+	dst->occurrence = xstrdup(src->occurrence);
+	dst->recipient = xstrdup(src->recipient);
+	dst->state = xstrdup(src->state);
+	dst->message_id = xstrdup(src->message_id);
+	dst->uid = xstrdup(src->uid);
+	dst->attendees = xstrdup(src->attendees);
+	dst->next_attempt = xstrdup(src->next_attempt);
+	dst->last_error = xstrdup(src->last_error);
+	dst->reply = xstrdup(src->reply);
+	dst->created_at = xstrdup(src->created_at);
+	dst->sent_at = xstrdup(src->sent_at);
 }
 
 #define OUTBOX_COLUMNS \

@@ -66,6 +66,8 @@ struct checkin {
 };
 
 void partner_reset(struct partner *p);	/* frees strings, zeroes */
+/* Deep copies, for keeping a row past the callback that lent it. */
+void partner_copy(struct partner *dst, const struct partner *src);
 void contact_reset(struct contact *c);
 void checkin_reset(struct checkin *c);
 
@@ -164,6 +166,7 @@ struct outbox_row {
 	char	*sent_at;
 };
 void outbox_row_reset(struct outbox_row *r);
+void outbox_row_copy(struct outbox_row *dst, const struct outbox_row *src);
 
 /* Insert unless a row with the same (partner, kind, occurrence,
  * recipient) exists; *inserted says which.  Fills r->id when inserted. */
