@@ -55,11 +55,11 @@ export TOUCHBASE_CONFIG="$work/touchbase.conf"
 
 # Thirty partners, all due: a reminder each, and an invitation for ten.
 {
-	echo "key,name,owner_email,cadence,start_date,contact_name,contact_email,contact_invite"
+	echo "key,name,owner_email,cadence,start_date,contact_name,contact_email,contact_invite,sponsor_email"
 	for i in $(seq 10 39); do
 		inv=no
 		[ "$i" -lt 20 ] && inv=yes
-		echo "p$i,Partner $i,owner$i@example.org,monthly,2026-01-05,Contact $i,c$i@example.com,$inv"
+		echo "p$i,Partner $i,owner$i@example.org,monthly,2026-01-05,Contact $i,c$i@example.com,$inv,sponsor$i@example.org"
 	done
 } >partners.csv
 
@@ -98,6 +98,31 @@ checks=$((checks + 1))
 [ $(($(cat spool1/connections) - before)) -le 2 ] ||
 	fail "$(($(cat spool1/connections) - before)) connections for one run (connections = 2)"
 grep -q s3cret spool1.log && fail "the password reached the server log"
+# Overdue notices and escalations go out too; every stored message parses.
+expect 0 run --now 2026-02-09T13:00
+expect 0 run --now 2026-02-20T13:00
+checks=$((checks + 1))
+[ "$(message_ids spool1 | wc -l)" = 100 ] ||
+	fail "$(message_ids spool1 | wc -l) messages after overdue and escalation, wanted 100"
+checks=$((checks + 1))
+/usr/bin/python3 - spool1 <<'PY' || fail "stored messages do not parse"
+import email, email.policy, glob, json, sys
+kinds = {}
+for path in glob.glob(sys.argv[1] + "/*.eml"):
+    m = email.message_from_bytes(open(path, "rb").read(), policy=email.policy.default)
+    env = json.load(open(path[:-4] + ".json"))
+    kind = m["Message-ID"].strip("<>").split(".")[2]
+    kinds[kind] = kinds.get(kind, 0) + 1
+    rcpt = [a.addr_spec for a in m["To"].addresses]
+    rcpt += [a.addr_spec for a in m["Cc"].addresses] if m["Cc"] else []
+    assert sorted(rcpt) == sorted(env["rcpt_tos"]), (rcpt, env)
+    assert env["mail_from"] == "partnerships@childrens.example.org", env
+    assert m.get_body(("plain",)).get_content().strip(), path
+    if kind == "escalation":
+        assert m["Cc"].addresses[0].addr_spec.startswith("owner"), m["Cc"]
+assert kinds == {"reminder": 30, "invitation": 10, "overdue": 30,
+                 "escalation": 30}, kinds
+PY
 stop_server
 
 # A 451 defers (exit 75, shown by status); a later run delivers.
@@ -113,6 +138,23 @@ contains out.txt "451"
 expect 0 -d two.db run --now 2026-01-30T18:00
 checks=$((checks + 1))
 [ "$(message_ids spool2 | wc -l)" = 1 ] || fail "the deferred message was not delivered once"
+stop_server
+
+# A server that keeps answering 451: retried until retry_max_hours after
+# the message was planned, then failed (exit 65), with the reason shown.
+start_server spool5 --reply-data 451
+configure "smtp://127.0.0.1:$port" "starttls = off
+[schedule]
+retry_max_hours = 24"
+expect 0 -d five.db init
+expect 0 -d five.db partner add "Never Accepted" --owner n@example.org \
+	--start 2026-01-05
+expect 75 -d five.db run --now 2026-01-30T12:00
+expect 75 -d five.db run --now 2026-01-30T20:00
+expect 65 -d five.db run --now 2026-01-31T12:30
+expect 0 -d five.db status --now 2026-01-31T12:30
+contains out.txt "failed"
+contains out.txt "gave up after 24 hours"
 stop_server
 
 # Nothing listening: 69, nothing lost.
