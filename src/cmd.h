@@ -65,6 +65,16 @@ enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,
 /* Write text to stdout, reporting a write error (CMD_IOERR). */
 enum cmd_status cmd_write(const char *text, size_t len);
 
+/*
+ * Plan with plan (inside the run lock), then deliver the outbox through
+ * delivery.transport, reporting as run does (what names the job in its
+ * summary line).  With dry_run, show what would be sent and roll back.
+ */
+typedef int (*cmd_plan_fn)(struct book *b, time_t now, long *planned,
+    void *arg, char **err);
+enum cmd_status cmd_plan_deliver(struct cmd_ctx *ctx, time_t now,
+    bool dry_run, cmd_plan_fn plan, void *arg, const char *what);
+
 /* Commands. */
 enum cmd_status cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_partner(struct cmd_ctx *ctx, int argc, char **argv);
@@ -76,6 +86,9 @@ enum cmd_status cmd_status(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_run(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_preview(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_check(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_ics(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_digest(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_report(struct cmd_ctx *ctx, int argc, char **argv);
 
 
 

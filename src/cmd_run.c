@@ -78,6 +78,98 @@ run_status(const struct deliver_stats *ds)
 	return CMD_OK;
 }
 
+static int
+plan_due(struct book *b, time_t now, long *planned, void *arg, char **err)
+{
+	struct plan_stats ps;
+
+	(void)arg;
+	if (plan_run(b, now, &ps, err) != 0)
+		return -1;
+	*planned = ps.planned;
+	return 0;
+}
+
+enum cmd_status
+cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
+    cmd_plan_fn plan, void *arg, const char *what)
+{
+	struct run_report rr = { ctx, dry_run };
+	struct transport *transport = NULL;
+	struct run_lock *lock = NULL;
+	struct deliver_stats ds;
+	struct composer composer;
+	struct store *store;
+	struct book book;
+	enum cmd_status st;
+	char *err = NULL;
+	long planned = 0;
+	int rc;
+
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	/* One run at a time; a dry run changes nothing and needs no lock. */
+	if (!dry_run && (rc = run_lock_take(ctx->db_path, &lock, &err)) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		cmd_close_book(store, &book);
+		return rc == LOCK_BUSY ? CMD_TEMPFAIL : CMD_CANTCREAT;
+	}
+	if (composer_init(&composer, &book, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		run_lock_release(lock);
+		cmd_close_book(store, &book);
+		return CMD_CONFIG;
+	}
+	if (!dry_run &&
+	    (transport = transport_open(&ctx->cfg, &err)) == NULL) {
+		cmd_error("%s", err);
+		st = CMD_CANTCREAT;
+		goto done;
+	}
+	/* A dry run plans inside a transaction that is rolled back. */
+	if (dry_run && store_begin(store, &err) != 0) {
+		st = cmd_book_status(BOOK_ERROR, err);
+		err = NULL;
+		goto done;
+	}
+	if (plan(&book, now, &planned, arg, &err) != 0 ||
+	    deliver_run(&composer, transport, now, report_event, &rr, &ds,
+	    &err) != 0) {
+		cmd_error("%s", err);
+		st = CMD_SOFTWARE;
+		if (dry_run)
+			store_rollback(store);
+		goto done;
+	}
+	if (dry_run) {
+		store_rollback(store);
+		goto done;
+	}
+	st = run_status(&ds);
+	/* Silent under cron unless something needs the admin's eye. */
+	if (st != CMD_OK)
+		log_warnx("%s: planned %ld, sent %ld, deferred %ld, failed "
+		    "%ld, skipped %ld", what, planned, ds.sent, ds.deferred,
+		    ds.failed, ds.skipped);
+	else if (ctx->tty || ctx->verbose)
+		log_info("%s: planned %ld, sent %ld, deferred %ld, failed %ld, "
+		    "skipped %ld%s%s", what, planned, ds.sent, ds.deferred,
+		    ds.failed, ds.skipped,
+		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
+		    "; messages are in the Maildir " : "",
+		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
+		    ctx->cfg.maildir : "");
+done:
+	free(err);
+	transport_close(transport);
+	composer_reset(&composer);
+	run_lock_release(lock);
+	cmd_close_book(store, &book);
+	return st;
+}
+
 enum cmd_status
 cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -87,24 +179,16 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run_report rr = { ctx, false };
-	struct transport *transport = NULL;
-	struct run_lock *lock = NULL;
-	struct plan_stats ps;
-	struct deliver_stats ds;
-	struct composer composer;
-	struct store *store;
-	struct book book;
 	const char *now_arg = NULL;
+	bool dry_run = false;
 	enum cmd_status st;
-	char *err = NULL;
 	time_t now;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			rr.dry_run = true;
+			dry_run = true;
 			break;
 		case 'N':
 			now_arg = optarg;
@@ -119,68 +203,7 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&run_usage, "run takes no arguments");
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
-		return st;
-	/* One run at a time; a dry run changes nothing and needs no lock. */
-	if (!rr.dry_run && (ch = run_lock_take(ctx->db_path, &lock, &err)) != 0) {
-		cmd_error("%s", err);
-		free(err);
-		cmd_close_book(store, &book);
-		return ch == LOCK_BUSY ? CMD_TEMPFAIL : CMD_CANTCREAT;
-	}
-	if (composer_init(&composer, &book, &err) != 0) {
-		cmd_error("%s", err);
-		free(err);
-		run_lock_release(lock);
-		cmd_close_book(store, &book);
-		return CMD_CONFIG;
-	}
-	if (!rr.dry_run &&
-	    (transport = transport_open(&ctx->cfg, &err)) == NULL) {
-		cmd_error("%s", err);
-		st = CMD_CANTCREAT;
-		goto done;
-	}
-	/* A dry run plans inside a transaction that is rolled back. */
-	if (rr.dry_run && store_begin(store, &err) != 0) {
-		st = cmd_book_status(BOOK_ERROR, err);
-		err = NULL;
-		goto done;
-	}
-	if (plan_run(&book, now, &ps, &err) != 0 ||
-	    deliver_run(&composer, transport, now, report_event, &rr, &ds,
-	    &err) != 0) {
-		cmd_error("%s", err);
-		st = CMD_SOFTWARE;
-		if (rr.dry_run)
-			store_rollback(store);
-		goto done;
-	}
-	if (rr.dry_run) {
-		store_rollback(store);
-		goto done;
-	}
-	st = run_status(&ds);
-	/* Silent under cron unless something needs the admin's eye. */
-	if (st != CMD_OK)
-		log_warnx("run: planned %ld, sent %ld, deferred %ld, failed "
-		    "%ld, skipped %ld", ps.planned, ds.sent, ds.deferred,
-		    ds.failed, ds.skipped);
-	else if (ctx->tty || ctx->verbose)
-		log_info("run: planned %ld, sent %ld, deferred %ld, failed %ld, "
-		    "skipped %ld%s%s", ps.planned, ds.sent, ds.deferred,
-		    ds.failed, ds.skipped,
-		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
-		    "; messages are in the Maildir " : "",
-		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
-		    ctx->cfg.maildir : "");
-done:
-	free(err);
-	transport_close(transport);
-	composer_reset(&composer);
-	run_lock_release(lock);
-	cmd_close_book(store, &book);
-	return st;
+	return cmd_plan_deliver(ctx, now, dry_run, plan_due, NULL, "run");
 }
 
 enum cmd_status

@@ -7,7 +7,7 @@
 #include "cmd.h"
 #include "exchange.h"
 #include "log.h"
-#include "state.h"
+#include "health.h"
 
 static const struct cmd_usage status_usage = {
 	"status [--json] [--due] [--overdue] [--now DATETIME]",
@@ -21,76 +21,25 @@ static const struct cmd_usage status_usage = {
 	"  --now DATETIME   as if it were then (YYYY-MM-DD or ISO 8601)\n",
 };
 
-struct status_row {
-	struct partner		p;
-	enum partner_state	state;
-	long			late;	/* days past due; negative: until */
-	long			undelivered;	/* outbox rows not sent */
-	char			*cadence;
-};
-
 struct status_state {
 	struct book		*book;
-	time_t			 now;
+	struct health		 health;
 	enum partner_state	 min_state;
-	struct status_row	*rows;
+	struct health_row	**rows;		/* those shown */
 	size_t			 nrows;
 	int			 shown_mail;
 	char			*err;
 };
 
-static int
-collect(const struct partner *p, void *arg)
+static bool
+shown(const struct status_state *ss, enum partner_state st)
 {
-	struct status_state *ss = arg;
-	struct status_row row;
-	struct tb_date today, due;
-	struct cadence c;
-	char *err = NULL;
-
-	memset(&row, 0, sizeof row);
-	if (book_today(ss->book, p, ss->now, &today, &ss->err) != 0)
-		return -1;
-	if (p->next_due && date_parse(p->next_due, &due, &ss->err) != 0)
-		return -1;
-	row.state = state_of(ss->book->cfg, p->next_due ? &due : NULL, today);
-	if (row.state == STATE_UNSCHEDULED ? ss->min_state != STATE_OK :
-	    row.state < ss->min_state)
-		return 0;
-	row.late = p->next_due ? date_diff(due, today) : 0;
-	if (store_outbox_undelivered(ss->book->store, p->id, &row.undelivered,
-	    &ss->err) != 0)
-		return -1;
-	if (cadence_parse(p->cadence, &c, &err) == 0) {
-		row.cadence = cadence_describe(&c);
-		cadence_reset(&c);
-	} else
-		row.cadence = xstrdup(p->cadence);
-	free(err);
-	/* The callback's partner is borrowed: keep a deep copy. */
-	partner_copy(&row.p, p);
-	ss->rows = xreallocarray(ss->rows, ss->nrows + 1, sizeof *ss->rows);
-	ss->rows[ss->nrows++] = row;
-	return 0;
-}
-
-/* Most urgent first: state, then days past due, then key. */
-static int
-by_urgency(const void *a, const void *b)
-{
-	const struct status_row *x = a, *y = b;
-	int sx = x->state == STATE_UNSCHEDULED ? -1 : (int)x->state;
-	int sy = y->state == STATE_UNSCHEDULED ? -1 : (int)y->state;
-
-	if (sx != sy)
-		return sy - sx;
-	if (x->late != y->late)
-		return x->late < y->late ? 1 : -1;
-	return strcmp(x->p.key, y->p.key);
+	return st == STATE_UNSCHEDULED ? ss->min_state == STATE_OK :
+	    st >= ss->min_state;
 }
 
 static char *
-when_text(const struct status_row *r)
+when_text(const struct health_row *r)
 {
 	if (r->p.next_due == NULL)
 		return xstrdup("-");
@@ -112,7 +61,7 @@ print_table(const struct status_state *ss)
 
 	table_init(&t, 8, header);
 	for (size_t i = 0; i < ss->nrows; i++) {
-		const struct status_row *r = &ss->rows[i];
+		const struct health_row *r = ss->rows[i];
 		char *when = when_text(r), *mail = r->undelivered ?
 		    xasprintf("%ld undelivered", r->undelivered) : xstrdup("ok");
 		const char *row[] = { state_name(r->state), r->p.key, r->p.name,
@@ -133,7 +82,7 @@ print_json(struct status_state *ss, struct buf *out)
 {
 	buf_addc(out, '[');
 	for (size_t i = 0; i < ss->nrows; i++) {
-		const struct status_row *r = &ss->rows[i];
+		const struct health_row *r = ss->rows[i];
 		struct json_field f[] = {
 			{ "key", JSON_TEXT, r->p.key, 0 },
 			{ "name", JSON_TEXT, r->p.name, 0 },
@@ -190,6 +139,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct status_state ss;
 	const char *now_arg = NULL;
+	time_t now;
 	bool json = false;
 	struct store *store;
 	struct book book;
@@ -222,17 +172,20 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (argc != optind)
 		return cmd_usage_error(&status_usage, "status takes no arguments");
-	if ((st = cmd_parse_now(ctx, now_arg, &ss.now)) != CMD_OK)
+	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
 	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
 		return st;
 	ss.book = &book;
 	buf_init(&out);
-	if (store_partner_foreach(store, false, collect, &ss, &ss.err) != 0) {
+	if (health_load(&book, now, NULL, &ss.health, &ss.err) != 0) {
 		st = cmd_book_status(BOOK_ERROR, ss.err);
 		goto done;
 	}
-	qsort(ss.rows, ss.nrows, sizeof *ss.rows, by_urgency);
+	ss.rows = xcalloc(ss.health.nrows + 1, sizeof *ss.rows);
+	for (size_t i = 0; i < ss.health.nrows; i++)
+		if (shown(&ss, ss.health.rows[i].state))
+			ss.rows[ss.nrows++] = &ss.health.rows[i];
 	if (json) {
 		if (print_json(&ss, &out) != 0)
 			st = cmd_book_status(BOOK_ERROR, ss.err);
@@ -248,11 +201,8 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 			st = cmd_book_status(BOOK_ERROR, ss.err);
 	}
 done:
-	for (size_t i = 0; i < ss.nrows; i++) {
-		partner_reset(&ss.rows[i].p);
-		free(ss.rows[i].cadence);
-	}
 	free(ss.rows);
+	health_reset(&ss.health);
 	buf_reset(&out);
 	cmd_close_book(store, &book);
 	return st;

@@ -53,6 +53,19 @@ int compose_row(struct composer *c, const struct outbox_row *row, time_t now,
 void composed_init(struct composed *m);
 void composed_reset(struct composed *m);
 
+/*
+ * The digest of owner's partners (every partner when owner is NULL) at
+ * now, addressed to recipient: as a whole message (Message-ID
+ * message_id) into *out, or, with compose_digest_text, as the rendered
+ * digest.txt (its Subject: line, a blank line, the body) appended to
+ * text, for reading on a terminal.  Return 0 or -1 with *err.
+ */
+int compose_digest(struct composer *c, const char *owner,
+    const char *recipient, const char *message_id, time_t now,
+    struct composed *out, char **err);
+int compose_digest_text(struct composer *c, const char *owner,
+    const char *recipient, time_t now, struct buf *text, char **err);
+
 /* Check every template against the variables it may use (touchbase
  * check).  Returns 0 or -1 with *err = "FILE:LINE:COLUMN: ...". */
 int compose_check_templates(struct composer *c, char **err);

@@ -37,6 +37,11 @@ static const struct command commands[] = {
 	{ "preview", cmd_preview, true, "print the message run would send" },
 	{ "check", cmd_check, true,
 	    "validate configuration, templates and database" },
+	{ "ics", cmd_ics, true, "an iCalendar feed of upcoming check-ins" },
+	{ "digest", cmd_digest, true,
+	    "the leadership digest: print it, or send it" },
+	{ "report", cmd_report, true,
+	    "an HTML report of partnership health" },
 };
 
 static void

@@ -91,6 +91,83 @@ static const char *const migrations[] = {
 	"  deferred INTEGER NOT NULL DEFAULT 0,"
 	"  failed INTEGER NOT NULL DEFAULT 0,"
 	"  exit_code INTEGER);",
+
+	/* 2 -> 3: invite updates and cancels.  The outbox's unique key takes
+	 * the SEQUENCE (one update or cancel per step of an invite), and
+	 * invite rows record the meeting they carry. */
+	"CREATE TABLE outbox_v3 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL,"
+	"  partner_key TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reminder', 'invitation',"
+	"    'overdue', 'escalation', 'cancel', 'update', 'digest')),"
+	"  occurrence TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
+	"    'sending', 'sent', 'deferred', 'failed', 'skipped')),"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  uid TEXT,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  attendees TEXT,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt TEXT,"
+	"  last_error TEXT,"
+	"  reply TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  sent_at TEXT,"
+	"  meeting_date TEXT,"
+	"  meeting_time TEXT,"
+	"  meeting_tz TEXT,"
+	"  UNIQUE (partner_key, kind, occurrence, recipient, sequence));"
+	"INSERT INTO outbox_v3 (id, partner_id, partner_key, kind, occurrence,"
+	"  recipient, state, message_id, uid, sequence, attendees, attempts,"
+	"  next_attempt, last_error, reply, created_at, sent_at, meeting_date)"
+	"  SELECT id, partner_id, partner_key, kind, occurrence, recipient,"
+	"  state, message_id, uid, sequence, attendees, attempts, next_attempt,"
+	"  last_error, reply, created_at, sent_at,"
+	"  CASE WHEN uid IS NULL THEN NULL ELSE occurrence END FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_v3 RENAME TO outbox;"
+	"CREATE INDEX outbox_by_state ON outbox (state, next_attempt);"
+	"CREATE INDEX outbox_by_uid ON outbox (uid, recipient)"
+	"  WHERE uid IS NOT NULL;"
+	"CREATE INDEX outbox_by_partner ON outbox (partner_id);"
+	"CREATE TABLE invites ("
+	"  uid TEXT PRIMARY KEY,"
+	"  partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL,"
+	"  partner_key TEXT NOT NULL,"
+	"  partner_name TEXT NOT NULL,"
+	"  owner_name TEXT,"
+	"  owner_email TEXT NOT NULL,"
+	"  occurrence TEXT NOT NULL,"
+	"  meeting_date TEXT NOT NULL,"
+	"  meeting_time TEXT NOT NULL,"
+	"  meeting_tz TEXT NOT NULL,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  attendees TEXT NOT NULL,"
+	"  checkin_id INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK (status IN ('open', 'closed')),"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL);"
+	"CREATE INDEX invites_open ON invites (partner_id) WHERE status = 'open';"
+	/* Invites sent before this version: open while their partner has
+	 * logged no check-in since; the next run settles them. */
+	"INSERT OR IGNORE INTO invites (uid, partner_id, partner_key,"
+	"  partner_name, owner_name, owner_email, occurrence, meeting_date,"
+	"  meeting_time, meeting_tz, sequence, attendees, checkin_id, status,"
+	"  created_at, updated_at)"
+	"  SELECT o.uid, p.id, p.key, p.name, p.owner_name, p.owner_email,"
+	"  o.occurrence, o.occurrence, '', '', max(o.sequence),"
+	"  coalesce(o.attendees, '[]'),"
+	"  coalesce((SELECT max(c.id) FROM checkins c WHERE c.partner_id = p.id"
+	"    AND c.created_at <= min(o.created_at)), 0),"
+	"  CASE WHEN p.archived = 0 AND p.next_due = o.occurrence"
+	"    THEN 'open' ELSE 'closed' END,"
+	"  min(o.created_at), min(o.created_at)"
+	"  FROM outbox o JOIN partners p ON p.id = o.partner_id"
+	"  WHERE o.uid IS NOT NULL AND o.state IN ('sent', 'sending')"
+	"  GROUP BY o.uid;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -810,6 +887,9 @@ outbox_row_reset(struct outbox_row *r)
 	free(r->reply);
 	free(r->created_at);
 	free(r->sent_at);
+	free(r->meeting_date);
+	free(r->meeting_time);
+	free(r->meeting_tz);
 	memset(r, 0, sizeof *r);
 }
 
@@ -830,12 +910,16 @@ outbox_row_copy(struct outbox_row *dst, const struct outbox_row *src)
 	dst->reply = xstrdup(src->reply);
 	dst->created_at = xstrdup(src->created_at);
 	dst->sent_at = xstrdup(src->sent_at);
+	dst->meeting_date = xstrdup(src->meeting_date);
+	dst->meeting_time = xstrdup(src->meeting_time);
+	dst->meeting_tz = xstrdup(src->meeting_tz);
 }
 
 #define OUTBOX_COLUMNS \
 	"id, partner_id, partner_key, kind, occurrence, recipient, state," \
 	" message_id, uid, sequence, attendees, attempts, next_attempt," \
-	" last_error, reply, created_at, sent_at"
+	" last_error, reply, created_at, sent_at, meeting_date, meeting_time," \
+	" meeting_tz"
 
 static void
 outbox_from_row(sqlite3_stmt *st, struct outbox_row *r)
@@ -857,6 +941,9 @@ outbox_from_row(sqlite3_stmt *st, struct outbox_row *r)
 	r->reply = column_text(st, 14);
 	r->created_at = column_text(st, 15);
 	r->sent_at = column_text(st, 16);
+	r->meeting_date = column_text(st, 17);
+	r->meeting_time = column_text(st, 18);
+	r->meeting_tz = column_text(st, 19);
 }
 
 int
@@ -868,8 +955,9 @@ store_outbox_insert(struct store *s, struct outbox_row *r, const char *now,
 
 	if (prepare(s, "INSERT OR IGNORE INTO outbox (partner_id, partner_key,"
 	    " kind, occurrence, recipient, state, message_id, uid, sequence,"
-	    " attendees, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6,"
-	    " ?7, ?8, ?9, ?10)", &st, err) != 0)
+	    " attendees, created_at, meeting_date, meeting_time, meeting_tz)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13)", &st, err) != 0)
 		return -1;
 	if (r->partner_id > 0)
 		sqlite3_bind_int64(st, 1, r->partner_id);
@@ -882,6 +970,9 @@ store_outbox_insert(struct store *s, struct outbox_row *r, const char *now,
 	sqlite3_bind_int(st, 8, r->sequence);
 	bind_text(st, 9, r->attendees);
 	bind_text(st, 10, now);
+	bind_text(st, 11, r->meeting_date);
+	bind_text(st, 12, r->meeting_time);
+	bind_text(st, 13, r->meeting_tz);
 	rc = step_done(s, st, "adding to the outbox", err);
 	sqlite3_finalize(st);
 	if (rc != 0)
@@ -994,6 +1085,278 @@ store_outbox_undelivered(struct store *s, long partner_id, long *count,
 		*count = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : db_err(s, err, "counting the outbox");
+}
+
+int
+store_outbox_invite_recipients(struct store *s, const char *uid, bool pending,
+    char ***emails, size_t *n, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*emails = NULL;
+	*n = 0;
+	if (prepare(s, "SELECT recipient FROM outbox WHERE uid = ?1"
+	    " AND (state IN ('sent', 'sending') OR (?2 AND state IN"
+	    " ('pending', 'deferred'))) GROUP BY lower(recipient)"
+	    " ORDER BY min(id)", &st, err) != 0)
+		return -1;
+	bind_text(st, 1, uid);
+	sqlite3_bind_int(st, 2, pending);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*emails = xreallocarray(*emails, *n + 1, sizeof **emails);
+		(*emails)[(*n)++] = column_text(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		free((*emails)[i]);
+	free(*emails);
+	*emails = NULL;
+	*n = 0;
+	return db_err(s, err, "reading the recipients of an invite");
+}
+
+int
+store_outbox_invite_sequence(struct store *s, const char *uid,
+    const char *recipient, int *sequence, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, "SELECT coalesce(max(sequence), -1) FROM outbox"
+	    " WHERE uid = ?1 AND recipient = ?2 COLLATE NOCASE", &st, err) != 0)
+		return -1;
+	bind_text(st, 1, uid);
+	bind_text(st, 2, recipient);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*sequence = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_err(s, err, "reading the outbox");
+}
+
+int
+store_outbox_invite_sent(struct store *s, const char *uid,
+    const char *recipient, int below, struct outbox_row *out, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE uid = ?1"
+	    " AND recipient = ?2 COLLATE NOCASE AND sequence < ?3"
+	    " AND state = 'sent' ORDER BY sequence DESC LIMIT 1", &st,
+	    err) != 0)
+		return -1;
+	bind_text(st, 1, uid);
+	bind_text(st, 2, recipient);
+	sqlite3_bind_int(st, 3, below);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		outbox_from_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND :
+	    db_err(s, err, "reading the outbox");
+}
+
+void
+invite_rec_reset(struct invite_rec *r)
+{
+	free(r->uid);
+	free(r->partner_key);
+	free(r->partner_name);
+	free(r->owner_name);
+	free(r->owner_email);
+	free(r->occurrence);
+	free(r->meeting_date);
+	free(r->meeting_time);
+	free(r->meeting_tz);
+	free(r->attendees);
+	free(r->status);
+	free(r->created_at);
+	free(r->updated_at);
+	memset(r, 0, sizeof *r);
+}
+
+#define INVITE_COLUMNS \
+	"uid, partner_id, partner_key, partner_name, owner_name, owner_email," \
+	" occurrence, meeting_date, meeting_time, meeting_tz, sequence," \
+	" attendees, checkin_id, status, created_at, updated_at"
+
+static void
+invite_from_row(sqlite3_stmt *st, struct invite_rec *r)
+{
+	r->uid = column_text(st, 0);
+	r->partner_id = sqlite3_column_int64(st, 1);
+	r->partner_key = column_text(st, 2);
+	r->partner_name = column_text(st, 3);
+	r->owner_name = column_text(st, 4);
+	r->owner_email = column_text(st, 5);
+	r->occurrence = column_text(st, 6);
+	r->meeting_date = column_text(st, 7);
+	r->meeting_time = column_text(st, 8);
+	r->meeting_tz = column_text(st, 9);
+	r->sequence = sqlite3_column_int(st, 10);
+	r->attendees = column_text(st, 11);
+	r->checkin_id = sqlite3_column_int64(st, 12);
+	r->status = column_text(st, 13);
+	r->created_at = column_text(st, 14);
+	r->updated_at = column_text(st, 15);
+}
+
+int
+store_invite_add(struct store *s, const struct invite_rec *r, const char *now,
+    char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, "INSERT INTO invites (" INVITE_COLUMNS ") VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	    " ?15)", &st, err) != 0)
+		return -1;
+	bind_text(st, 1, r->uid);
+	if (r->partner_id > 0)
+		sqlite3_bind_int64(st, 2, r->partner_id);
+	bind_text(st, 3, r->partner_key);
+	bind_text(st, 4, r->partner_name);
+	bind_text(st, 5, r->owner_name);
+	bind_text(st, 6, r->owner_email);
+	bind_text(st, 7, r->occurrence);
+	bind_text(st, 8, r->meeting_date);
+	bind_text(st, 9, r->meeting_time);
+	bind_text(st, 10, r->meeting_tz);
+	sqlite3_bind_int(st, 11, r->sequence);
+	bind_text(st, 12, r->attendees);
+	sqlite3_bind_int64(st, 13, r->checkin_id);
+	bind_text(st, 14, r->status ? r->status : "open");
+	bind_text(st, 15, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_CONSTRAINT)
+		return STORE_EXISTS;
+	return db_err(s, err, "adding an invite");
+}
+
+int
+store_invite_update(struct store *s, const struct invite_rec *r,
+    const char *now, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, "UPDATE invites SET partner_name = ?2, owner_name = ?3,"
+	    " owner_email = ?4, meeting_date = ?5, meeting_time = ?6,"
+	    " meeting_tz = ?7, sequence = ?8, attendees = ?9, checkin_id = ?10,"
+	    " status = ?11, updated_at = ?12 WHERE uid = ?1", &st, err) != 0)
+		return -1;
+	bind_text(st, 1, r->uid);
+	bind_text(st, 2, r->partner_name);
+	bind_text(st, 3, r->owner_name);
+	bind_text(st, 4, r->owner_email);
+	bind_text(st, 5, r->meeting_date);
+	bind_text(st, 6, r->meeting_time);
+	bind_text(st, 7, r->meeting_tz);
+	sqlite3_bind_int(st, 8, r->sequence);
+	bind_text(st, 9, r->attendees);
+	sqlite3_bind_int64(st, 10, r->checkin_id);
+	bind_text(st, 11, r->status);
+	bind_text(st, 12, now);
+	rc = step_done(s, st, "updating an invite", err);
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+invite_one(struct store *s, sqlite3_stmt *st, struct invite_rec *out,
+    char **err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		invite_from_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND :
+	    db_err(s, err, "reading an invite");
+}
+
+int
+store_invite_get(struct store *s, const char *uid, struct invite_rec *out,
+    char **err)
+{
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof *out);
+	if (prepare(s, "SELECT " INVITE_COLUMNS " FROM invites WHERE uid = ?1",
+	    &st, err) != 0)
+		return -1;
+	bind_text(st, 1, uid);
+	return invite_one(s, st, out, err);
+}
+
+int
+store_invite_get_open(struct store *s, long partner_id,
+    struct invite_rec *out, char **err)
+{
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof *out);
+	if (prepare(s, "SELECT " INVITE_COLUMNS " FROM invites"
+	    " WHERE partner_id = ?1 AND status = 'open'"
+	    " ORDER BY created_at DESC, rowid DESC LIMIT 1", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	return invite_one(s, st, out, err);
+}
+
+int
+store_invite_foreach_open(struct store *s, store_invite_fn fn, void *arg,
+    char **err)
+{
+	struct invite_rec r;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (prepare(s, "SELECT " INVITE_COLUMNS " FROM invites"
+	    " WHERE status = 'open' ORDER BY created_at, rowid", &st, err) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		invite_from_row(st, &r);
+		stop = fn(&r, arg);
+		invite_rec_reset(&r);
+		if (stop != 0)
+			break;
+	}
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = db_err(s, err, "reading the invites");
+	sqlite3_finalize(st);
+	return stop;
+}
+
+int
+store_checkin_latest_id(struct store *s, long partner_id, long *id,
+    char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, "SELECT coalesce(max(id), 0) FROM checkins"
+	    " WHERE partner_id = ?1", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_err(s, err, "reading check-ins");
 }
 
 int

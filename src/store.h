@@ -16,7 +16,7 @@
 
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Results of lookups and inserts that the caller must tell apart. */
 enum {
@@ -164,6 +164,10 @@ struct outbox_row {
 	char	*reply;			/* the server's last reply */
 	char	*created_at;
 	char	*sent_at;
+	/* the meeting an invite-carrying row (uid set) puts on calendars */
+	char	*meeting_date;		/* YYYY-MM-DD, local */
+	char	*meeting_time;		/* HH:MM, local */
+	char	*meeting_tz;		/* IANA zone */
 };
 void outbox_row_reset(struct outbox_row *r);
 void outbox_row_copy(struct outbox_row *dst, const struct outbox_row *src);
@@ -191,6 +195,73 @@ int store_outbox_foreach_undelivered(struct store *s, store_outbox_fn fn,
     void *arg, char **err);
 /* Rows not yet sent of one partner: pending/sending/deferred/failed. */
 int store_outbox_undelivered(struct store *s, long partner_id, long *count,
+    char **err);
+
+/* The envelope recipients who may hold invite uid: rows with that uid
+ * whose message was sent or may have been (sent, sending), and, when
+ * pending is true, also those still on their way (pending, deferred).
+ * Each address once, in the order first planned; free each and the
+ * array. */
+int store_outbox_invite_recipients(struct store *s, const char *uid,
+    bool pending, char ***emails, size_t *n, char **err);
+/* The highest sequence planned for uid to recipient (-1 when none). */
+int store_outbox_invite_sequence(struct store *s, const char *uid,
+    const char *recipient, int *sequence, char **err);
+/* The latest row of uid to recipient that was sent with a sequence below
+ * `below`: what that recipient's calendar holds.  STORE_NOT_FOUND when
+ * none.  Reset out with outbox_row_reset. */
+int store_outbox_invite_sent(struct store *s, const char *uid,
+    const char *recipient, int below, struct outbox_row *out, char **err);
+
+/*
+ * Invites: one per check-in meeting put on calendars, named by its UID
+ * (the partner and the due date it was first planned for).  It records
+ * the meeting as last planned (date, time, zone, SEQUENCE, attendees) so
+ * that updates and cancels are computed from what was sent, and keeps
+ * the partner's names so a cancel can be written after the partner is
+ * removed.  status: open (the meeting may still change), closed (done,
+ * cancelled, or its check-in logged).
+ */
+struct invite_rec {
+	char	*uid;
+	long	 partner_id;		/* 0 when the partner is gone */
+	char	*partner_key;
+	char	*partner_name;
+	char	*owner_name;		/* may be NULL */
+	char	*owner_email;
+	char	*occurrence;		/* the due date the UID names */
+	char	*meeting_date;		/* YYYY-MM-DD, local */
+	char	*meeting_time;		/* HH:MM, local */
+	char	*meeting_tz;
+	int	 sequence;
+	char	*attendees;		/* JSON array of emails */
+	long	 checkin_id;		/* the partner's latest check-in when
+					 * planned (0: none); a later one
+					 * closes the invite */
+	char	*status;		/* open, closed */
+	char	*created_at;
+	char	*updated_at;
+};
+void invite_rec_reset(struct invite_rec *r);
+
+/* Insert; STORE_EXISTS when the UID is taken. */
+int store_invite_add(struct store *s, const struct invite_rec *r,
+    const char *now, char **err);
+/* Write back every field of r but uid, partner and created_at. */
+int store_invite_update(struct store *s, const struct invite_rec *r,
+    const char *now, char **err);
+/* STORE_NOT_FOUND when there is none. */
+int store_invite_get(struct store *s, const char *uid, struct invite_rec *out,
+    char **err);
+/* The partner's open invite (the newest, should there be more). */
+int store_invite_get_open(struct store *s, long partner_id,
+    struct invite_rec *out, char **err);
+typedef int (*store_invite_fn)(const struct invite_rec *r, void *arg);
+/* Every open invite, oldest first. */
+int store_invite_foreach_open(struct store *s, store_invite_fn fn, void *arg,
+    char **err);
+/* The id of the partner's latest check-in (by id), 0 when none. */
+int store_checkin_latest_id(struct store *s, long partner_id, long *id,
     char **err);
 
 /*

@@ -1,0 +1,2 @@
+/* digest.c */
+#include "digest.h"

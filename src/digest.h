@@ -1,0 +1,49 @@
+/*
+ * digest.h: the leadership digest: every active partnership grouped by
+ * state (escalated, overdue, due this week, healthy), with owner, last
+ * check-in and days since; once per ISO week on digest.weekday to
+ * digest.to, and with digest.owners = yes one per owner of only their
+ * partners.
+ *
+ * Outbox rows of kind "digest": partner_key "all" (every partner, to
+ * digest.to) or "owner" (the recipient's own partners), occurrence the
+ * ISO week ("2026-W48") for the weekly one, or a timestamp for one sent
+ * by hand (digest --send).
+ */
+#ifndef TB_DIGEST_H
+#define TB_DIGEST_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "book.h"
+#include "template.h"
+
+/*
+ * The template context of a digest at now (the variables of
+ * touchbase-templates(5) for digest: today, today_long, week, scope,
+ * counts.*, and the lists escalated, overdue, due, healthy), for every
+ * active partner, or only those owned by owner when not NULL.  The
+ * caller adds org and recipient.  Returns 0 or -1 with *err; free *out
+ * with tvalue_free.
+ */
+int digest_context(struct book *b, time_t now, const char *owner,
+    struct tvalue **out, char **err);
+
+/*
+ * Plan the digest rows due at now into the outbox (inside the caller's
+ * transaction or its own): the weekly ones when today, in
+ * schedule.timezone, is digest.weekday or later in an ISO week that has
+ * none yet (so a missed run sends it the next day, never twice); with
+ * force, one now whatever the day (occurrence: now's timestamp).  Rows
+ * go to digest.to (scope all) and, with digest.owners, to each owner of
+ * an active partner (scope owner).  Adds the rows inserted to *planned.
+ * Returns 0 or -1 with *err.
+ */
+int digest_plan(struct book *b, time_t now, bool force, long *planned,
+    char **err);
+
+/* "YYYY-Www", the ISO 8601 week of d, into out (9 bytes). */
+char *digest_iso_week(struct tb_date d, char out[9]);
+
+#endif

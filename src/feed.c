@@ -1,0 +1,2 @@
+/* feed.c */
+#include "feed.h"

@@ -1,0 +1,116 @@
+/* health.c: the state of every active partnership on a day. */
+#include "health.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cadence.h"
+
+struct health_load {
+	struct book	*book;
+	time_t		 now;
+	const char	*owner;
+	struct health	*out;
+	char		**err;
+};
+
+/* The date a partnership counts from: the last check-in, else its start. */
+static int
+since_date(const struct partner *p, struct tb_date *d)
+{
+	const char *s = p->last_checkin ? p->last_checkin : p->start_date;
+
+	return s == NULL ? -1 : date_parse(s, d, NULL);
+}
+
+static int
+collect(const struct partner *p, void *arg)
+{
+	struct health_load *hl = arg;
+	struct health_row row;
+	struct tb_date due, since;
+	struct cadence c;
+	char *err = NULL;
+
+	if (hl->owner != NULL && strcasecmp(p->owner_email, hl->owner) != 0)
+		return 0;
+	memset(&row, 0, sizeof row);
+	if (book_today(hl->book, p, hl->now, &row.today, hl->err) != 0)
+		return -1;
+	if (p->next_due && date_parse(p->next_due, &due, hl->err) != 0)
+		return -1;
+	row.state = state_of(hl->book->cfg, p->next_due ? &due : NULL,
+	    row.today);
+	row.late = p->next_due ? date_diff(due, row.today) : 0;
+	row.days_since = since_date(p, &since) == 0 ?
+	    date_diff(since, row.today) : -1;
+	if (row.days_since < 0)
+		row.days_since = -1;
+	if (store_outbox_undelivered(hl->book->store, p->id, &row.undelivered,
+	    hl->err) != 0)
+		return -1;
+	if (cadence_parse(p->cadence, &c, &err) == 0) {
+		row.cadence = cadence_describe(&c);
+		row.period_days = (long)(cadence_period_days(&c) + 0.5);
+		cadence_reset(&c);
+	} else
+		row.cadence = xstrdup(p->cadence);
+	free(err);
+	if (row.period_days <= 0)
+		row.period_days = 30;
+	partner_copy(&row.p, p);
+	hl->out->rows = xreallocarray(hl->out->rows, hl->out->nrows + 1,
+	    sizeof *hl->out->rows);
+	hl->out->rows[hl->out->nrows++] = row;
+	return 0;
+}
+
+/* Most urgent first: state, then days past due, then key. */
+static int
+by_urgency(const void *a, const void *b)
+{
+	const struct health_row *x = a, *y = b;
+	int sx = x->state == STATE_UNSCHEDULED ? -1 : (int)x->state;
+	int sy = y->state == STATE_UNSCHEDULED ? -1 : (int)y->state;
+
+	if (sx != sy)
+		return sy - sx;
+	if (x->late != y->late)
+		return x->late < y->late ? 1 : -1;
+	return strcmp(x->p.key, y->p.key);
+}
+
+int
+health_load(struct book *b, time_t now, const char *owner,
+    struct health *out, char **err)
+{
+	struct health_load hl = { b, now, owner, out, err };
+
+	memset(out, 0, sizeof *out);
+	if (store_partner_foreach(b->store, false, collect, &hl, err) != 0) {
+		health_reset(out);
+		return -1;
+	}
+	qsort(out->rows, out->nrows, sizeof *out->rows, by_urgency);
+	return 0;
+}
+
+void
+health_reset(struct health *h)
+{
+	for (size_t i = 0; i < h->nrows; i++) {
+		partner_reset(&h->rows[i].p);
+		free(h->rows[i].cadence);
+	}
+	free(h->rows);
+	memset(h, 0, sizeof *h);
+}
+
+void
+health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1])
+{
+	memset(counts, 0, sizeof(long) * (STATE_UNSCHEDULED + 1));
+	for (size_t i = 0; i < h->nrows; i++)
+		counts[h->rows[i].state]++;
+}

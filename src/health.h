@@ -1,0 +1,47 @@
+/*
+ * health.h: where every active partnership stands on a day, most urgent
+ * first: the one view that status, the digest and the report share.
+ */
+#ifndef TB_HEALTH_H
+#define TB_HEALTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "book.h"
+#include "state.h"
+
+struct health_row {
+	struct partner		 p;		/* a copy */
+	enum partner_state	 state;
+	struct tb_date		 today;		/* the partner's local date */
+	long			 late;		/* days past due; negative:
+						 * days until; 0 unscheduled */
+	long			 days_since;	/* since the last check-in (or
+						 * the start when none); -1
+						 * when in the future */
+	long			 period_days;	/* the cadence's length */
+	long			 undelivered;	/* outbox rows not sent */
+	char			*cadence;	/* described: "every month" */
+};
+
+struct health {
+	struct health_row	*rows;
+	size_t			 nrows;
+};
+
+/*
+ * Gather every active partner (only those of owner, when not NULL;
+ * only key, when not NULL) at now, sorted most urgent first: escalated,
+ * overdue, due, ok, unscheduled; then the most days past due; then key.
+ * Returns 0 or -1 with *err.  Free with health_reset.
+ */
+int health_load(struct book *b, time_t now, const char *owner,
+    struct health *out, char **err);
+void health_reset(struct health *h);
+
+/* Counts per state, indexed by enum partner_state. */
+void health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1]);
+
+#endif
