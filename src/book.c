@@ -405,6 +405,28 @@ book_contact_add(struct book *b, const char *key, const char *name,
 }
 
 int
+book_contact_edit(struct book *b, const char *key, const char *email,
+    const char *name, const char *role, int invite, char **err)
+{
+	struct partner p;
+	int rc;
+
+	if (name != NULL && (*name == '\0' || strpbrk(name, "\r\n") != NULL))
+		return set_err(err, "contact name: must be one non-empty line"),
+		    BOOK_INVALID;
+	if (role != NULL && strpbrk(role, "\r\n") != NULL)
+		return set_err(err, "role: must be one line"), BOOK_INVALID;
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	rc = store_contact_update(b->store, p.id, email, name, role, invite,
+	    err);
+	partner_reset(&p);
+	if (rc == STORE_NOT_FOUND)
+		return prefix_err(err, "%s", key), BOOK_NOT_FOUND;
+	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
 book_contact_remove(struct book *b, const char *key, const char *email,
     char **err)
 {

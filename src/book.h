@@ -83,6 +83,11 @@ int book_partner_get(struct book *b, const char *key, struct partner *out,
 
 int book_contact_add(struct book *b, const char *key, const char *name,
     const char *email, const char *role, bool invite, char **err);
+/* Change a contact: name, role (NULL: unchanged; "": none), invite (-1:
+ * unchanged, 0, 1).  A contact no longer invited gets a cancellation of
+ * any check-in meeting they were invited to, at the next run. */
+int book_contact_edit(struct book *b, const char *key, const char *email,
+    const char *name, const char *role, int invite, char **err);
 int book_contact_remove(struct book *b, const char *key, const char *email,
     char **err);
 

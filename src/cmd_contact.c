@@ -1,4 +1,4 @@
-/* cmd_contact.c: touchbase contact add|list|remove. */
+/* cmd_contact.c: touchbase contact add|edit|list|remove. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +7,16 @@
 #include "log.h"
 
 static const struct cmd_usage contact_usage = {
-	"contact add|list|remove KEY ...",
+	"contact add|edit|list|remove KEY ...",
 	"  contact add KEY NAME EMAIL [--role R] [--invite]\n"
 	"                        add a person on the partner's side; --invite"
 	" makes\n"
 	"                        them an attendee of check-in invites\n"
+	"  contact edit KEY EMAIL [--name N] [--role R] [--invite | "
+	"--no-invite]\n"
+	"                        change a contact; --no-invite cancels the "
+	"check-in\n"
+	"                        meetings they were invited to (next run)\n"
 	"  contact list KEY      the partner's contacts\n"
 	"  contact remove KEY EMAIL\n",
 };
@@ -56,11 +61,13 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "role", required_argument, NULL, 'r' },
 		{ "invite", no_argument, NULL, 'i' },
+		{ "no-invite", no_argument, NULL, 'I' },
+		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *role = NULL, *sub;
-	bool invite = false;
+	const char *role = NULL, *name = NULL, *sub;
+	bool invite = false, no_invite = false;
 	struct store *store;
 	struct book book;
 	enum cmd_status st;
@@ -83,6 +90,12 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'i':
 			invite = true;
 			break;
+		case 'I':
+			no_invite = true;
+			break;
+		case 'n':
+			name = optarg;
+			break;
 		case 'h':
 			return cmd_print_usage(&contact_usage, true);
 		default:
@@ -94,13 +107,19 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(sub, "add") == 0 && nargs != 3)
 		return cmd_usage_error(&contact_usage, "contact add needs KEY "
 		    "NAME EMAIL");
+	if (strcmp(sub, "edit") == 0 && (nargs != 2 || (invite && no_invite)))
+		return cmd_usage_error(&contact_usage, "contact edit needs KEY "
+		    "EMAIL, and --invite or --no-invite, not both");
+	if (strcmp(sub, "edit") != 0 && (name || no_invite))
+		return cmd_usage_error(&contact_usage, "--name and --no-invite "
+		    "go with contact edit");
 	if (strcmp(sub, "list") == 0 && (nargs != 1 || role || invite))
 		return cmd_usage_error(&contact_usage, "contact list needs KEY");
 	if (strcmp(sub, "remove") == 0 && (nargs != 2 || role || invite))
 		return cmd_usage_error(&contact_usage, "contact remove needs KEY "
 		    "EMAIL");
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0 &&
-	    strcmp(sub, "remove") != 0)
+	    strcmp(sub, "remove") != 0 && strcmp(sub, "edit") != 0)
 		return cmd_usage_error(&contact_usage, "unknown contact "
 		    "subcommand \"%s\"", sub);
 	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
@@ -113,6 +132,14 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 		if (rc == 0)
 			log_info("added %s <%s> to %s%s", args[1], args[2],
 			    args[0], invite ? " (invited to check-ins)" : "");
+		st = cmd_book_status(rc, err);
+	} else if (strcmp(sub, "edit") == 0) {
+		rc = book_contact_edit(&book, args[0], args[1], name, role,
+		    invite ? 1 : no_invite ? 0 : -1, &err);
+		if (rc == 0)
+			log_info("changed %s of %s%s", args[1], args[0],
+			    invite ? " (invited to check-ins)" : no_invite ?
+			    " (no longer invited to check-ins)" : "");
 		st = cmd_book_status(rc, err);
 	} else {
 		rc = book_contact_remove(&book, args[0], args[1], &err);

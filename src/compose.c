@@ -1,12 +1,14 @@
 /* compose.c: outbox rows -> messages with invites. */
 #include "compose.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "cadence.h"
+#include "digest.h"
 #include "invite.h"
 #include "message.h"
 #include "plan.h"
@@ -28,6 +30,7 @@ struct subject {
 	struct tb_date	  due;
 	struct tb_date	  today;
 	const char	 *tz;
+	int		  hour, minute;	/* the meeting's local time */
 };
 
 const char *const *
@@ -132,36 +135,123 @@ subject_reset(struct subject *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The partner as the invite recorded it, for a cancel written after the
+ * partner was removed. */
+static void
+subject_from_invite(struct subject *s, const struct invite_rec *inv)
+{
+	s->p.key = xstrdup(inv->partner_key);
+	s->p.name = xstrdup(inv->partner_name);
+	s->p.owner_name = xstrdup(inv->owner_name);
+	s->p.owner_email = xstrdup(inv->owner_email);
+	s->p.cadence = xstrdup("");
+}
+
+/* Whether a row that carries an invite is still worth sending: its
+ * invite open (a cancel always is), and no later message about it
+ * planned for the same recipient.  COMPOSE_STALE with *err when not. */
+static int
+invite_current(struct composer *c, const struct outbox_row *row,
+    const struct invite_rec *inv, char **err)
+{
+	int latest;
+
+	if (store_outbox_invite_sequence(c->book->store, row->uid,
+	    row->recipient, &latest, err) != 0)
+		return -1;
+	if (latest > row->sequence) {
+		set_err(err, "superseded by a later message about the same "
+		    "meeting (SEQUENCE %d)", latest);
+		return COMPOSE_STALE;
+	}
+	if (inv != NULL && strcmp(row->kind, "cancel") != 0 &&
+	    strcmp(inv->status, "open") != 0) {
+		set_err(err, "the meeting of %s was cancelled or its check-in "
+		    "logged", row->occurrence);
+		return COMPOSE_STALE;
+	}
+	return 0;
+}
+
+/* The partner a row is about, as it is now; COMPOSE_STALE when the row
+ * is no longer due. */
+static int
+subject_partner(struct composer *c, const struct outbox_row *row,
+    const struct invite_rec *inv, struct subject *s, char **err)
+{
+	bool cancel = strcmp(row->kind, "cancel") == 0;
+	int rc;
+
+	rc = book_partner_get(c->book, row->partner_key, &s->p, err);
+	if (rc == BOOK_NOT_FOUND || (rc == 0 && s->p.id != row->partner_id)) {
+		partner_reset(&s->p);
+		if (cancel && inv != NULL) {
+			if (err != NULL) {
+				free(*err);
+				*err = NULL;
+			}
+			subject_from_invite(s, inv);
+			return 0;
+		}
+		set_err(err, "partner %s was removed", row->partner_key);
+		return COMPOSE_STALE;
+	}
+	if (rc != 0)
+		return -1;
+	if (s->p.archived && !cancel) {
+		set_err(err, "partner %s was archived", row->partner_key);
+		return COMPOSE_STALE;
+	}
+	/* Messages without an invite are about the occurrence now due;
+	 * invites follow their own record. */
+	if (row->uid == NULL && (s->p.next_due == NULL ||
+	    strcmp(s->p.next_due, row->occurrence) != 0)) {
+		set_err(err, "the check-in due %s is no longer due (next due: "
+		    "%s)", row->occurrence, s->p.next_due ? s->p.next_due :
+		    "none");
+		return COMPOSE_STALE;
+	}
+	return 0;
+}
+
 /* Load what the row is about; COMPOSE_STALE when it is no longer due. */
 static int
 subject_load(struct composer *c, const struct outbox_row *row, time_t now,
     struct subject *s, char **err)
 {
 	struct book *b = c->book;
+	struct invite_rec inv;
+	bool have_inv = false;
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	rc = book_partner_get(b, row->partner_key, &s->p, err);
-	if (rc == BOOK_NOT_FOUND || (rc == 0 && s->p.id != row->partner_id)) {
-		set_err(err, "partner %s was removed", row->partner_key);
-		return COMPOSE_STALE;
-	}
+	memset(&inv, 0, sizeof inv);
+	if (row->uid != NULL) {
+		rc = store_invite_get(b->store, row->uid, &inv, err);
+		if (rc != 0 && rc != STORE_NOT_FOUND)
+			return -1;
+		have_inv = rc == 0;	/* not yet stored for a preview */
+		rc = invite_current(c, row, have_inv ? &inv : NULL, err);
+	} else
+		rc = 0;
+	if (rc == 0)
+		rc = subject_partner(c, row, have_inv ? &inv : NULL, s, err);
+	invite_rec_reset(&inv);
 	if (rc != 0)
+		return rc;
+	s->tz = !str_empty(row->meeting_tz) ? row->meeting_tz :
+	    !str_empty(s->p.timezone) ? s->p.timezone : b->cfg->timezone;
+	if (date_parse(row->meeting_date ? row->meeting_date : row->occurrence,
+	    &s->due, err) != 0 || tz_local_date(now, s->tz, &s->today, err) != 0)
 		return -1;
-	if (s->p.archived) {
-		set_err(err, "partner %s was archived", row->partner_key);
-		return COMPOSE_STALE;
-	}
-	if (s->p.next_due == NULL || strcmp(s->p.next_due, row->occurrence) != 0) {
-		set_err(err, "the check-in due %s is no longer due (next due: "
-		    "%s)", row->occurrence, s->p.next_due ? s->p.next_due :
-		    "none");
-		return COMPOSE_STALE;
-	}
-	s->tz = !str_empty(s->p.timezone) ? s->p.timezone : b->cfg->timezone;
-	if (date_parse(row->occurrence, &s->due, err) != 0 ||
-	    tz_local_date(now, s->tz, &s->today, err) != 0)
-		return -1;
+	s->hour = b->cfg->meeting_hour;
+	s->minute = b->cfg->meeting_minute;
+	if (row->meeting_time != NULL && sscanf(row->meeting_time, "%d:%d",
+	    &s->hour, &s->minute) != 2)
+		return set_err(err, "outbox row %ld: meeting time \"%s\" is "
+		    "not HH:MM", row->id, row->meeting_time);
+	if (s->p.id == 0)
+		return 0;	/* removed: only the invite's record is left */
 	if (store_contact_foreach(b->store, s->p.id, keep_contact, s, err) != 0)
 		return -1;
 	rc = store_checkin_foreach(b->store, s->p.id, 1, keep_checkin, &s->last,
@@ -201,16 +291,16 @@ set_date(struct tvalue *map, const char *name, struct tb_date d)
 }
 
 static void
-set_meeting(struct tvalue *ctx, const struct config *cfg, struct tb_date due,
-    const char *tz)
+set_meeting(struct tvalue *ctx, const struct config *cfg,
+    const struct subject *s)
 {
 	struct tvalue *m = tvalue_set_map(ctx, "meeting");
-	int end = cfg->meeting_hour * 60 + cfg->meeting_minute +
-	    cfg->meeting_minutes;
+	int end = s->hour * 60 + s->minute + cfg->meeting_minutes;
+	const char *tz = s->tz;
 	char *t;
 
-	set_date(m, "date", due);
-	t = xasprintf("%02d:%02d", cfg->meeting_hour, cfg->meeting_minute);
+	set_date(m, "date", s->due);
+	t = xasprintf("%02d:%02d", s->hour, s->minute);
 	tvalue_set_str(m, "time", t);
 	free(t);
 	t = xasprintf("%02d:%02d", end / 60 % 24, end % 60);
@@ -218,6 +308,20 @@ set_meeting(struct tvalue *ctx, const struct config *cfg, struct tb_date due,
 	free(t);
 	tvalue_set_str(m, "timezone", tz);
 	tvalue_set_int(m, "minutes", cfg->meeting_minutes);
+}
+
+/* The org and recipient every template may use. */
+static void
+set_org_recipient(struct composer *c, struct tvalue *ctx, const char *name,
+    const char *email)
+{
+	struct tvalue *m = tvalue_set_map(ctx, "org");
+
+	tvalue_set_str(m, "name", c->org_name ? c->org_name : c->org_email);
+	tvalue_set_str(m, "email", c->org_email);
+	m = tvalue_set_map(ctx, "recipient");
+	tvalue_set_str(m, "name", name ? name : email);
+	tvalue_set_str(m, "email", email);
 }
 
 static struct tvalue *
@@ -248,10 +352,7 @@ build_context(struct composer *c, const struct subject *s,
 		tvalue_set_str(m, "name", s->p.sponsor_email);
 		tvalue_set_str(m, "email", s->p.sponsor_email);
 	}
-	m = tvalue_set_map(ctx, "recipient");
-	tvalue_set_str(m, "name", name_of(s, recipient) ? name_of(s, recipient) :
-	    recipient);
-	tvalue_set_str(m, "email", recipient);
+	set_org_recipient(c, ctx, name_of(s, recipient), recipient);
 	list = tvalue_set_list(ctx, "contacts");
 	for (size_t i = 0; i < s->ncontacts; i++) {
 		m = tvalue_list_add_map(list);
@@ -282,11 +383,8 @@ build_context(struct composer *c, const struct subject *s,
 		tvalue_set_null(ctx, "last_checkin_note");
 		tvalue_set_null(ctx, "days_since_checkin");
 	}
-	set_meeting(ctx, c->book->cfg, s->due, s->tz);
+	set_meeting(ctx, c->book->cfg, s);
 	tvalue_set_null(ctx, "previous");
-	m = tvalue_set_map(ctx, "org");
-	tvalue_set_str(m, "name", c->org_name ? c->org_name : c->org_email);
-	tvalue_set_str(m, "email", c->org_email);
 	phrase = xasprintf("touchbase checkin %s", s->p.key);
 	tvalue_set_str(ctx, "checkin_command", phrase);
 	free(phrase);
@@ -324,14 +422,16 @@ build_invite(struct composer *c, const struct subject *s,
 	ev.description = desc;
 	ev.tzid = s->tz;
 	ev.date = s->due;
-	ev.hour = cfg->meeting_hour;
-	ev.minute = cfg->meeting_minute;
+	ev.hour = s->hour;
+	ev.minute = s->minute;
+	ev.cancelled = strcmp(row->kind, "cancel") == 0;
 	ev.minutes = cfg->meeting_minutes;
 	ev.organizer_name = c->org_name;
 	ev.organizer_email = c->org_email;
 	ev.attendees = att;
 	ev.nattendees = n;
-	ics = invite_build("REQUEST", &ev, 1, now, err);
+	ics = invite_build(ev.cancelled ? "CANCEL" : "REQUEST", &ev, 1, now,
+	    err);
 	free(summary);
 	free(desc);
 	for (size_t i = 0; i < n; i++)
@@ -348,38 +448,60 @@ add_rcpt(struct composed *out, const char *email)
 	out->rcpt[out->nrcpt++] = xstrdup(email);
 }
 
+/* Who a message goes to, beyond what the template says. */
+struct envelope {
+	const char	*kind;		/* the template */
+	struct message_address to;
+	struct message_address cc;	/* cc.email NULL: none */
+	const char	*message_id;
+	const char	*ics;		/* may be NULL */
+	const char	*ics_method;
+};
+
+/* Render kind's plain template with ctx into its headers and body. */
+static int
+render_plain(struct composer *c, const char *kind, const struct tvalue *ctx,
+    struct message_header **headers, size_t *nheaders, char **body,
+    char **err)
+{
+	const struct template *txt;
+	struct buf text;
+	int rc;
+
+	txt = template_set_get(c->templates, kind, TEMPLATE_PLAIN);
+	if (txt == NULL)
+		return set_err(err, "no template for %s", kind);
+	buf_init(&text);
+	template_render(txt, ctx, &text);
+	rc = message_split_template(buf_str(&text), headers, nheaders, body,
+	    err);
+	if (rc != 0)
+		prefix_err(err, "%s", template_set_path(c->templates, kind,
+		    TEMPLATE_PLAIN));
+	buf_reset(&text);
+	return rc;
+}
+
 /* Render the templates and assemble the MIME message. */
 static int
-assemble(struct composer *c, const struct subject *s,
-    const struct outbox_row *row, const struct tvalue *ctx, const char *ics,
-    time_t now, struct composed *out, char **err)
+assemble(struct composer *c, const struct envelope *env,
+    const struct tvalue *ctx, time_t now, struct composed *out, char **err)
 {
-	const struct template *txt, *html;
+	const struct template *html;
 	struct message_header *headers = NULL, *extra;
-	struct message_address to, cc;
 	struct message msg;
-	struct buf text, htmlbuf;
+	struct buf htmlbuf;
 	char *body = NULL;
 	size_t nheaders = 0, nextra = 0;
-	int rc = -1;
+	int rc;
 
-	txt = template_set_get(c->templates, row->kind,
-	    TEMPLATE_PLAIN);
-	html = template_set_get(c->templates, row->kind,
-	    TEMPLATE_HTML);
-	if (txt == NULL)
-		return set_err(err, "no template for %s", row->kind);
-	buf_init(&text);
+	if (render_plain(c, env->kind, ctx, &headers, &nheaders, &body,
+	    err) != 0)
+		return -1;
+	html = template_set_get(c->templates, env->kind, TEMPLATE_HTML);
 	buf_init(&htmlbuf);
-	template_render(txt, ctx, &text);
 	if (html != NULL)
 		template_render(html, ctx, &htmlbuf);
-	if (message_split_template(buf_str(&text), &headers, &nheaders, &body,
-	    err) != 0) {
-		prefix_err(err, "%s", template_set_path(c->templates,
-		    row->kind, TEMPLATE_PLAIN));
-		goto done;
-	}
 	extra = xcalloc(nheaders ? nheaders : 1, sizeof *extra);
 	memset(&msg, 0, sizeof msg);
 	for (size_t i = 0; i < nheaders; i++) {
@@ -390,59 +512,157 @@ assemble(struct composer *c, const struct subject *s,
 	}
 	msg.from.name = c->org_name;
 	msg.from.email = c->org_email;
-	to.email = row->recipient;
-	to.name = name_of(s, row->recipient);
-	msg.to = &to;
+	msg.to = &env->to;
 	msg.nto = 1;
-	if (strcmp(row->kind, "escalation") == 0) {
-		cc.email = s->p.owner_email;
-		cc.name = s->p.owner_name;
-		msg.cc = &cc;
+	if (env->cc.email != NULL) {
+		msg.cc = &env->cc;
 		msg.ncc = 1;
 	}
-	msg.message_id = row->message_id;
+	msg.message_id = env->message_id;
 	msg.date = now;
 	msg.text = body;
 	msg.html = html != NULL ? buf_str(&htmlbuf) : NULL;
-	msg.ics = ics;
-	msg.ics_method = ics ? "REQUEST" : NULL;
+	msg.ics = env->ics;
+	msg.ics_method = env->ics ? env->ics_method : NULL;
 	msg.headers = extra;
 	msg.nheaders = nextra;
 	rc = message_compose(&msg, &out->text, err);
 	if (rc == 0) {
-		add_rcpt(out, row->recipient);
+		add_rcpt(out, env->to.email);
 		if (msg.ncc)
-			add_rcpt(out, cc.email);
+			add_rcpt(out, env->cc.email);
 		out->subject = xstrdup(msg.subject);
 	}
 	free(extra);
-done:
 	message_headers_free(headers, nheaders);
 	free(body);
-	buf_reset(&text);
 	buf_reset(&htmlbuf);
 	return rc;
+}
+
+static struct tvalue *
+digest_ctx(struct composer *c, const char *owner, const char *recipient,
+    time_t now, char **err)
+{
+	struct tvalue *ctx;
+
+	if (digest_context(c->book, now, owner, &ctx, err) != 0)
+		return NULL;
+	tvalue_set_str(ctx, "kind", "digest");
+	set_org_recipient(c, ctx, NULL, recipient);
+	return ctx;
+}
+
+int
+compose_digest(struct composer *c, const char *owner, const char *recipient,
+    const char *message_id, time_t now, struct composed *out, char **err)
+{
+	struct envelope env;
+	struct tvalue *ctx;
+	int rc;
+
+	if ((ctx = digest_ctx(c, owner, recipient, now, err)) == NULL)
+		return -1;
+	memset(&env, 0, sizeof env);
+	env.kind = "digest";
+	env.to.email = recipient;
+	env.message_id = message_id;
+	rc = assemble(c, &env, ctx, now, out, err);
+	tvalue_free(ctx);
+	return rc;
+}
+
+int
+compose_digest_text(struct composer *c, const char *owner,
+    const char *recipient, time_t now, struct buf *text, char **err)
+{
+	const struct template *txt;
+	struct tvalue *ctx;
+
+	txt = template_set_get(c->templates, "digest", TEMPLATE_PLAIN);
+	if (txt == NULL)
+		return set_err(err, "no template for digest");
+	if ((ctx = digest_ctx(c, owner, recipient, now, err)) == NULL)
+		return -1;
+	template_render(txt, ctx, text);
+	tvalue_free(ctx);
+	return 0;
+}
+
+/* What the recipient's calendar held before an update: the meeting of
+ * the last message about it that reached them. */
+static int
+set_previous(struct composer *c, struct tvalue *ctx,
+    const struct outbox_row *row, char **err)
+{
+	struct outbox_row was;
+	struct tvalue *m;
+	struct tb_date d;
+	int rc;
+
+	rc = store_outbox_invite_sent(c->book->store, row->uid, row->recipient,
+	    row->sequence, &was, err);
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	if (rc != 0)
+		return -1;
+	if (was.meeting_date != NULL &&
+	    date_parse(was.meeting_date, &d, NULL) == 0) {
+		m = tvalue_set_map(ctx, "previous");
+		set_date(m, "due_date", d);
+		tvalue_set_str(m, "meeting_time", was.meeting_time ?
+		    was.meeting_time : "");
+	}
+	outbox_row_reset(&was);
+	return 0;
+}
+
+static const struct envelope *
+envelope_of(const struct subject *s, const struct outbox_row *row,
+    const char *ics, struct envelope *env)
+{
+	memset(env, 0, sizeof *env);
+	env->kind = row->kind;
+	env->to.email = row->recipient;
+	env->to.name = name_of(s, row->recipient);
+	if (strcmp(row->kind, "escalation") == 0) {
+		env->cc.email = s->p.owner_email;
+		env->cc.name = s->p.owner_name;
+	}
+	env->message_id = row->message_id;
+	env->ics = ics;
+	env->ics_method = strcmp(row->kind, "cancel") == 0 ? "CANCEL" :
+	    "REQUEST";
+	return env;
 }
 
 int
 compose_row(struct composer *c, const struct outbox_row *row, time_t now,
     struct composed *out, char **err)
 {
+	struct envelope env;
 	struct subject s;
 	struct tvalue *ctx;
 	char *ics = NULL;
 	int rc;
 
+	if (strcmp(row->kind, "digest") == 0)
+		return compose_digest(c, strcmp(row->partner_key, "owner") == 0 ?
+		    row->recipient : NULL, row->recipient, row->message_id, now,
+		    out, err);
 	if ((rc = subject_load(c, row, now, &s, err)) != 0) {
 		subject_reset(&s);
 		return rc;
 	}
 	ctx = build_context(c, &s, row->kind, row->recipient);
-	if (row->uid != NULL &&
+	if (strcmp(row->kind, "update") == 0)
+		rc = set_previous(c, ctx, row, err);
+	if (rc == 0 && row->uid != NULL &&
 	    (ics = build_invite(c, &s, row, now, err)) == NULL)
 		rc = -1;
-	else
-		rc = assemble(c, &s, row, ctx, ics, now, out, err);
+	if (rc == 0)
+		rc = assemble(c, envelope_of(&s, row, ics, &env), ctx, now,
+		    out, err);
 	free(ics);
 	tvalue_free(ctx);
 	subject_reset(&s);

@@ -7,7 +7,9 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include "digest.h"
 #include "invite.h"
+#include "lifecycle.h"
 #include "message.h"
 #include "state.h"
 #include "tz.h"
@@ -19,11 +21,9 @@ struct plan_state {
 	char			*domain;
 	struct plan_stats	*stats;
 	char			**err;
+	struct lifecycle	 lc;
 	/* the partner being planned */
 	const struct partner	*partner;
-	struct buf		 attendees;	/* JSON array of emails */
-	char			**invitees;
-	size_t			 ninvitees;
 };
 
 char *
@@ -53,13 +53,12 @@ plan_message_id(const char *kind, const char *key, const char *occurrence,
 	return xasprintf("%s.%s.%s.%s@%s", occurrence, key, kind, hex, domain);
 }
 
-/* Fill r (allocated copies) as planning would for one recipient. */
-static int
+/* Fill r (allocated copies) as planning would for one recipient of a
+ * message that carries no invite. */
+static void
 fill_row(struct plan_state *ps, const char *kind, const char *occurrence,
-    const char *recipient, bool invite, struct outbox_row *r)
+    const char *recipient, struct outbox_row *r)
 {
-	struct tb_date d;
-
 	memset(r, 0, sizeof *r);
 	r->partner_id = ps->partner->id;
 	r->partner_key = xstrdup(ps->partner->key);
@@ -69,78 +68,22 @@ fill_row(struct plan_state *ps, const char *kind, const char *occurrence,
 	r->state = xstrdup("pending");
 	r->message_id = plan_message_id(kind, ps->partner->key, occurrence,
 	    ps->domain);
-	if (invite) {
-		if (date_parse(occurrence, &d, ps->err) != 0)
-			return -1;
-		r->uid = invite_uid(ps->partner->key, d, ps->domain);
-		r->attendees = xstrdup(buf_str(&ps->attendees));
-	}
-	return 0;
 }
 
 static int
 add_row(struct plan_state *ps, const char *kind, const char *occurrence,
-    const char *recipient, bool invite)
+    const char *recipient)
 {
 	struct outbox_row r;
 	bool inserted;
 	int rc;
 
-	rc = fill_row(ps, kind, occurrence, recipient, invite, &r);
-	if (rc == 0)
-		rc = store_outbox_insert(ps->book->store, &r, ps->now_ts,
-		    &inserted, ps->err);
+	fill_row(ps, kind, occurrence, recipient, &r);
+	rc = store_outbox_insert(ps->book->store, &r, ps->now_ts, &inserted,
+	    ps->err);
 	outbox_row_reset(&r);
 	if (rc == 0 && inserted)
 		ps->stats->planned++;
-	return rc;
-}
-
-static int
-collect_invitee(const struct contact *c, void *arg)
-{
-	struct plan_state *ps = arg;
-
-	if (!c->invite)
-		return 0;
-	ps->invitees = xreallocarray(ps->invitees, ps->ninvitees + 1,
-	    sizeof *ps->invitees);
-	ps->invitees[ps->ninvitees++] = xstrdup(c->email);
-	return 0;
-}
-
-static void
-clear_invitees(struct plan_state *ps)
-{
-	for (size_t i = 0; i < ps->ninvitees; i++)
-		free(ps->invitees[i]);
-	free(ps->invitees);
-	ps->invitees = NULL;
-	ps->ninvitees = 0;
-	buf_reset(&ps->attendees);
-}
-
-/* Everyone on the invite: the owner, then the invited contacts, each
- * once; stored as a JSON array built by SQLite. */
-static int
-build_attendees(struct plan_state *ps)
-{
-	const char **emails;
-	size_t n = 0;
-	int rc;
-
-	if (store_contact_foreach(ps->book->store, ps->partner->id,
-	    collect_invitee, ps, ps->err) != 0)
-		return -1;
-	emails = xreallocarray(NULL, ps->ninvitees + 1, sizeof *emails);
-	emails[n++] = ps->partner->owner_email;
-	for (size_t i = 0; i < ps->ninvitees; i++)
-		if (strcasecmp(ps->invitees[i], ps->partner->owner_email) != 0)
-			emails[n++] = ps->invitees[i];
-	buf_reset(&ps->attendees);
-	rc = store_json_array(ps->book->store, emails, n, &ps->attendees,
-	    ps->err);
-	free(emails);
 	return rc;
 }
 
@@ -151,7 +94,6 @@ plan_partner(const struct partner *p, void *arg)
 	const struct config *cfg = ps->book->cfg;
 	struct tb_date today, due;
 	long late;
-	int rc = 0;
 
 	ps->stats->partners++;
 	if (book_today(ps->book, p, ps->now, &today, ps->err) != 0 ||
@@ -161,24 +103,15 @@ plan_partner(const struct partner *p, void *arg)
 	ps->partner = p;
 	if (late < -(long)cfg->lead_days)
 		return 0;
-	if (late < cfg->grace_days) {
-		if (build_attendees(ps) != 0)
-			rc = -1;
-		else
-			rc = add_row(ps, "reminder", p->next_due,
-			    p->owner_email, true);
-		for (size_t i = 0; rc == 0 && late <= 0 &&
-		    i < ps->ninvitees; i++)
-			rc = add_row(ps, "invitation", p->next_due,
-			    ps->invitees[i], true);
-		clear_invitees(ps);
-	} else if (late < cfg->escalate_after_days ||
-	    str_empty(p->sponsor_email))
-		rc = add_row(ps, "overdue", p->next_due, p->owner_email, false);
-	else
-		rc = add_row(ps, "escalation", p->next_due, p->sponsor_email,
-		    false);
-	return rc;
+	/* With owners' digests, owners read their partners there instead
+	 * of in a message each; partner contacts are still invited. */
+	if (late < cfg->grace_days)
+		return lifecycle_invite(&ps->lc, p, !cfg->digest_owners,
+		    late <= 0, ps->err);
+	if (late < cfg->escalate_after_days || str_empty(p->sponsor_email))
+		return cfg->digest_owners ? 0 :
+		    add_row(ps, "overdue", p->next_due, p->owner_email);
+	return add_row(ps, "escalation", p->next_due, p->sponsor_email);
 }
 
 int
@@ -195,20 +128,26 @@ plan_run(struct book *b, time_t now, struct plan_stats *stats, char **err)
 	ps.now = now;
 	ps.stats = stats;
 	ps.err = err;
-	buf_init(&ps.attendees);
 	book_timestamp(now, ps.now_ts);
 	/* Local dates differ from UTC by at most a day: look one further. */
 	if (tz_local_date(now, "UTC", &horizon, err) != 0)
 		return -1;
 	horizon = date_add_days(horizon, b->cfg->lead_days + 1);
 	ps.domain = plan_domain(b->cfg);
+	lifecycle_init(&ps.lc, b, now, ps.domain);
 	if (store_begin(b->store, err) != 0) {
 		free(ps.domain);
 		return -1;
 	}
-	rc = store_partner_foreach_due(b->store, date_format(horizon, text),
-	    plan_partner, &ps, err);
-	clear_invitees(&ps);
+	/* Calendars first: what was sent is brought up to date before
+	 * anything new is invited. */
+	rc = lifecycle_reconcile(&ps.lc, err);
+	if (rc == 0)
+		rc = store_partner_foreach_due(b->store, date_format(horizon,
+		    text), plan_partner, &ps, err);
+	if (rc == 0)
+		rc = digest_plan(b, now, false, &stats->planned, err);
+	stats->planned += ps.lc.planned;
 	free(ps.domain);
 	if (rc != 0) {
 		store_rollback(b->store);
@@ -227,9 +166,9 @@ plan_preview_row(struct book *b, const struct partner *p, const char *kind,
 {
 	struct plan_stats stats;
 	struct plan_state ps;
-	const char *recipient = p->owner_email;
-	bool invite = false;
-	int rc;
+	char **invitees = NULL;
+	size_t ninvitees = 0;
+	int rc = 0;
 
 	memset(row, 0, sizeof *row);
 	if (p->next_due == NULL)
@@ -240,37 +179,36 @@ plan_preview_row(struct book *b, const struct partner *p, const char *kind,
 	ps.partner = p;
 	ps.stats = &stats;
 	ps.err = err;
-	buf_init(&ps.attendees);
 	ps.domain = plan_domain(b->cfg);
-	if (strcmp(kind, "reminder") == 0 || strcmp(kind, "invitation") == 0) {
-		invite = true;
-		if ((rc = build_attendees(&ps)) != 0)
-			goto done;
-		if (strcmp(kind, "invitation") == 0) {
-			if (ps.ninvitees == 0) {
-				rc = set_err(err, "%s has no contact invited to "
-				    "check-ins (contact add --invite)", p->key);
-				goto done;
-			}
-			recipient = ps.invitees[0];
-		}
+	lifecycle_init(&ps.lc, b, now, ps.domain);
+	if (strcmp(kind, "reminder") == 0)
+		rc = lifecycle_preview_row(&ps.lc, p, kind, p->owner_email, row,
+		    err);
+	else if (strcmp(kind, "invitation") == 0) {
+		if (lifecycle_invitees(b, p, &invitees, &ninvitees, err) != 0)
+			rc = -1;
+		else if (ninvitees == 0)
+			rc = set_err(err, "%s has no contact invited to "
+			    "check-ins (contact add --invite)", p->key);
+		else
+			rc = lifecycle_preview_row(&ps.lc, p, kind,
+			    invitees[0], row, err);
 	} else if (strcmp(kind, "escalation") == 0) {
-		if (str_empty(p->sponsor_email)) {
+		if (str_empty(p->sponsor_email))
 			rc = set_err(err, "%s has no sponsor to escalate to",
 			    p->key);
-			goto done;
-		}
-		recipient = p->sponsor_email;
-	} else if (strcmp(kind, "overdue") != 0) {
+		else
+			fill_row(&ps, kind, p->next_due, p->sponsor_email, row);
+	} else if (strcmp(kind, "overdue") == 0)
+		fill_row(&ps, kind, p->next_due, p->owner_email, row);
+	else
 		rc = set_err(err, "kind \"%s\": preview knows reminder, "
 		    "invitation, overdue and escalation", kind);
-		goto done;
-	}
-	rc = fill_row(&ps, kind, p->next_due, recipient, invite, row);
-done:
 	if (rc != 0)
 		outbox_row_reset(row);
-	clear_invitees(&ps);
+	for (size_t i = 0; i < ninvitees; i++)
+		free(invitees[i]);
+	free(invitees);
 	free(ps.domain);
 	return rc;
 }

@@ -733,6 +733,33 @@ store_contact_remove(struct store *s, long partner_id, const char *email,
 }
 
 int
+store_contact_update(struct store *s, long partner_id, const char *email,
+    const char *name, const char *role, int invite, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, "UPDATE contacts SET name = coalesce(?3, name),"
+	    " role = CASE WHEN ?4 IS NULL THEN role WHEN ?4 = '' THEN NULL"
+	    " ELSE ?4 END, invite = CASE WHEN ?5 < 0 THEN invite ELSE ?5 END"
+	    " WHERE partner_id = ?1 AND email = ?2 COLLATE NOCASE", &st,
+	    err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, partner_id);
+	bind_text(st, 2, email);
+	bind_text(st, 3, name);
+	bind_text(st, 4, role);
+	sqlite3_bind_int(st, 5, invite);
+	rc = step_done(s, st, "changing a contact", err);
+	sqlite3_finalize(st);
+	if (rc != 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return set_err(err, "no contact %s", email), STORE_NOT_FOUND;
+	return 0;
+}
+
+int
 store_contact_foreach(struct store *s, long partner_id, store_contact_fn fn,
     void *arg, char **err)
 {
@@ -1096,9 +1123,13 @@ store_outbox_invite_recipients(struct store *s, const char *uid, bool pending,
 
 	*emails = NULL;
 	*n = 0;
-	if (prepare(s, "SELECT recipient FROM outbox WHERE uid = ?1"
-	    " AND (state IN ('sent', 'sending') OR (?2 AND state IN"
-	    " ('pending', 'deferred'))) GROUP BY lower(recipient)"
+	/* Not those whose last message about it was a cancel. */
+	if (prepare(s, "SELECT recipient FROM outbox o WHERE uid = ?1"
+	    " AND kind <> 'cancel' AND (state IN ('sent', 'sending') OR (?2"
+	    " AND state IN ('pending', 'deferred'))) GROUP BY lower(recipient)"
+	    " HAVING max(sequence) > coalesce((SELECT max(c.sequence)"
+	    " FROM outbox c WHERE c.uid = ?1 AND c.kind = 'cancel'"
+	    " AND lower(c.recipient) = lower(o.recipient)), -1)"
 	    " ORDER BY min(id)", &st, err) != 0)
 		return -1;
 	bind_text(st, 1, uid);

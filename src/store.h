@@ -130,6 +130,10 @@ int store_partner_count(struct store *s, bool include_archived, long *count,
 int store_contact_add(struct store *s, struct contact *c, char **err);
 int store_contact_remove(struct store *s, long partner_id, const char *email,
     char **err);
+/* Change a contact's name and role (NULL: unchanged; role "": none) and
+ * invite flag (-1: unchanged); STORE_NOT_FOUND when there is none. */
+int store_contact_update(struct store *s, long partner_id, const char *email,
+    const char *name, const char *role, int invite, char **err);
 typedef int (*store_contact_fn)(const struct contact *c, void *arg);
 int store_contact_foreach(struct store *s, long partner_id,
     store_contact_fn fn, void *arg, char **err);
@@ -199,8 +203,8 @@ int store_outbox_undelivered(struct store *s, long partner_id, long *count,
 
 /* The envelope recipients who may hold invite uid: rows with that uid
  * whose message was sent or may have been (sent, sending), and, when
- * pending is true, also those still on their way (pending, deferred).
- * Each address once, in the order first planned; free each and the
+ * pending is true, also those still on their way (pending, deferred);
+ * not those whose latest message about it is a cancel.  Each address once, in the order first planned; free each and the
  * array. */
 int store_outbox_invite_recipients(struct store *s, const char *uid,
     bool pending, char ***emails, size_t *n, char **err);

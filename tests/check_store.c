@@ -111,7 +111,7 @@ START_TEST(test_upgrade_from_v1)
 	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
 	    &err), 0);
 	ck_assert_int_eq(from, 1);
-	ck_assert_int_eq(to, 2);
+	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(store_partner_get(s, "old", &p, &err), 0);
 	ck_assert_str_eq(p.name, "Old Friend");
 	ck_assert_str_eq(p.last_checkin, "2025-06-01");

@@ -1,7 +1,7 @@
 """Summarize an iCalendar file as python-icalendar reads it, as JSON.
 
 Usage: /usr/bin/python3 ical_parse.py FILE
-       /usr/bin/python3 ical_parse.py --khal ZONE DAY FILE
+       /usr/bin/python3 ical_parse.py --khal ZONE DAY FILE [FILE...]
 
 Prints JSON (keys sorted, indented by two, UTF-8) that check_invite.c
 compares with a golden file under tests/data/invite/:
@@ -17,10 +17,12 @@ through the file's own VTIMEZONE (Timezone.to_tz()), so that a VTIMEZONE
 that python-icalendar cannot read, or that disagrees with the zone data,
 shows up.  Exits 1 on any parse error.
 
-With --khal, FILE is imported with `khal import --batch` into a new
-calendar in a temporary directory (khal shows times in ZONE), and the
-`khal list` lines "{start} {end} {title}" for DAY are printed.  Exits 77
-when khal is not installed, 1 when khal fails.
+With --khal, each FILE in turn is imported with `khal import --batch`
+into one new calendar in a temporary directory (khal shows times in
+ZONE), as a calendar client applies invites, updates and cancels as they
+arrive, and the `khal list` lines "{cancelled}{start} {end} {title}"
+for DAY are printed (CANCELLED before the start of a cancelled event).
+Exits 77 when khal is not installed, 1 when khal fails.
 """
 
 import json
@@ -126,7 +128,7 @@ def summarize(cal):
     }
 
 
-def khal_list(zone, day, path):
+def khal_list(zone, day, *paths):
     khal = shutil.which("khal")
     if khal is None:
         sys.stderr.write("ical_parse.py: khal is not installed\n")
@@ -138,8 +140,8 @@ def khal_list(zone, day, path):
         os.mkdir(os.path.join(tmp, "cal"))
         env = dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=tmp,
                    XDG_DATA_HOME=tmp, XDG_CACHE_HOME=tmp)
-        steps = (["import", "--batch", path],
-                 ["list", "--format", "{start} {end} {title}",
+        steps = [["import", "--batch", path] for path in paths]
+        steps.append(["list", "--format", "{cancelled}{start} {end} {title}",
                   "--day-format", "", day, "1d"])
         for step in steps:
             r = subprocess.run([khal, "-c", conf] + step, env=env,
@@ -152,11 +154,11 @@ def khal_list(zone, day, path):
 
 
 def main():
-    if len(sys.argv) == 5 and sys.argv[1] == "--khal":
+    if len(sys.argv) >= 5 and sys.argv[1] == "--khal":
         return khal_list(*sys.argv[2:])
     if len(sys.argv) != 2:
         sys.stderr.write("usage: ical_parse.py FILE\n"
-                         "       ical_parse.py --khal ZONE DAY FILE\n")
+                         "       ical_parse.py --khal ZONE DAY FILE...\n")
         return 2
     try:
         with open(sys.argv[1], "rb") as f:

@@ -1,0 +1,599 @@
+/* lifecycle.c: invites planned, updated and cancelled. */
+#include "lifecycle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "invite.h"
+#include "plan.h"
+#include "tz.h"
+
+/* A set of email addresses, compared without case. */
+struct emails {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+emails_reset(struct emails *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i]);
+	free(e->v);
+	e->v = NULL;
+	e->n = 0;
+}
+
+static bool
+emails_has(const struct emails *e, const char *email)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (strcasecmp(e->v[i], email) == 0)
+			return true;
+	return false;
+}
+
+static void
+emails_add(struct emails *e, const char *email)
+{
+	if (emails_has(e, email))
+		return;
+	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
+	e->v[e->n++] = xstrdup(email);
+}
+
+/* The meeting an invite puts on calendars. */
+struct meeting {
+	char	date[DATE_STRLEN];
+	char	time[16];		/* HH:MM */
+	char	tz[64];
+};
+
+static void
+meeting_set(struct meeting *m, const char *date, const char *time,
+    const char *tz)
+{
+	snprintf(m->date, sizeof m->date, "%s", date);
+	snprintf(m->time, sizeof m->time, "%s", time);
+	snprintf(m->tz, sizeof m->tz, "%s", tz);
+}
+
+/* Where p's next check-in would be put: its due date at meeting_time in
+ * its zone. */
+static void
+meeting_of(const struct book *b, const struct partner *p, struct meeting *m)
+{
+	char time[16];
+
+	snprintf(time, sizeof time, "%02d:%02d", b->cfg->meeting_hour,
+	    b->cfg->meeting_minute);
+	meeting_set(m, p->next_due, time, !str_empty(p->timezone) ?
+	    p->timezone : b->cfg->timezone);
+}
+
+static bool
+meeting_same(const struct meeting *a, const struct meeting *b)
+{
+	return strcmp(a->date, b->date) == 0 && strcmp(a->time, b->time) == 0 &&
+	    strcmp(a->tz, b->tz) == 0;
+}
+
+/* Whether the meeting starts after now. */
+static int
+meeting_future(const struct meeting *m, time_t now, bool *future, char **err)
+{
+	struct tb_date d;
+	int hour, minute;
+	time_t start;
+
+	if (date_parse(m->date, &d, err) != 0)
+		return -1;
+	if (sscanf(m->time, "%d:%d", &hour, &minute) != 2)
+		return set_err(err, "meeting time \"%s\" is not HH:MM", m->time);
+	if (tz_local_to_utc(d, hour, minute, m->tz, &start, NULL, err) != 0)
+		return -1;
+	*future = start > now;
+	return 0;
+}
+
+void
+lifecycle_init(struct lifecycle *lc, struct book *b, time_t now,
+    const char *domain)
+{
+	memset(lc, 0, sizeof *lc);
+	lc->book = b;
+	lc->now = now;
+	lc->domain = domain;
+	book_timestamp(now, lc->now_ts);
+}
+
+static int
+collect_invitee(const struct contact *c, void *arg)
+{
+	if (c->invite)
+		emails_add(arg, c->email);
+	return 0;
+}
+
+int
+lifecycle_invitees(struct book *b, const struct partner *p, char ***emails,
+    size_t *n, char **err)
+{
+	struct emails e = { NULL, 0 };
+
+	if (store_contact_foreach(b->store, p->id, collect_invitee, &e,
+	    err) != 0) {
+		emails_reset(&e);
+		return -1;
+	}
+	/* The owner is on every invite already, as the first attendee. */
+	for (size_t i = 0; i < e.n; i++)
+		if (strcasecmp(e.v[i], p->owner_email) == 0) {
+			free(e.v[i]);
+			memmove(&e.v[i], &e.v[i + 1], (e.n - i - 1) *
+			    sizeof *e.v);
+			e.n--;
+			break;
+		}
+	*emails = e.v;
+	*n = e.n;
+	return 0;
+}
+
+/* Everyone on p's invite: the owner, then the invited contacts. */
+static int
+attendees_of(struct book *b, const struct partner *p, struct emails *out,
+    char **err)
+{
+	struct emails contacts = { NULL, 0 };
+
+	memset(out, 0, sizeof *out);
+	if (lifecycle_invitees(b, p, &contacts.v, &contacts.n, err) != 0)
+		return -1;
+	emails_add(out, p->owner_email);
+	for (size_t i = 0; i < contacts.n; i++)
+		emails_add(out, contacts.v[i]);
+	emails_reset(&contacts);
+	return 0;
+}
+
+static char *
+emails_json(struct book *b, const struct emails *e, char **err)
+{
+	struct buf out;
+
+	buf_init(&out);
+	if (store_json_array(b->store, (const char *const *)e->v, e->n, &out,
+	    err) != 0) {
+		buf_reset(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
+}
+
+/* One message about invite inv to recipient, at sequence seq, carrying
+ * meeting m and the attendees (a JSON array). */
+static int
+add_row(struct lifecycle *lc, const struct invite_rec *inv, const char *kind,
+    const char *recipient, int seq, const char *attendees,
+    const struct meeting *m, char **err)
+{
+	struct outbox_row r;
+	bool inserted;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.partner_id = inv->partner_id;
+	r.partner_key = inv->partner_key;
+	r.kind = (char *)kind;
+	r.occurrence = inv->occurrence;
+	r.recipient = (char *)recipient;
+	r.uid = inv->uid;
+	r.sequence = seq;
+	r.attendees = (char *)attendees;
+	r.meeting_date = (char *)m->date;
+	r.meeting_time = (char *)m->time;
+	r.meeting_tz = (char *)m->tz;
+	r.message_id = plan_message_id(kind, inv->partner_key, inv->occurrence,
+	    lc->domain);
+	rc = store_outbox_insert(lc->book->store, &r, lc->now_ts, &inserted,
+	    err);
+	free(r.message_id);
+	if (rc == 0 && inserted)
+		lc->planned++;
+	return rc;
+}
+
+static void
+invite_meeting(const struct invite_rec *inv, struct meeting *m)
+{
+	meeting_set(m, inv->meeting_date, inv->meeting_time, inv->meeting_tz);
+}
+
+static void
+invite_set_meeting(struct invite_rec *inv, const struct meeting *m)
+{
+	free(inv->meeting_date);
+	free(inv->meeting_time);
+	free(inv->meeting_tz);
+	inv->meeting_date = xstrdup(m->date);
+	inv->meeting_time = xstrdup(m->time);
+	inv->meeting_tz = xstrdup(m->tz);
+}
+
+/*
+ * The invite is over: cancel it for everyone who may hold it, while its
+ * meeting is still to come, and close it.
+ */
+static int
+end_invite(struct lifecycle *lc, struct invite_rec *inv, char **err)
+{
+	struct emails got = { NULL, 0 };
+	struct meeting m;
+	bool future;
+	int rc = 0;
+
+	invite_meeting(inv, &m);
+	if (meeting_future(&m, lc->now, &future, err) != 0)
+		return -1;
+	if (future && store_outbox_invite_recipients(lc->book->store, inv->uid,
+	    false, &got.v, &got.n, err) != 0)
+		return -1;
+	if (got.n > 0)
+		inv->sequence++;
+	for (size_t i = 0; rc == 0 && i < got.n; i++)
+		rc = add_row(lc, inv, "cancel", got.v[i], inv->sequence,
+		    inv->attendees, &m, err);
+	emails_reset(&got);
+	free(inv->status);
+	inv->status = xstrdup("closed");
+	if (rc == 0)
+		rc = store_invite_update(lc->book->store, inv, lc->now_ts, err);
+	return rc;
+}
+
+/* A cancel to each attendee no longer on the invite who may hold it. */
+static int
+cancel_dropped(struct lifecycle *lc, const struct invite_rec *inv,
+    const struct emails *dropped, int seq, char **err)
+{
+	struct emails got = { NULL, 0 }, one = { NULL, 0 };
+	struct meeting m;
+	bool future;
+	char *json;
+	int rc = 0;
+
+	invite_meeting(inv, &m);
+	if (dropped->n == 0)
+		return 0;
+	if (meeting_future(&m, lc->now, &future, err) != 0)
+		return -1;
+	if (!future)
+		return 0;
+	if (store_outbox_invite_recipients(lc->book->store, inv->uid, false,
+	    &got.v, &got.n, err) != 0)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < dropped->n; i++) {
+		if (!emails_has(&got, dropped->v[i]))
+			continue;
+		emails_add(&one, dropped->v[i]);
+		if ((json = emails_json(lc->book, &one, err)) == NULL)
+			rc = -1;
+		else
+			rc = add_row(lc, inv, "cancel", dropped->v[i], seq, json,
+			    &m, err);
+		free(json);
+		emails_reset(&one);
+	}
+	emails_reset(&got);
+	return rc;
+}
+
+/* The changes one open invite needs, and whether the partner's book
+ * still has it. */
+struct reconcile {
+	struct partner	p;
+	bool		gone;		/* removed, archived, unscheduled */
+	bool		checked_in;	/* a check-in logged since */
+	long		checkin_id;
+	struct emails	attendees;	/* who should be on it */
+	struct emails	current;	/* who is on it */
+	struct emails	dropped;
+	struct emails	added;
+};
+
+static void
+reconcile_reset(struct reconcile *r)
+{
+	partner_reset(&r->p);
+	emails_reset(&r->attendees);
+	emails_reset(&r->current);
+	emails_reset(&r->dropped);
+	emails_reset(&r->added);
+}
+
+static int
+reconcile_load(struct lifecycle *lc, const struct invite_rec *inv,
+    struct reconcile *r, char **err)
+{
+	struct book *b = lc->book;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	rc = store_partner_get(b->store, inv->partner_key, &r->p, err);
+	if (rc == STORE_NOT_FOUND || (rc == 0 && r->p.id != inv->partner_id) ||
+	    (rc == 0 && r->p.archived)) {
+		r->gone = true;
+		return 0;
+	}
+	if (rc != 0)
+		return -1;
+	/* Holidays or skip_weekends may have changed since next_due was
+	 * stored: the invite follows the schedule as it is now. */
+	if (book_refresh_next_due(b, &r->p, err) != 0)
+		return -1;
+	if (r->p.next_due == NULL) {
+		r->gone = true;
+		return 0;
+	}
+	if (store_checkin_latest_id(b->store, r->p.id, &r->checkin_id,
+	    err) != 0)
+		return -1;
+	r->checked_in = r->checkin_id > inv->checkin_id;
+	if (attendees_of(b, &r->p, &r->attendees, err) != 0 ||
+	    store_json_strings(b->store, inv->attendees, &r->current.v,
+	    &r->current.n, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r->current.n; i++)
+		if (!emails_has(&r->attendees, r->current.v[i]))
+			emails_add(&r->dropped, r->current.v[i]);
+	for (size_t i = 0; i < r->attendees.n; i++)
+		if (!emails_has(&r->current, r->attendees.v[i]))
+			emails_add(&r->added, r->attendees.v[i]);
+	return 0;
+}
+
+/* An update to everyone the invite went (or is going) to who is still
+ * on it, and the invite itself to attendees new to it. */
+static int
+send_changes(struct lifecycle *lc, const struct invite_rec *inv,
+    const struct reconcile *r, bool moved, const struct meeting *m,
+    char **err)
+{
+	struct emails to = { NULL, 0 };
+	bool future;
+	int rc = 0;
+
+	if (moved && store_outbox_invite_recipients(lc->book->store, inv->uid,
+	    true, &to.v, &to.n, err) != 0)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < to.n; i++)
+		if (emails_has(&r->attendees, to.v[i]))
+			rc = add_row(lc, inv, "update", to.v[i], inv->sequence,
+			    inv->attendees, m, err);
+	emails_reset(&to);
+	if (rc != 0 || r->added.n == 0)
+		return rc;
+	if (meeting_future(m, lc->now, &future, err) != 0)
+		return -1;
+	for (size_t i = 0; rc == 0 && future && i < r->added.n; i++)
+		rc = add_row(lc, inv, strcasecmp(r->added.v[i],
+		    r->p.owner_email) == 0 ? "reminder" : "invitation",
+		    r->added.v[i], inv->sequence, inv->attendees, m, err);
+	return rc;
+}
+
+static int
+reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
+{
+	struct reconcile r;
+	struct meeting was, now;
+	bool moved;
+	char *json;
+	int rc;
+
+	if (reconcile_load(lc, inv, &r, err) != 0) {
+		reconcile_reset(&r);
+		return -1;
+	}
+	invite_meeting(inv, &was);
+	if (!r.gone)
+		meeting_of(lc->book, &r.p, &now);
+	/* A check-in that moved the due date satisfied this occurrence; one
+	 * that did not (an older one, logged late) changes nothing. */
+	if (r.gone || (r.checked_in && strcmp(r.p.next_due, was.date) != 0)) {
+		rc = end_invite(lc, inv, err);
+		reconcile_reset(&r);
+		return rc;
+	}
+	inv->checkin_id = r.checkin_id;
+	/* Invites from before schema 3 did not record the time and zone. */
+	if (*was.time == '\0' || *was.tz == '\0') {
+		memcpy(was.time, now.time, sizeof was.time);
+		memcpy(was.tz, now.tz, sizeof was.tz);
+	}
+	moved = !meeting_same(&was, &now);
+	rc = 0;
+	if (moved || r.dropped.n > 0)
+		inv->sequence++;
+	if ((json = emails_json(lc->book, &r.attendees, err)) == NULL)
+		rc = -1;
+	if (rc == 0)
+		rc = cancel_dropped(lc, inv, &r.dropped, inv->sequence, err);
+	if (rc == 0) {
+		free(inv->attendees);
+		inv->attendees = json;
+		json = NULL;
+		invite_set_meeting(inv, &now);
+		rc = send_changes(lc, inv, &r, moved, &now, err);
+	}
+	if (rc == 0)
+		rc = store_invite_update(lc->book->store, inv, lc->now_ts, err);
+	free(json);
+	reconcile_reset(&r);
+	return rc;
+}
+
+struct open_list {
+	struct invite_rec	*v;
+	size_t			 n;
+};
+
+static int
+keep_invite(const struct invite_rec *r, void *arg)
+{
+	struct open_list *l = arg;
+	struct invite_rec *copy;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	copy = &l->v[l->n++];
+	*copy = *r;
+	copy->uid = xstrdup(r->uid);
+	copy->partner_key = xstrdup(r->partner_key);
+	copy->partner_name = xstrdup(r->partner_name);
+	copy->owner_name = xstrdup(r->owner_name);
+	copy->owner_email = xstrdup(r->owner_email);
+	copy->occurrence = xstrdup(r->occurrence);
+	copy->meeting_date = xstrdup(r->meeting_date);
+	copy->meeting_time = xstrdup(r->meeting_time);
+	copy->meeting_tz = xstrdup(r->meeting_tz);
+	copy->attendees = xstrdup(r->attendees);
+	copy->status = xstrdup(r->status);
+	copy->created_at = xstrdup(r->created_at);
+	copy->updated_at = xstrdup(r->updated_at);
+	return 0;
+}
+
+int
+lifecycle_reconcile(struct lifecycle *lc, char **err)
+{
+	struct open_list open = { NULL, 0 };
+	int rc;
+
+	/* Read them all first: reconciling writes to the same table. */
+	rc = store_invite_foreach_open(lc->book->store, keep_invite, &open,
+	    err);
+	for (size_t i = 0; rc == 0 && i < open.n; i++)
+		if ((rc = reconcile_one(lc, &open.v[i], err)) != 0)
+			prefix_err(err, "invite %s", open.v[i].uid);
+	for (size_t i = 0; i < open.n; i++)
+		invite_rec_reset(&open.v[i]);
+	free(open.v);
+	return rc;
+}
+
+/* A new invite record for p's next check-in (not yet stored). */
+static int
+invite_new(struct lifecycle *lc, const struct partner *p,
+    const struct emails *attendees, struct invite_rec *inv, char **err)
+{
+	struct meeting m;
+	struct tb_date due;
+
+	memset(inv, 0, sizeof *inv);
+	if (date_parse(p->next_due, &due, err) != 0)
+		return -1;
+	meeting_of(lc->book, p, &m);
+	inv->uid = invite_uid(p->key, due, lc->domain);
+	inv->partner_id = p->id;
+	inv->partner_key = xstrdup(p->key);
+	inv->partner_name = xstrdup(p->name);
+	inv->owner_name = xstrdup(p->owner_name);
+	inv->owner_email = xstrdup(p->owner_email);
+	inv->occurrence = xstrdup(p->next_due);
+	invite_set_meeting(inv, &m);
+	inv->status = xstrdup("open");
+	if ((inv->attendees = emails_json(lc->book, attendees, err)) == NULL ||
+	    store_checkin_latest_id(lc->book->store, p->id, &inv->checkin_id,
+	    err) != 0)
+		return -1;
+	return 0;
+}
+
+/* Store inv, or reopen the closed invite of the same UID one SEQUENCE
+ * on (a partner archived and restored before its meeting). */
+static int
+invite_store(struct lifecycle *lc, struct invite_rec *inv, char **err)
+{
+	struct invite_rec old;
+	int rc;
+
+	rc = store_invite_add(lc->book->store, inv, lc->now_ts, err);
+	if (rc != STORE_EXISTS)
+		return rc;
+	if ((rc = store_invite_get(lc->book->store, inv->uid, &old, err)) != 0)
+		return -1;
+	inv->sequence = old.sequence + 1;
+	invite_rec_reset(&old);
+	return store_invite_update(lc->book->store, inv, lc->now_ts, err);
+}
+
+int
+lifecycle_invite(struct lifecycle *lc, const struct partner *p, bool to_owner,
+    bool to_contacts, char **err)
+{
+	struct emails attendees = { NULL, 0 };
+	struct invite_rec inv;
+	struct meeting m;
+	bool any;
+	int rc;
+
+	rc = store_invite_get_open(lc->book->store, p->id, &inv, err);
+	invite_rec_reset(&inv);
+	if (rc != STORE_NOT_FOUND)
+		return rc == 0 ? 0 : -1;	/* open: reconciled already */
+	if (attendees_of(lc->book, p, &attendees, err) != 0)
+		return -1;
+	any = to_owner || (to_contacts && attendees.n > 1);
+	if (!any || (rc = invite_new(lc, p, &attendees, &inv, err)) != 0 ||
+	    (rc = invite_store(lc, &inv, err)) != 0)
+		goto done;
+	invite_meeting(&inv, &m);
+	if (to_owner)
+		rc = add_row(lc, &inv, "reminder", p->owner_email, inv.sequence,
+		    inv.attendees, &m, err);
+	for (size_t i = 1; rc == 0 && to_contacts && i < attendees.n; i++)
+		rc = add_row(lc, &inv, "invitation", attendees.v[i],
+		    inv.sequence, inv.attendees, &m, err);
+done:
+	invite_rec_reset(&inv);
+	emails_reset(&attendees);
+	return rc;
+}
+
+int
+lifecycle_preview_row(struct lifecycle *lc, const struct partner *p,
+    const char *kind, const char *recipient, struct outbox_row *row,
+    char **err)
+{
+	struct emails attendees = { NULL, 0 };
+	struct invite_rec inv;
+	int rc;
+
+	memset(row, 0, sizeof *row);
+	rc = store_invite_get_open(lc->book->store, p->id, &inv, err);
+	if (rc == STORE_NOT_FOUND)
+		rc = attendees_of(lc->book, p, &attendees, err) != 0 ||
+		    invite_new(lc, p, &attendees, &inv, err) != 0 ? -1 : 0;
+	if (rc == 0) {
+		row->partner_id = p->id;
+		row->partner_key = xstrdup(p->key);
+		row->kind = xstrdup(kind);
+		row->occurrence = xstrdup(inv.occurrence);
+		row->recipient = xstrdup(recipient);
+		row->state = xstrdup("pending");
+		row->message_id = plan_message_id(kind, p->key, inv.occurrence,
+		    lc->domain);
+		row->uid = xstrdup(inv.uid);
+		row->sequence = inv.sequence;
+		row->attendees = xstrdup(inv.attendees);
+		row->meeting_date = xstrdup(inv.meeting_date);
+		row->meeting_time = xstrdup(inv.meeting_time);
+		row->meeting_tz = xstrdup(inv.meeting_tz);
+	}
+	invite_rec_reset(&inv);
+	emails_reset(&attendees);
+	return rc == 0 ? 0 : -1;
+}
