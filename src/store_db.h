@@ -1,0 +1,35 @@
+/*
+ * store_db.h: what the store's files (store.c, store_book.c,
+ * store_outbox.c) share: the connection and small SQLite helpers.  No
+ * other module includes it.
+ */
+#ifndef TB_STORE_DB_H
+#define TB_STORE_DB_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3	*db;
+	char	*path;
+	int	 depth;		/* open transactions; >1 are savepoints */
+};
+
+/* "PATH: what: SQLite's message" into *err; returns -1. */
+int sdb_err(struct store *s, char **err, const char *what);
+/* Prepare sql into *st; -1 with *err. */
+int sdb_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+    char **err);
+/* Bind v (NULL binds NULL). */
+void sdb_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* A copy of column i (NULL for NULL); caller frees. */
+char *sdb_column_text(sqlite3_stmt *st, int i);
+/* Step a statement that returns no rows: 0, STORE_EXISTS for a unique
+ * key taken, or -1, each failure with *err. */
+int sdb_step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    char **err);
+/* Run sql (several statements); -1 with *err naming what. */
+int sdb_exec(struct store *s, const char *sql, const char *what, char **err);
+
+#endif
