@@ -121,6 +121,50 @@ START_TEST(test_upgrade_from_v1)
 }
 END_TEST
 
+/* Invites sent before schema 3 become invite records, open while their
+ * occurrence is still the one due; the outbox keeps every row. */
+START_TEST(test_upgrade_from_v2)
+{
+	struct invite_rec inv;
+	struct outbox_row r;
+	struct store *s;
+	char *err = NULL;
+	int from, to;
+
+	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, &err),
+	    0);
+	ck_assert_int_eq(store_migrate_to(s, 2, &err), 0);
+	store_close(s);
+	raw_sql("INSERT INTO partners (key, name, owner_email, cadence,"
+	    " start_date, created_at, updated_at, next_due) VALUES ('old',"
+	    " 'Old Friend', 'o@example.org', 'monthly', '2026-01-01',"
+	    " '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-02-02');"
+	    "INSERT INTO outbox (partner_id, partner_key, kind, occurrence,"
+	    " recipient, state, message_id, uid, attendees, created_at) VALUES"
+	    " (1, 'old', 'reminder', '2026-02-02', 'o@example.org', 'sent',"
+	    " 'm1@x', 'touchbase-old-20260202@x', '[\"o@example.org\"]',"
+	    " '2026-01-26T00:00:00Z'),"
+	    " (1, 'old', 'overdue', '2026-01-02', 'o@example.org', 'sent',"
+	    " 'm2@x', NULL, NULL, '2026-01-05T00:00:00Z');");
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	    &err), 0);
+	ck_assert_int_eq(from, 2);
+	ck_assert_int_eq(to, 3);
+	ck_assert_int_eq(store_invite_get_open(s, 1, &inv, &err), 0);
+	ck_assert_str_eq(inv.uid, "touchbase-old-20260202@x");
+	ck_assert_str_eq(inv.meeting_date, "2026-02-02");
+	ck_assert_str_eq(inv.partner_name, "Old Friend");
+	ck_assert_str_eq(inv.attendees, "[\"o@example.org\"]");
+	invite_rec_reset(&inv);
+	ck_assert_int_eq(store_outbox_invite_sent(s, "touchbase-old-20260202@x",
+	    "O@example.org", 1, &r, &err), 0);
+	ck_assert_str_eq(r.meeting_date, "2026-02-02");
+	ck_assert_str_eq(r.message_id, "m1@x");
+	outbox_row_reset(&r);
+	store_close(s);
+}
+END_TEST
+
 START_TEST(test_newer_refused)
 {
 	struct store *s;
@@ -272,6 +316,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_create_and_reopen);
 	tcase_add_test(tc, test_upgrade_from_v1);
+	tcase_add_test(tc, test_upgrade_from_v2);
 	tcase_add_test(tc, test_newer_refused);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("queries");
