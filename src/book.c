@@ -212,6 +212,74 @@ book_refresh_next_due(struct book *b, struct partner *p, char **err)
 	return 0;
 }
 
+/* The business-day calendar as text, to tell when it changes. */
+static char *
+calendar_fingerprint(const struct cadence_calendar *cal)
+{
+	char text[DATE_STRLEN];
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "skip_weekends=%d lead_days=%d holidays=",
+	    cal->skip_weekends, cal->lead_days);
+	for (size_t i = 0; i < cal->nholidays; i++)
+		buf_printf(&b, "%s%s", i ? "," : "",
+		    date_format(cal->holidays[i], text));
+	return buf_steal(&b);
+}
+
+static int
+collect_key(const struct partner *p, void *arg)
+{
+	struct buf *keys = arg;
+
+	buf_add(keys, p->key, strlen(p->key) + 1);
+	return 0;
+}
+
+int
+book_sync_calendar(struct book *b, long *changed, char **err)
+{
+	char *now = calendar_fingerprint(&b->cal), *was = NULL, *before;
+	struct buf keys;
+	struct partner p;
+	int rc;
+
+	if (changed != NULL)
+		*changed = 0;
+	buf_init(&keys);
+	rc = store_setting_get(b->store, "calendar", &was, err);
+	if (rc == 0 && strcmp(was, now) == 0)
+		goto done;
+	if (rc != 0 && rc != STORE_NOT_FOUND) {
+		rc = -1;
+		goto done;
+	}
+	rc = store_partner_foreach(b->store, false, collect_key, &keys, err);
+	for (size_t off = 0; rc == 0 && off < keys.len;
+	    off += strlen(keys.data + off) + 1) {
+		if ((rc = store_partner_get(b->store, keys.data + off, &p,
+		    err)) != 0)
+			break;
+		before = xstrdup(p.next_due);
+		rc = book_refresh_next_due(b, &p, err);
+		if (rc == 0 && changed != NULL && (before == NULL ||
+		    p.next_due == NULL ? before != p.next_due :
+		    strcmp(before, p.next_due) != 0))
+			(*changed)++;
+		free(before);
+		partner_reset(&p);
+	}
+	if (rc == 0)
+		rc = store_setting_set(b->store, "calendar", now, err);
+	rc = rc == 0 ? 0 : -1;
+done:
+	buf_reset(&keys);
+	free(was);
+	free(now);
+	return rc;
+}
+
 /* Replace *field with a copy of value; "" clears an optional field. */
 static void
 set_field(char **field, const char *value)

@@ -98,6 +98,14 @@ int book_checkin(struct book *b, const char *key, const char *date,
 /* Recompute and store p->next_due (also updates p). */
 int book_refresh_next_due(struct book *b, struct partner *p, char **err);
 
+/*
+ * Recompute every active partner's next_due when the business-day
+ * calendar (skip_weekends, holidays, lead_days) differs from the one the
+ * stored dates were computed under, and remember it.  *changed (may be
+ * NULL) counts the partners whose date moved.  Returns 0 or -1 with *err.
+ */
+int book_sync_calendar(struct book *b, long *changed, char **err);
+
 /* "YYYY-MM-DDTHH:MM:SSZ" for t into out (21 bytes). */
 char *book_timestamp(time_t t, char out[21]);
 

@@ -1,12 +1,115 @@
 /* cmd_ics.c: touchbase ics. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "feed.h"
+#include "log.h"
+
+static const struct cmd_usage ics_usage = {
+	"ics [KEY] [--days N] [--owner EMAIL] [--now DATETIME]",
+	"Print an iCalendar feed (METHOD:PUBLISH) of the check-ins of every\n"
+	"active partner due within N days, and of those overdue, for calendar\n"
+	"subscription.  Each event has the UID and SEQUENCE of the invite run\n"
+	"sends for it, so a calendar holding both shows one meeting; its\n"
+	"description gives the partnership's state, and an alarm rings\n"
+	"schedule.lead_days before (none when lead_days is 0).\n\n"
+	"  KEY              only this partner\n"
+	"  --days N         check-ins due within N days (default 60)\n"
+	"  --owner EMAIL    only partners this person owns\n"
+	"  --now DATETIME   as if it were then (YYYY-MM-DD or ISO 8601)\n",
+};
+
+/* --days: a whole number of days, 1 to FEED_DAYS_MAX. */
+static enum cmd_status
+parse_days(const char *arg, int *days)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > FEED_DAYS_MAX)
+		return cmd_usage_error(&ics_usage, "--days: \"%s\" is not a "
+		    "number of days from 1 to %d", arg, FEED_DAYS_MAX);
+	*days = (int)n;
+	return CMD_OK;
+}
+
+/* Options and KEY into f and *now; *help set when --help was printed. */
+static enum cmd_status
+parse_args(int argc, char **argv, struct feed_filter *f, const char **now,
+    bool *help)
+{
+	static const struct option longopts[] = {
+		{ "days", required_argument, NULL, 'D' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum cmd_status st;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'D':
+			if ((st = parse_days(optarg, &f->days)) != CMD_OK)
+				return st;
+			break;
+		case 'o':
+			f->owner = optarg;
+			break;
+		case 'N':
+			*now = optarg;
+			break;
+		case 'h':
+			*help = true;
+			return cmd_print_usage(&ics_usage, true);
+		default:
+			return cmd_print_usage(&ics_usage, false);
+		}
+	}
+	if (argc - optind > 1)
+		return cmd_usage_error(&ics_usage, "ics takes at most one KEY");
+	if (argc - optind == 1)
+		f->key = argv[optind];
+	return CMD_OK;
+}
 
 enum cmd_status
 cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	cmd_error("ics: not built yet");
-	return CMD_SOFTWARE;
+	struct feed_filter f = { NULL, NULL, FEED_DAYS_DEFAULT };
+	const char *now_arg = NULL;
+	struct store *store;
+	struct book book;
+	enum cmd_status st;
+	char *ics = NULL, *err = NULL;
+	size_t n = 0;
+	bool help = false;
+	time_t now;
+	int rc;
+
+	if ((st = parse_args(argc, argv, &f, &now_arg, &help)) != CMD_OK ||
+	    help)
+		return st;
+	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
+		return st;
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	rc = feed_build(&book, &f, now, &ics, &n, &err);
+	if (rc != BOOK_OK)
+		st = cmd_book_status(rc, err);
+	else {
+		log_debug("ics: %zu check-in%s within %d days", n,
+		    n == 1 ? "" : "s", f.days);
+		st = cmd_write(ics, strlen(ics));
+	}
+	free(ics);
+	cmd_close_book(store, &book);
+	return st;
 }

@@ -139,9 +139,12 @@ plan_run(struct book *b, time_t now, struct plan_stats *stats, char **err)
 		free(ps.domain);
 		return -1;
 	}
-	/* Calendars first: what was sent is brought up to date before
-	 * anything new is invited. */
-	rc = lifecycle_reconcile(&ps.lc, err);
+	/* Due dates follow the business-day calendar as configured now;
+	 * then what was sent is brought up to date before anything new is
+	 * invited. */
+	rc = book_sync_calendar(b, NULL, err);
+	if (rc == 0)
+		rc = lifecycle_reconcile(&ps.lc, err);
 	if (rc == 0)
 		rc = store_partner_foreach_due(b->store, date_format(horizon,
 		    text), plan_partner, &ps, err);

@@ -150,6 +150,11 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL,"
 	"  updated_at TEXT NOT NULL);"
 	"CREATE INDEX invites_open ON invites (partner_id) WHERE status = 'open';"
+	/* Named values the program keeps, such as the business-day
+	 * calendar next_due was last computed under. */
+	"CREATE TABLE settings ("
+	"  name TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
 	/* Invites sent before this version: open while their partner has
 	 * logged no check-in since; the next run settles them. */
 	"INSERT OR IGNORE INTO invites (uid, partner_id, partner_key,"
@@ -518,4 +523,43 @@ store_json_strings(struct store *s, const char *json, char ***items,
 		return sdb_err(s, err, "reading a JSON list");
 	}
 	return 0;
+}
+
+int
+store_setting_get(struct store *s, const char *name, char **value, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*value = NULL;
+	if (sdb_prepare(s, "SELECT value FROM settings WHERE name = ?1", &st,
+	    err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = sdb_column_text(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND :
+	    sdb_err(s, err, "reading a setting");
+}
+
+int
+store_setting_set(struct store *s, const char *name, const char *value,
+    char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sdb_prepare(s, "INSERT INTO settings (name, value) VALUES (?1, ?2)"
+	    " ON CONFLICT (name) DO UPDATE SET value = excluded.value", &st,
+	    err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, name);
+	sdb_bind_text(st, 2, value);
+	rc = sdb_step_done(s, st, "storing a setting", err);
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
 }

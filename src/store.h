@@ -268,6 +268,13 @@ int store_invite_foreach_open(struct store *s, store_invite_fn fn, void *arg,
 int store_checkin_latest_id(struct store *s, long partner_id, long *id,
     char **err);
 
+/* A named value the program keeps; STORE_NOT_FOUND (and *value NULL)
+ * when unset.  The caller frees *value. */
+int store_setting_get(struct store *s, const char *name, char **value,
+    char **err);
+int store_setting_set(struct store *s, const char *name, const char *value,
+    char **err);
+
 /*
  * JSON through SQLite's json_object(): one object from fields, appended
  * to out.  JSON_RAW values must be valid JSON already (they are checked

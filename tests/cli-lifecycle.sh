@@ -191,4 +191,14 @@ expect 0 checkin summit --date 2026-03-17
 step c2 2026-03-18T08:00
 lacks c2.txt "CANCEL"
 
+# A holiday added on a due date that is not yet invited moves it too.
+expect 0 partner add "Lakeside Rehab" --key lakeside \
+    --owner ops@childrens.example.org --cadence monthly --start 2026-03-01
+expect 0 partner show lakeside
+contains out.txt "Next due:      2026-04-01"
+conf "holidays = 2026-04-01"
+step h1 2026-03-18T09:00
+expect 0 partner show lakeside
+contains out.txt "Next due:      2026-04-02"
+
 finish
