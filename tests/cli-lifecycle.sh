@@ -201,4 +201,17 @@ step h1 2026-03-18T09:00
 expect 0 partner show lakeside
 contains out.txt "Next due:      2026-04-02"
 
+# With owners' digests, owners get no reminder or overdue message of their
+# own; the partner's contacts are still invited.
+conf "[digest]
+owners = yes"
+expect 0 partner add "Northside Clinic" --key northside \
+    --owner nora@childrens.example.org --cadence monthly --start 2026-03-23
+expect 0 contact add northside "Ravi Shah" ravi@northside.example.com --invite
+step o1 2026-04-20T08:00
+contains o1.txt "REQUEST ravi@northside.example.com seq=0 status=CONFIRMED start=2026-04-23 10:00 $zone attendees=nora@childrens.example.org,ravi@northside.example.com"
+lacks o1.txt "REQUEST nora@"
+step o2 2026-04-28T08:00
+lacks o2.txt "Overdue: check-in with Northside"
+
 finish
