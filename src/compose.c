@@ -313,7 +313,7 @@ set_meeting(struct tvalue *ctx, const struct config *cfg,
 /* The org and recipient every template may use. */
 static void
 set_org_recipient(struct composer *c, struct tvalue *ctx, const char *name,
-    const char *email)
+    const char *email, bool is_owner)
 {
 	struct tvalue *m = tvalue_set_map(ctx, "org");
 
@@ -322,6 +322,7 @@ set_org_recipient(struct composer *c, struct tvalue *ctx, const char *name,
 	m = tvalue_set_map(ctx, "recipient");
 	tvalue_set_str(m, "name", name ? name : email);
 	tvalue_set_str(m, "email", email);
+	tvalue_set_bool(m, "is_owner", is_owner);
 }
 
 static struct tvalue *
@@ -352,7 +353,8 @@ build_context(struct composer *c, const struct subject *s,
 		tvalue_set_str(m, "name", s->p.sponsor_email);
 		tvalue_set_str(m, "email", s->p.sponsor_email);
 	}
-	set_org_recipient(c, ctx, name_of(s, recipient), recipient);
+	set_org_recipient(c, ctx, name_of(s, recipient), recipient,
+	    strcasecmp(recipient, s->p.owner_email) == 0);
 	list = tvalue_set_list(ctx, "contacts");
 	for (size_t i = 0; i < s->ncontacts; i++) {
 		m = tvalue_list_add_map(list);
@@ -549,7 +551,7 @@ digest_ctx(struct composer *c, const char *owner, const char *recipient,
 	if (digest_context(c->book, now, owner, &ctx, err) != 0)
 		return NULL;
 	tvalue_set_str(ctx, "kind", "digest");
-	set_org_recipient(c, ctx, NULL, recipient);
+	set_org_recipient(c, ctx, NULL, recipient, false);
 	return ctx;
 }
 
@@ -683,6 +685,7 @@ compose_schema(bool digest)
 	m = tvalue_set_map(ctx, "recipient");
 	tvalue_set_str(m, "name", "x");
 	tvalue_set_str(m, "email", "x");
+	tvalue_set_bool(m, "is_owner", true);
 	if (digest) {
 		tvalue_set_str(ctx, "today", "x");
 		tvalue_set_str(ctx, "today_long", "x");

@@ -180,7 +180,7 @@ expect 0 partner remove bayview
 step r2 2026-03-12T09:00
 contains r2.txt "CANCEL ops@childrens.example.org seq=1 status=CANCELLED start=2026-03-17 10:00 $zone"
 cat r2/*.txt >r2-bodies.txt
-contains r2-bodies.txt "The check-in meeting between Bayview Health System"
+contains r2-bodies.txt "The check-in meeting with Bayview Health System planned for"
 
 # A check-in logged after the meeting cancels nothing.
 expect 0 partner add "Summit Clinic" --key summit \
