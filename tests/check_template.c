@@ -670,6 +670,8 @@ test_schema(void)
 		m = tvalue_set_map(s, who[i]);
 		tvalue_set_str(m, "name", "x");
 		tvalue_set_str(m, "email", "x");
+		if (i == 2)
+			tvalue_set_bool(m, "is_owner", true);
 	}
 	m = tvalue_list_add_map(tvalue_set_list(s, "contacts"));
 	tvalue_set_str(m, "name", "x");
