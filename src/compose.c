@@ -542,16 +542,42 @@ assemble(struct composer *c, const struct envelope *env,
 	return rc;
 }
 
+/* The name of a digest's recipient: digest.to's, or the owner's. */
+static char *
+digest_recipient_name(struct composer *c, const char *owner,
+    const char *recipient, char **err)
+{
+	char *name = NULL, *email = NULL;
+
+	if (owner != NULL) {
+		if (digest_owner(c->book, owner, &email, &name, err) != 0)
+			return NULL;
+	} else if (message_address_parse(c->book->cfg->digest_to, &name,
+	    &email, NULL) == 0 && strcasecmp(email, recipient) != 0) {
+		free(name);
+		name = NULL;
+	}
+	free(email);
+	return name != NULL ? name : xstrdup(recipient);
+}
+
+/* The digest's context, addressed to recipient; *name (caller frees)
+ * gets the recipient's name. */
 static struct tvalue *
 digest_ctx(struct composer *c, const char *owner, const char *recipient,
-    time_t now, char **err)
+    time_t now, char **name, char **err)
 {
 	struct tvalue *ctx;
 
-	if (digest_context(c->book, now, owner, &ctx, err) != 0)
+	if ((*name = digest_recipient_name(c, owner, recipient, err)) == NULL)
 		return NULL;
+	if (digest_context(c->book, now, owner, &ctx, err) != 0) {
+		free(*name);
+		*name = NULL;
+		return NULL;
+	}
 	tvalue_set_str(ctx, "kind", "digest");
-	set_org_recipient(c, ctx, NULL, recipient, false);
+	set_org_recipient(c, ctx, *name, recipient, false);
 	return ctx;
 }
 
@@ -561,16 +587,19 @@ compose_digest(struct composer *c, const char *owner, const char *recipient,
 {
 	struct envelope env;
 	struct tvalue *ctx;
+	char *name;
 	int rc;
 
-	if ((ctx = digest_ctx(c, owner, recipient, now, err)) == NULL)
+	if ((ctx = digest_ctx(c, owner, recipient, now, &name, err)) == NULL)
 		return -1;
 	memset(&env, 0, sizeof env);
 	env.kind = "digest";
 	env.to.email = recipient;
+	env.to.name = strcmp(name, recipient) != 0 ? name : NULL;
 	env.message_id = message_id;
 	rc = assemble(c, &env, ctx, now, out, err);
 	tvalue_free(ctx);
+	free(name);
 	return rc;
 }
 
@@ -580,14 +609,16 @@ compose_digest_text(struct composer *c, const char *owner,
 {
 	const struct template *txt;
 	struct tvalue *ctx;
+	char *name;
 
 	txt = template_set_get(c->templates, "digest", TEMPLATE_PLAIN);
 	if (txt == NULL)
 		return set_err(err, "no template for digest");
-	if ((ctx = digest_ctx(c, owner, recipient, now, err)) == NULL)
+	if ((ctx = digest_ctx(c, owner, recipient, now, &name, err)) == NULL)
 		return -1;
 	template_render(txt, ctx, text);
 	tvalue_free(ctx);
+	free(name);
 	return 0;
 }
 
@@ -617,6 +648,28 @@ set_previous(struct composer *c, struct tvalue *ctx,
 	}
 	outbox_row_reset(&was);
 	return 0;
+}
+
+/* A digest row: every partner, or the recipient's own while they still
+ * own an active partner. */
+static int
+compose_digest_row(struct composer *c, const struct outbox_row *row,
+    time_t now, struct composed *out, char **err)
+{
+	bool own = strcmp(row->partner_key, "owner") == 0;
+	char *email = NULL;
+
+	if (own && digest_owner(c->book, row->recipient, &email, NULL,
+	    err) != 0)
+		return -1;
+	if (own && email == NULL) {
+		set_err(err, "%s owns no active partner any more",
+		    row->recipient);
+		return COMPOSE_STALE;
+	}
+	free(email);
+	return compose_digest(c, own ? row->recipient : NULL, row->recipient,
+	    row->message_id, now, out, err);
 }
 
 static const struct envelope *
@@ -649,9 +702,7 @@ compose_row(struct composer *c, const struct outbox_row *row, time_t now,
 	int rc;
 
 	if (strcmp(row->kind, "digest") == 0)
-		return compose_digest(c, strcmp(row->partner_key, "owner") == 0 ?
-		    row->recipient : NULL, row->recipient, row->message_id, now,
-		    out, err);
+		return compose_digest_row(c, row, now, out, err);
 	if ((rc = subject_load(c, row, now, &s, err)) != 0) {
 		subject_reset(&s);
 		return rc;
@@ -668,111 +719,5 @@ compose_row(struct composer *c, const struct outbox_row *row, time_t now,
 	free(ics);
 	tvalue_free(ctx);
 	subject_reset(&s);
-	return rc;
-}
-
-struct tvalue *
-compose_schema(bool digest)
-{
-	struct tvalue *ctx = tvalue_new_map(), *m, *list;
-	static const char *const groups[] = { "escalated", "overdue", "due",
-	    "healthy" };
-
-	tvalue_set_str(ctx, "kind", "x");
-	m = tvalue_set_map(ctx, "org");
-	tvalue_set_str(m, "name", "x");
-	tvalue_set_str(m, "email", "x");
-	m = tvalue_set_map(ctx, "recipient");
-	tvalue_set_str(m, "name", "x");
-	tvalue_set_str(m, "email", "x");
-	tvalue_set_bool(m, "is_owner", true);
-	if (digest) {
-		tvalue_set_str(ctx, "today", "x");
-		tvalue_set_str(ctx, "today_long", "x");
-		tvalue_set_str(ctx, "week", "x");
-		tvalue_set_str(ctx, "scope", "x");
-		m = tvalue_set_map(ctx, "counts");
-		for (size_t i = 0; i < 4; i++)
-			tvalue_set_int(m, groups[i], 1);
-		tvalue_set_int(m, "total", 1);
-		for (size_t i = 0; i < 4; i++) {
-			list = tvalue_set_list(ctx, groups[i]);
-			m = tvalue_list_add_map(list);
-			tvalue_set_str(m, "key", "x");
-			tvalue_set_str(m, "name", "x");
-			tvalue_set_str(m, "cadence", "x");
-			tvalue_set_str(m, "last_checkin", "x");
-			tvalue_set_int(m, "days_since", 1);
-			tvalue_set_str(m, "next_due", "x");
-			tvalue_set_int(m, "days_overdue", 1);
-			tvalue_set_int(m, "days_until_due", 1);
-			m = tvalue_set_map(m, "owner");
-			tvalue_set_str(m, "name", "x");
-			tvalue_set_str(m, "email", "x");
-		}
-		return ctx;
-	}
-	m = tvalue_set_map(ctx, "partner");
-	tvalue_set_str(m, "key", "x");
-	tvalue_set_str(m, "name", "x");
-	tvalue_set_str(m, "tier", "x");
-	tvalue_set_str(m, "notes", "x");
-	tvalue_set_str(m, "timezone", "x");
-	m = tvalue_set_map(ctx, "owner");
-	tvalue_set_str(m, "name", "x");
-	tvalue_set_str(m, "email", "x");
-	m = tvalue_set_map(ctx, "sponsor");
-	tvalue_set_str(m, "name", "x");
-	tvalue_set_str(m, "email", "x");
-	list = tvalue_set_list(ctx, "contacts");
-	m = tvalue_list_add_map(list);
-	tvalue_set_str(m, "name", "x");
-	tvalue_set_str(m, "email", "x");
-	tvalue_set_str(m, "role", "x");
-	tvalue_set_bool(m, "invited", true);
-	tvalue_set_str(ctx, "cadence", "x");
-	tvalue_set_str(ctx, "due_date", "x");
-	tvalue_set_str(ctx, "due_date_long", "x");
-	tvalue_set_int(ctx, "days_until_due", 1);
-	tvalue_set_int(ctx, "days_overdue", 1);
-	tvalue_set_str(ctx, "last_checkin", "x");
-	tvalue_set_str(ctx, "last_checkin_long", "x");
-	tvalue_set_str(ctx, "last_checkin_note", "x");
-	tvalue_set_int(ctx, "days_since_checkin", 1);
-	m = tvalue_set_map(ctx, "meeting");
-	tvalue_set_str(m, "date", "x");
-	tvalue_set_str(m, "date_long", "x");
-	tvalue_set_str(m, "time", "x");
-	tvalue_set_str(m, "end_time", "x");
-	tvalue_set_str(m, "timezone", "x");
-	tvalue_set_int(m, "minutes", 1);
-	m = tvalue_set_map(ctx, "previous");
-	tvalue_set_str(m, "due_date", "x");
-	tvalue_set_str(m, "due_date_long", "x");
-	tvalue_set_str(m, "meeting_time", "x");
-	tvalue_set_str(ctx, "checkin_command", "x");
-	return ctx;
-}
-
-int
-compose_check_templates(struct composer *c, char **err)
-{
-	static const char *const names[] = { TEMPLATE_NAMES };
-	struct tvalue *schema = compose_schema(false);
-	struct tvalue *digest = compose_schema(true);
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++)
-		for (int e = TEMPLATE_PLAIN; rc == 0 && e <= TEMPLATE_HTML;
-		    e++) {
-			const struct template *t = template_set_get(c->templates,
-			    names[i], (enum template_escape)e);
-
-			if (t != NULL)
-				rc = template_check(t, strcmp(names[i],
-				    "digest") == 0 ? digest : schema, err);
-		}
-	tvalue_free(schema);
-	tvalue_free(digest);
 	return rc;
 }

@@ -92,7 +92,8 @@ health_load(struct book *b, time_t now, const char *owner,
 		health_reset(out);
 		return -1;
 	}
-	qsort(out->rows, out->nrows, sizeof *out->rows, by_urgency);
+	if (out->nrows > 1)
+		qsort(out->rows, out->nrows, sizeof *out->rows, by_urgency);
 	return 0;
 }
 

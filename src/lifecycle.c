@@ -546,6 +546,7 @@ lifecycle_invite(struct lifecycle *lc, const struct partner *p, bool to_owner,
 		return rc == 0 ? 0 : -1;	/* open: reconciled already */
 	if (attendees_of(lc->book, p, &attendees, err) != 0)
 		return -1;
+	rc = 0;
 	any = to_owner || (to_contacts && attendees.n > 1);
 	if (!any || (rc = invite_new(lc, p, &attendees, &inv, err)) != 0 ||
 	    (rc = invite_store(lc, &inv, err)) != 0)

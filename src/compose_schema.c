@@ -1,0 +1,113 @@
+/*
+ * compose_schema.c: every variable a message template may use, for
+ * touchbase check to hold the templates to.
+ */
+#include "compose.h"
+
+#include <string.h>
+
+struct tvalue *
+compose_schema(bool digest)
+{
+	struct tvalue *ctx = tvalue_new_map(), *m, *list;
+	static const char *const groups[] = { "escalated", "overdue", "due",
+	    "healthy" };
+
+	tvalue_set_str(ctx, "kind", "x");
+	m = tvalue_set_map(ctx, "org");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	m = tvalue_set_map(ctx, "recipient");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	tvalue_set_bool(m, "is_owner", true);
+	if (digest) {
+		tvalue_set_str(ctx, "today", "x");
+		tvalue_set_str(ctx, "today_long", "x");
+		tvalue_set_str(ctx, "week", "x");
+		tvalue_set_str(ctx, "scope", "x");
+		m = tvalue_set_map(ctx, "counts");
+		for (size_t i = 0; i < 4; i++)
+			tvalue_set_int(m, groups[i], 1);
+		tvalue_set_int(m, "total", 1);
+		for (size_t i = 0; i < 4; i++) {
+			list = tvalue_set_list(ctx, groups[i]);
+			m = tvalue_list_add_map(list);
+			tvalue_set_str(m, "key", "x");
+			tvalue_set_str(m, "name", "x");
+			tvalue_set_str(m, "cadence", "x");
+			tvalue_set_str(m, "last_checkin", "x");
+			tvalue_set_int(m, "days_since", 1);
+			tvalue_set_str(m, "next_due", "x");
+			tvalue_set_int(m, "days_overdue", 1);
+			tvalue_set_int(m, "days_until_due", 1);
+			m = tvalue_set_map(m, "owner");
+			tvalue_set_str(m, "name", "x");
+			tvalue_set_str(m, "email", "x");
+		}
+		return ctx;
+	}
+	m = tvalue_set_map(ctx, "partner");
+	tvalue_set_str(m, "key", "x");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "tier", "x");
+	tvalue_set_str(m, "notes", "x");
+	tvalue_set_str(m, "timezone", "x");
+	m = tvalue_set_map(ctx, "owner");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	m = tvalue_set_map(ctx, "sponsor");
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	list = tvalue_set_list(ctx, "contacts");
+	m = tvalue_list_add_map(list);
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	tvalue_set_str(m, "role", "x");
+	tvalue_set_bool(m, "invited", true);
+	tvalue_set_str(ctx, "cadence", "x");
+	tvalue_set_str(ctx, "due_date", "x");
+	tvalue_set_str(ctx, "due_date_long", "x");
+	tvalue_set_int(ctx, "days_until_due", 1);
+	tvalue_set_int(ctx, "days_overdue", 1);
+	tvalue_set_str(ctx, "last_checkin", "x");
+	tvalue_set_str(ctx, "last_checkin_long", "x");
+	tvalue_set_str(ctx, "last_checkin_note", "x");
+	tvalue_set_int(ctx, "days_since_checkin", 1);
+	m = tvalue_set_map(ctx, "meeting");
+	tvalue_set_str(m, "date", "x");
+	tvalue_set_str(m, "date_long", "x");
+	tvalue_set_str(m, "time", "x");
+	tvalue_set_str(m, "end_time", "x");
+	tvalue_set_str(m, "timezone", "x");
+	tvalue_set_int(m, "minutes", 1);
+	m = tvalue_set_map(ctx, "previous");
+	tvalue_set_str(m, "due_date", "x");
+	tvalue_set_str(m, "due_date_long", "x");
+	tvalue_set_str(m, "meeting_time", "x");
+	tvalue_set_str(ctx, "checkin_command", "x");
+	return ctx;
+}
+
+int
+compose_check_templates(struct composer *c, char **err)
+{
+	static const char *const names[] = { TEMPLATE_NAMES };
+	struct tvalue *schema = compose_schema(false);
+	struct tvalue *digest = compose_schema(true);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++)
+		for (int e = TEMPLATE_PLAIN; rc == 0 && e <= TEMPLATE_HTML;
+		    e++) {
+			const struct template *t = template_set_get(c->templates,
+			    names[i], (enum template_escape)e);
+
+			if (t != NULL)
+				rc = template_check(t, strcmp(names[i],
+				    "digest") == 0 ? digest : schema, err);
+		}
+	tvalue_free(schema);
+	tvalue_free(digest);
+	return rc;
+}
