@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmarks (not part of make check; figures, not assertions):
-# import, status and run over N partners, with wall time and peak memory.
+# import, status, run, digest, ics and report over N partners, with wall
+# time and peak memory.
 # usage: tests/bench.sh [N]   (from the build directory, after make)
 set -eu
 n=${1:-20000}
@@ -21,7 +22,7 @@ for i in range(n):
     print("p%06d,Partner %d,owner%d@example.org,Owner %d,%s,2025-%02d-%02d,"
           "2026-%02d-%02d,Contact %d,c%d@example.com,yes"
           % (i, i, i % 50, i % 50, cad[i % 5], 1 + i % 12, day,
-             1 + i % 10, day, i, i))
+             8 + i % 3, day, i, i))
 PY
 
 measure() { # label command...
@@ -40,3 +41,8 @@ measure "run --dry-run (2026-11-22)" "$tb" run --dry-run --now 2026-11-22
 measure "run (2026-11-22, maildir)" "$tb" run --now 2026-11-22
 measure "run again, nothing new" "$tb" run --now 2026-11-22
 echo "messages delivered: $(find outbox/new -type f | wc -l)"
+echo "open invites: $(sqlite3 touchbase.db "SELECT count(*) FROM invites WHERE status = 'open'")"
+measure "run next day (reconciles invites)" "$tb" run --now 2026-11-23
+measure "digest (printed)" "$tb" digest --now 2026-11-23
+measure "ics (60 days)" "$tb" ics --now 2026-11-23
+measure "report --html" "$tb" report --html --now 2026-11-23
