@@ -1,12 +1,142 @@
 /* cmd_report.c: touchbase report. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "report.h"
+
+static const struct cmd_usage report_usage = {
+	"report --html [--now DATETIME] [--output FILE]",
+	"An HTML page of partnership health for leaders: how many partners\n"
+	"are in each state, those that need attention with their owners, a\n"
+	"chart of the days since each partner's last check-in against its\n"
+	"cadence, every partner's next check-in, and undelivered mail.  The\n"
+	"page is one self-contained file (inline CSS and SVG, no scripts),\n"
+	"readable on a phone and in print.\n\n"
+	"  --html           write HTML (required: the only format so far)\n"
+	"  --output FILE    write to FILE, replacing it whole, instead of\n"
+	"                   standard output\n"
+	"  --now DATETIME   as if it were then (YYYY-MM-DD or ISO 8601)\n",
+};
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Write the page to a temporary file beside path, then rename it over
+ * path: a reader (a web server, a mail job) never sees half a report,
+ * and a failure leaves the previous one in place.
+ */
+static enum cmd_status
+write_file(const char *path, const struct buf *page)
+{
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	enum cmd_status st = CMD_OK;
+	mode_t mask;
+	int fd;
+
+	if ((fd = mkstemp(tmp)) < 0) {
+		cmd_error("%s: %s", path, strerror(errno));
+		free(tmp);
+		return CMD_CANTCREAT;
+	}
+	/* mkstemp makes 0600; a report is for sharing, as umask allows. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 ||
+	    write_all(fd, page->data, page->len) != 0 || fsync(fd) != 0) {
+		cmd_error("%s: %s", tmp, strerror(errno));
+		st = CMD_IOERR;
+	}
+	if (close(fd) != 0 && st == CMD_OK) {
+		cmd_error("%s: %s", tmp, strerror(errno));
+		st = CMD_IOERR;
+	}
+	if (st == CMD_OK && rename(tmp, path) != 0) {
+		cmd_error("%s: %s", path, strerror(errno));
+		st = CMD_CANTCREAT;
+	}
+	if (st != CMD_OK)
+		unlink(tmp);
+	free(tmp);
+	return st;
+}
 
 enum cmd_status
 cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	cmd_error("report: not built yet");
-	return CMD_SOFTWARE;
+	static const struct option longopts[] = {
+		{ "html", no_argument, NULL, 'H' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *now_arg = NULL, *output = NULL;
+	bool html = false;
+	struct store *store;
+	struct book book;
+	struct buf page;
+	enum cmd_status st;
+	char *err = NULL;
+	time_t now;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			html = true;
+			break;
+		case 'N':
+			now_arg = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			return cmd_print_usage(&report_usage, true);
+		default:
+			return cmd_print_usage(&report_usage, false);
+		}
+	}
+	if (argc != optind)
+		return cmd_usage_error(&report_usage,
+		    "report takes no arguments");
+	if (!html)
+		return cmd_usage_error(&report_usage,
+		    "report needs --html (the only format)");
+	if (output != NULL && *output == '\0')
+		return cmd_usage_error(&report_usage,
+		    "--output: empty file name");
+	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
+		return st;
+	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+		return st;
+	buf_init(&page);
+	if (report_html(&book, now, &page, &err) != 0)
+		st = cmd_book_status(BOOK_ERROR, err);
+	else if (output == NULL)
+		st = cmd_write(buf_str(&page), page.len);
+	else
+		st = write_file(output, &page);
+	buf_reset(&page);
+	cmd_close_book(store, &book);
+	return st;
 }
