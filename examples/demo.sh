@@ -4,6 +4,8 @@
 # check-ins dated relative to today so that the partners are in a mix of
 # states whenever the demo runs, then run the main job: reminders with
 # calendar invites, overdue notices and escalations land in ./outbox.
+# Then the leaders' views: the HTML report (./report.html), the digest
+# and the calendar feed (./checkins.ics).
 # usage: demo.sh TOUCHBASE EXAMPLES_DIR
 set -eu
 tb=$1
@@ -37,6 +39,11 @@ for key in sorted(box.keys()):
     m = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
     print("  %-34s %s" % (m["To"].addresses[0].addr_spec, m["Subject"]))
 PY
+"$tb" report --html --output report.html
+"$tb" ics >checkins.ics
 echo
 echo "Read them with a mail client, e.g.  mutt -f $(pwd)/outbox"
-echo "or see one message exactly:        touchbase preview riverside-peds"
+echo "or see one message exactly:         touchbase preview riverside-peds"
+echo "Leaders' report, one page:          $(pwd)/report.html"
+echo "Calendar feed of check-ins:         $(pwd)/checkins.ics"
+echo "The weekly digest:                  touchbase digest"
