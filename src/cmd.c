@@ -95,6 +95,32 @@ cmd_close_book(struct store *store, struct book *book)
 }
 
 enum cmd_status
+cmd_open_composer(struct cmd_ctx *ctx, struct store **store,
+    struct book *book, struct composer *composer)
+{
+	enum cmd_status st;
+	char *err = NULL;
+
+	if ((st = cmd_open_book(ctx, store, book)) != CMD_OK)
+		return st;
+	if (composer_init(composer, book, &err) != 0) {
+		cmd_error("%s", err);
+		free(err);
+		cmd_close_book(*store, book);
+		return CMD_CONFIG;
+	}
+	return CMD_OK;
+}
+
+void
+cmd_close_composer(struct store *store, struct book *book,
+    struct composer *composer)
+{
+	composer_reset(composer);
+	cmd_close_book(store, book);
+}
+
+enum cmd_status
 cmd_parse_now(const struct cmd_ctx *ctx, const char *arg, time_t *now)
 {
 	char *err = NULL;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "book.h"
+#include "compose.h"
 #include "config.h"
 #include "util.h"
 
@@ -54,6 +55,12 @@ enum cmd_status cmd_usage_error(const struct cmd_usage *u, const char *fmt,
 enum cmd_status cmd_open_book(struct cmd_ctx *ctx, struct store **store,
     struct book *book);
 void cmd_close_book(struct store *store, struct book *book);
+/* The same, and the composer (templates loaded: a template error is
+ * CMD_CONFIG). */
+enum cmd_status cmd_open_composer(struct cmd_ctx *ctx, struct store **store,
+    struct book *book, struct composer *composer);
+void cmd_close_composer(struct store *store, struct book *book,
+    struct composer *composer);
 
 /* Print err (and free it) and map a book status to a command status. */
 enum cmd_status cmd_book_status(int rc, char *err);

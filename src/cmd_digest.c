@@ -58,14 +58,8 @@ digest_print(struct cmd_ctx *ctx, const char *owner, time_t now)
 	char *err = NULL, *recipient;
 	int rc;
 
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_composer(ctx, &store, &book, &composer)) != CMD_OK)
 		return st;
-	if (composer_init(&composer, &book, &err) != 0) {
-		cmd_error("%s", err);
-		free(err);
-		cmd_close_book(store, &book);
-		return CMD_CONFIG;
-	}
 	buf_init(&text);
 	recipient = print_recipient(&ctx->cfg, owner);
 	if (owner != NULL && (rc = digest_check_owner(&book, owner, &err)) != 0)
@@ -77,8 +71,7 @@ digest_print(struct cmd_ctx *ctx, const char *owner, time_t now)
 		st = cmd_write(buf_str(&text), text.len);
 	free(recipient);
 	buf_reset(&text);
-	composer_reset(&composer);
-	cmd_close_book(store, &book);
+	cmd_close_composer(store, &book, &composer);
 	return st;
 }
 

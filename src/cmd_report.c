@@ -23,22 +23,6 @@ static const struct cmd_usage report_usage = {
 	"  --now DATETIME   as if it were then (YYYY-MM-DD or ISO 8601)\n",
 };
 
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Write the page to a temporary file beside path, then rename it over
  * path: a reader (a web server, a mail job) never sees half a report,

@@ -245,14 +245,8 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&preview_usage, "preview needs one KEY");
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_composer(ctx, &store, &book, &composer)) != CMD_OK)
 		return st;
-	if (composer_init(&composer, &book, &err) != 0) {
-		cmd_error("%s", err);
-		free(err);
-		cmd_close_book(store, &book);
-		return CMD_CONFIG;
-	}
 	composed_init(&msg);
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
 		st = cmd_book_status(rc, err);
@@ -274,8 +268,7 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 	partner_reset(&p);
 done:
 	composed_reset(&msg);
-	composer_reset(&composer);
-	cmd_close_book(store, &book);
+	cmd_close_composer(store, &book, &composer);
 	return st;
 }
 

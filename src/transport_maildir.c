@@ -87,22 +87,6 @@ transport_maildir_open(const char *dir, char **err)
 }
 
 static int
-write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 sync_dir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY), rc;

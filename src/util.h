@@ -60,4 +60,8 @@ const char *buf_str(const struct buf *b);
 /* Hand the text to the caller (who frees it) and leave b empty. */
 char *buf_steal(struct buf *b);
 
+/* Write all of data to fd, retrying short writes and EINTR.  Returns 0
+ * or -1 with errno set. */
+int write_all(int fd, const char *data, size_t len);
+
 #endif

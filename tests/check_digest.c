@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "book.h"
+#include "book_fixture.h"
 #include "compose.h"
 #include "digest.h"
 #include "plan.h"
@@ -76,49 +77,6 @@ START_TEST(test_iso_week_sequence)
 	}
 }
 END_TEST
-
-static char dir[64];
-static struct config cfg;
-static struct store *store;
-static struct book book;
-
-static void
-setup(void)
-{
-	char *path, *err = NULL;
-
-	strcpy(dir, "/tmp/check_digest.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	config_init(&cfg);
-	ck_assert_int_ge(asprintf(&path, "%s/tb.db", dir), 0);
-	ck_assert_int_eq(store_open(path, STORE_CREATE, &store, NULL, NULL,
-	    &err), 0);
-	free(path);
-	ck_assert_int_eq(book_init(&book, store, &cfg, &err), 0);
-}
-
-static void
-teardown(void)
-{
-	char *cmd;
-
-	book_reset(&book);
-	store_close(store);
-	config_reset(&cfg);
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", dir), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-}
-
-static time_t
-at(const char *when)
-{
-	time_t t;
-	char *err = NULL;
-
-	ck_assert_msg(tz_parse_now(when, "UTC", &t, &err) == 0, "%s", err);
-	return t;
-}
 
 static void
 add(const char *key, const char *owner, const char *cadence,
@@ -513,7 +471,7 @@ main(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("context");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, test_groups);
 	tcase_add_test(tc, test_owner_filter);
 	tcase_add_test(tc, test_archived);
@@ -521,7 +479,7 @@ main(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("plan");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, test_plan_weekday);
 	tcase_add_test(tc, test_plan_timezone);
 	tcase_add_test(tc, test_plan_force);

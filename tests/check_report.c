@@ -5,55 +5,20 @@
 #include <string.h>
 
 #include "book.h"
+#include "book_fixture.h"
 #include "plan.h"
 #include "report.h"
 #include "store.h"
 #include "tz.h"
 
-static char dir[64];
-static struct config cfg;
-static struct store *store;
-static struct book book;
-
+/* The fixture, with an organization whose name needs escaping. */
 static void
 setup(void)
 {
-	char *path, *err = NULL;
-
-	strcpy(dir, "/tmp/check_report.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	config_init(&cfg);
+	fixture_setup();
 	free(cfg.from);
 	cfg.from = strdup("\"St. Mary's & <Grace> Hospital\" "
 	    "<partnerships@example.org>");
-	ck_assert_int_ge(asprintf(&path, "%s/tb.db", dir), 0);
-	ck_assert_int_eq(store_open(path, STORE_CREATE, &store, NULL, NULL,
-	    &err), 0);
-	free(path);
-	ck_assert_int_eq(book_init(&book, store, &cfg, &err), 0);
-}
-
-static void
-teardown(void)
-{
-	char *cmd;
-
-	book_reset(&book);
-	store_close(store);
-	config_reset(&cfg);
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", dir), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-}
-
-static time_t
-at(const char *when)
-{
-	time_t t;
-	char *err = NULL;
-
-	ck_assert_msg(tz_parse_now(when, "UTC", &t, &err) == 0, "%s", err);
-	return t;
 }
 
 static void
@@ -331,7 +296,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_teardown);
 	tcase_add_test(tc, test_structure);
 	tcase_add_test(tc, test_urgent_first);
 	tcase_add_test(tc, test_escaping);
