@@ -53,7 +53,14 @@ report_event(const struct deliver_event *ev, void *arg)
 		printf("%-11s %-10s %-24s to %s: %s%s%s\n", ev->outcome,
 		    ev->row->kind, ev->row->partner_key, ev->row->recipient,
 		    subject, *detail ? " -- " : "", detail);
-	else if (strcmp(ev->outcome, "sent") == 0 || ev->untried)
+	else if (strcmp(ev->outcome, "skipped") == 0 && rr->ctx->tty)
+		log_info("skipped kind=%s partner=%s occurrence=%s to=%s: %s",
+		    ev->row->kind, ev->row->partner_key, ev->row->occurrence,
+		    ev->row->recipient, detail);
+	else if (strcmp(ev->outcome, "sent") == 0 ||
+	    strcmp(ev->outcome, "skipped") == 0 || ev->untried)
+		/* A skip is the outbox working as meant (a check-in came
+		 * first, a later message replaced it): silent under cron. */
 		log_debug("%s kind=%s partner=%s occurrence=%s to=%s "
 		    "message-id=<%s> reply=\"%s\"", ev->outcome, ev->row->kind,
 		    ev->row->partner_key, ev->row->occurrence,

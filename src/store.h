@@ -251,7 +251,8 @@ void invite_rec_reset(struct invite_rec *r);
 /* Insert; STORE_EXISTS when the UID is taken. */
 int store_invite_add(struct store *s, const struct invite_rec *r,
     const char *now, char **err);
-/* Write back every field of r but uid, partner and created_at. */
+/* Write back every field of r but uid, partner_key and created_at
+ * (partner_id too: a partner removed and added again under its key). */
 int store_invite_update(struct store *s, const struct invite_rec *r,
     const char *now, char **err);
 /* STORE_NOT_FOUND when there is none. */

@@ -393,7 +393,8 @@ store_invite_update(struct store *s, const struct invite_rec *r,
 	if (sdb_prepare(s, "UPDATE invites SET partner_name = ?2, owner_name = ?3,"
 	    " owner_email = ?4, meeting_date = ?5, meeting_time = ?6,"
 	    " meeting_tz = ?7, sequence = ?8, attendees = ?9, checkin_id = ?10,"
-	    " status = ?11, updated_at = ?12 WHERE uid = ?1", &st, err) != 0)
+	    " status = ?11, updated_at = ?12, partner_id = ?13 WHERE uid = ?1",
+	    &st, err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, r->uid);
 	sdb_bind_text(st, 2, r->partner_name);
@@ -407,6 +408,8 @@ store_invite_update(struct store *s, const struct invite_rec *r,
 	sqlite3_bind_int64(st, 10, r->checkin_id);
 	sdb_bind_text(st, 11, r->status);
 	sdb_bind_text(st, 12, now);
+	if (r->partner_id > 0)
+		sqlite3_bind_int64(st, 13, r->partner_id);
 	rc = sdb_step_done(s, st, "updating an invite", err);
 	sqlite3_finalize(st);
 	return rc == 0 ? 0 : -1;

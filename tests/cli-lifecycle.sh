@@ -182,6 +182,24 @@ contains r2.txt "CANCEL ops@childrens.example.org seq=1 status=CANCELLED start=2
 cat r2/*.txt >r2-bodies.txt
 contains r2-bodies.txt "The check-in meeting with Bayview Health System planned for"
 
+# Removed and added again under the same key before the meeting: the
+# same UID, invited again one SEQUENCE past the cancel, which it replaces
+# (skipped, and silent when not on a terminal).
+expect 0 partner add "Crestview Clinic" --key crestview \
+    --owner ops@childrens.example.org --cadence monthly --start 2026-02-17
+step x1 2026-03-12T08:00
+contains x1.txt "REQUEST ops@childrens.example.org seq=0 status=CONFIRMED start=2026-03-17"
+expect 0 partner remove crestview
+expect 0 partner add "Crestview Clinic" --key crestview \
+    --owner ops@childrens.example.org --cadence monthly --start 2026-02-17
+step x2 2026-03-12T09:00
+lines x2.txt 1
+contains x2.txt "REQUEST ops@childrens.example.org seq=2 status=CONFIRMED start=2026-03-17 10:00 $zone attendees=ops@childrens.example.org uid=touchbase-crestview-20260317@childrens.example.org"
+checks=$((checks + 1))
+[ -s err.txt ] && fail "run printed under cron: $(cat err.txt)"
+step x3 2026-03-12T10:00
+lines x3.txt 0
+
 # A check-in logged after the meeting cancels nothing.
 expect 0 partner add "Summit Clinic" --key summit \
     --owner ops@childrens.example.org --cadence monthly --start 2026-02-16
