@@ -330,10 +330,6 @@ reconcile_load(struct lifecycle *lc, const struct invite_rec *inv,
 	}
 	if (rc != 0)
 		return -1;
-	/* Holidays or skip_weekends may have changed since next_due was
-	 * stored: the invite follows the schedule as it is now. */
-	if (book_refresh_next_due(b, &r->p, err) != 0)
-		return -1;
 	if (r->p.next_due == NULL) {
 		r->gone = true;
 		return 0;

@@ -37,8 +37,10 @@ struct lifecycle {
 void lifecycle_init(struct lifecycle *lc, struct book *b, time_t now,
     const char *domain);
 
-/* Reconcile every open invite (see above).  Call inside a transaction,
- * before planning new invites.  Returns 0 or -1 with *err. */
+/* Reconcile every open invite (see above) with the partners' next_due
+ * as stored (book_sync_calendar first, for a changed calendar).  Call
+ * inside a transaction, before planning new invites.  Returns 0 or -1
+ * with *err. */
 int lifecycle_reconcile(struct lifecycle *lc, char **err);
 
 /*
