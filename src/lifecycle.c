@@ -509,7 +509,7 @@ invite_new(struct lifecycle *lc, const struct partner *p,
 }
 
 /* Store inv, or reopen the closed invite of the same UID one SEQUENCE
- * on (a partner archived and restored before its meeting). */
+ * on (a partner removed and added again before its meeting). */
 static int
 invite_store(struct lifecycle *lc, struct invite_rec *inv, char **err)
 {

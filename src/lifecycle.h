@@ -47,7 +47,7 @@ int lifecycle_reconcile(struct lifecycle *lc, char **err);
  * Invite to partner p's next check-in, unless it has an open invite
  * already: the reminder to the owner (when to_owner) and invitations to
  * the invited contacts (when to_contacts).  A closed invite of the same
- * occurrence (a partner archived, then restored) is reopened with a
+ * occurrence (a partner removed, then added again) is reopened with a
  * higher SEQUENCE.  Returns 0 or -1 with *err.
  */
 int lifecycle_invite(struct lifecycle *lc, const struct partner *p,
