@@ -10,9 +10,13 @@
  *                                         escalation, when there is a
  *                                         sponsor)
  *   T >= D + escalate_after_days          escalation to the sponsor
- * Each row is unique per (partner, kind, occurrence, recipient), so
- * planning again inserts nothing twice, and a run that was missed for days
- * plans only the stage that is due now.
+ * (with digest.owners, no reminder or overdue to the owner).  Before that,
+ * next_due follows the business-day calendar (book_sync_calendar) and
+ * every open invite is brought up to date with updates and cancels
+ * (lifecycle.h); after it, the weekly digests (digest.h).
+ * Each row is unique per (partner, kind, occurrence, recipient,
+ * sequence), so planning again inserts nothing twice, and a run that was
+ * missed for days plans only the stage that is due now.
  */
 #ifndef TB_PLAN_H
 #define TB_PLAN_H
