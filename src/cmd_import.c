@@ -76,8 +76,8 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		fputc('\n', stderr);
 	for (size_t i = 0; r.errors && r.errors[i]; i++)
 		cmd_error("%s", r.errors[i]);
-	if (r.nerrors > 100)
-		cmd_error("... and %zu more errors", r.nerrors - 100);
+	if (r.nerrors > r.nlisted)
+		cmd_error("... and %zu more errors", r.nerrors - r.nlisted);
 	if (rc == BOOK_INVALID && r.nerrors > 0)
 		cmd_error("%s: %zu bad record%s; nothing was imported",
 		    argv[optind], r.nerrors, r.nerrors == 1 ? "" : "s");

@@ -7,7 +7,6 @@
 
 #include "csvfile.h"
 
-#define MAX_REPORTED_ERRORS 100
 
 enum column {
 	COL_KEY, COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME, COL_SPONSOR,
@@ -37,18 +36,26 @@ struct import_state {
 	void			*progress_arg;
 };
 
+/* Keeps the first IMPORT_MAX_ERRORS messages (taking msg) and counts all. */
 static void
-add_error(struct import_state *st, long line, const char *why)
+add_error_text(struct import_state *st, char *msg)
 {
 	struct import_result *r = st->result;
 
 	r->nerrors++;
-	if (r->nerrors > MAX_REPORTED_ERRORS)
+	if (r->nlisted >= IMPORT_MAX_ERRORS) {
+		free(msg);
 		return;
-	r->errors = xreallocarray(r->errors, r->nerrors + 1, sizeof *r->errors);
-	r->errors[r->nerrors - 1] = xasprintf("%s:%ld: %s", st->path, line,
-	    why);
-	r->errors[r->nerrors] = NULL;
+	}
+	r->errors = xreallocarray(r->errors, r->nlisted + 2, sizeof *r->errors);
+	r->errors[r->nlisted++] = msg;
+	r->errors[r->nlisted] = NULL;
+}
+
+static void
+add_error(struct import_state *st, long line, const char *why)
+{
+	add_error_text(st, xasprintf("%s:%ld: %s", st->path, line, why));
 }
 
 void
@@ -285,9 +292,7 @@ exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
 		*err = st.fatal;
 	} else if (rc == -1) {
 		/* Malformed CSV: report it with the others. */
-		add_error(&st, 0, *err);
-		free(result->errors[result->nerrors - 1]);
-		result->errors[result->nerrors - 1] = *err;
+		add_error_text(&st, *err);
 		*err = NULL;
 		rc = 0;
 	}

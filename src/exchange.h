@@ -23,8 +23,12 @@ struct import_result {
 	long	  contacts;
 	long	  checkins;
 	char	**errors;	/* "FILE:LINE: why", NULL-terminated */
-	size_t	  nerrors;
+	size_t	  nlisted;	/* in errors: at most IMPORT_MAX_ERRORS */
+	size_t	  nerrors;	/* all bad records, listed or not */
 };
+
+/* How many error messages an import keeps; the rest are only counted. */
+#define IMPORT_MAX_ERRORS 100
 
 /* Called every 1000 records when not NULL (progress on a terminal). */
 typedef void (*import_progress_fn)(long records, void *arg);

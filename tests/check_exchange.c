@@ -93,6 +93,32 @@ START_TEST(test_import_quoting_and_contacts)
 }
 END_TEST
 
+/* More bad rows than are listed, then a quoting error: all are counted. */
+START_TEST(test_import_many_errors)
+{
+	struct import_result r;
+	struct buf text;
+	char *path, *err = NULL;
+
+	buf_init(&text);
+	buf_adds(&text, "name,owner_email\n");
+	for (int i = 0; i < 150; i++)
+		buf_printf(&text, "Bad %d,not-an-address\n", i);
+	buf_adds(&text, "\"Unclosed,x@example.org\n");
+	path = write_csv("many.csv", buf_str(&text));
+	ck_assert_int_eq(exchange_import(&book, path, false, now, NULL, NULL,
+	    &r, &err), BOOK_INVALID);
+	ck_assert_uint_eq(r.nlisted, IMPORT_MAX_ERRORS);
+	ck_assert_uint_eq(r.nerrors, 151);
+	ck_assert_ptr_null(r.errors[IMPORT_MAX_ERRORS]);
+	ck_assert_ptr_nonnull(strstr(r.errors[0], "many.csv:2: "));
+	ck_assert_int_eq(count(), 0);
+	import_result_reset(&r);
+	buf_reset(&text);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_import_all_or_nothing)
 {
 	struct import_result r;
@@ -219,6 +245,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_import_quoting_and_contacts);
 	tcase_add_test(tc, test_import_all_or_nothing);
+	tcase_add_test(tc, test_import_many_errors);
 	tcase_add_test(tc, test_import_dry_run);
 	tcase_add_test(tc, test_export_json_valid);
 	suite_add_tcase(s, tc);
