@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "message.h"
+#include "text.h"
 #include "tz.h"
 
 #define KEY_MAX 64
@@ -298,9 +299,11 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 	char *name = NULL, *email = NULL, *canonical = NULL;
 
 	if (in->name != NULL) {
-		if (str_empty(in->name) || strpbrk(in->name, "\r\n") != NULL)
-			return set_err(err, "name: must be one non-empty line"),
+		if (str_empty(in->name))
+			return set_err(err, "name: must not be empty"),
 			    BOOK_INVALID;
+		if (text_check("name", in->name, TEXT_LINE, err) != 0)
+			return BOOK_INVALID;
 		set_field(&p->name, in->name);
 	}
 	if (in->key != NULL) {
@@ -318,9 +321,9 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 		free(email);
 	}
 	if (in->owner_name != NULL) {
-		if (strpbrk(in->owner_name, "\r\n") != NULL)
-			return set_err(err, "owner-name: must be one line"),
-			    BOOK_INVALID;
+		if (text_check("owner-name", in->owner_name, TEXT_LINE,
+		    err) != 0)
+			return BOOK_INVALID;
 		set_field(&p->owner_name, in->owner_name);
 	}
 	if (!str_empty(in->sponsor) &&
@@ -342,6 +345,9 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 			return BOOK_INVALID;
 		set_field(&p->start_date, in->start);
 	}
+	if (text_check("tier", in->tier, TEXT_LINE, err) != 0 ||
+	    text_check("notes", in->notes, TEXT_MULTILINE, err) != 0)
+		return BOOK_INVALID;
 	set_field(&p->tier, in->tier);
 	set_field(&p->notes, in->notes);
 	return 0;
@@ -450,13 +456,13 @@ book_contact_add(struct book *b, const char *key, const char *name,
 	struct contact c;
 	int rc;
 
-	if (str_empty(name) || strpbrk(name, "\r\n") != NULL)
-		return set_err(err, "contact name: must be one non-empty line"),
+	if (str_empty(name))
+		return set_err(err, "contact name: must not be empty"),
 		    BOOK_INVALID;
-	if (book_check_email("contact email", email, err) != 0)
+	if (text_check("contact name", name, TEXT_LINE, err) != 0 ||
+	    book_check_email("contact email", email, err) != 0 ||
+	    text_check("role", role, TEXT_LINE, err) != 0)
 		return BOOK_INVALID;
-	if (role != NULL && strpbrk(role, "\r\n") != NULL)
-		return set_err(err, "role: must be one line"), BOOK_INVALID;
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
 	memset(&c, 0, sizeof c);
@@ -479,11 +485,12 @@ book_contact_edit(struct book *b, const char *key, const char *email,
 	struct partner p;
 	int rc;
 
-	if (name != NULL && (*name == '\0' || strpbrk(name, "\r\n") != NULL))
-		return set_err(err, "contact name: must be one non-empty line"),
+	if (name != NULL && *name == '\0')
+		return set_err(err, "contact name: must not be empty"),
 		    BOOK_INVALID;
-	if (role != NULL && strpbrk(role, "\r\n") != NULL)
-		return set_err(err, "role: must be one line"), BOOK_INVALID;
+	if (text_check("contact name", name, TEXT_LINE, err) != 0 ||
+	    text_check("role", role, TEXT_LINE, err) != 0)
+		return BOOK_INVALID;
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
 	rc = store_contact_update(b->store, p.id, email, name, role, invite,
@@ -521,6 +528,8 @@ book_checkin(struct book *b, const char *key, const char *date,
 	int rc;
 
 	if (!str_empty(by) && book_check_email("by", by, err) != 0)
+		return BOOK_INVALID;
+	if (text_check("note", note, TEXT_MULTILINE, err) != 0)
 		return BOOK_INVALID;
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;

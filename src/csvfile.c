@@ -1,5 +1,6 @@
 /* csvfile.c: RFC 4180 CSV through libcsv, and CSV writing. */
 #include "csvfile.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,32 +29,6 @@ clear_fields(struct reader *r)
 	free(r->fields);
 	r->fields = NULL;
 	r->nfields = 0;
-}
-
-static bool
-utf8_valid(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		size_t len;
-
-		if (s[i] < 0x80)
-			len = 1;
-		else if ((s[i] & 0xe0) == 0xc0 && s[i] >= 0xc2)
-			len = 2;
-		else if ((s[i] & 0xf0) == 0xe0)
-			len = 3;
-		else if ((s[i] & 0xf8) == 0xf0 && s[i] <= 0xf4)
-			len = 4;
-		else
-			return false;
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-		i += len;
-	}
-	return true;
 }
 
 static void
@@ -96,7 +71,7 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 	size_t off = 0;
 	int rc = 0;
 
-	if (!utf8_valid((const unsigned char *)data, len)) {
+	if (!text_utf8_valid(data, len)) {
 		long line = 1;
 		size_t i = 0;
 
@@ -106,7 +81,7 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 
 			while (end < len && data[end] != '\n')
 				end++;
-			if (!utf8_valid((const unsigned char *)data + i, end - i))
+			if (!text_utf8_valid(data + i, end - i))
 				break;
 			line++;
 			i = end + 1;

@@ -4,6 +4,7 @@
  * supplies the VTIMEZONE data, the escaping and the line folding.
  */
 #include "invite.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,34 +39,6 @@ is_utc(const char *tzid)
 	    icaltimezone_get_utc_timezone() || strcmp(tzid, "UTC") == 0;
 }
 
-/* Length of the UTF-8 sequence at s, or 0 when it is malformed. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /*
  * A copy of text fit for a content line: valid UTF-8 is required; CR LF
  * and CR become LF (or a space when !multiline), other control
@@ -77,13 +50,14 @@ clean_text(const char *what, const char *s, bool multiline, bool for_param,
     char **err)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	struct buf b;
 	size_t n;
 
 	buf_init(&b);
 	buf_adds(&b, "");
 	while (*p != '\0') {
-		if ((n = utf8_len(p)) == 0) {
+		if ((n = text_utf8_seq(p, (size_t)(end - p))) == 0) {
 			buf_reset(&b);
 			set_err(err, "%s: not valid UTF-8", what);
 			return NULL;
@@ -129,15 +103,11 @@ static int
 check_event(const char *method, const struct invite_event *ev, char **err)
 {
 	bool itip = strcmp(method, "PUBLISH") != 0;
-	size_t n;
 
 	if (str_empty(ev->uid))
 		return set_err(err, "no UID");
-	for (const unsigned char *p = (const unsigned char *)ev->uid; *p;
-	    p += n) {
-		if ((n = utf8_len(p)) == 0 || *p < 0x20 || *p == 0x7f)
-			return set_err(err, "UID: not printable UTF-8");
-	}
+	if (text_check("UID", ev->uid, TEXT_LINE, err) != 0)
+		return -1;
 	if (ev->summary == NULL)
 		return set_err(err, "no summary");
 	if (ev->sequence < 0)

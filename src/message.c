@@ -3,6 +3,7 @@
  * validation.  GMime is included here only.
  */
 #include "message.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -135,6 +136,8 @@ message_address_parse(const char *text, char **name, char **email,
 		return set_err(err, "no address given");
 	if (strpbrk(text, "\r\n") != NULL)
 		return set_err(err, "an address must be on one line");
+	if (text_check("address", text, TEXT_LINE, err) != 0)
+		return -1;
 	if (message_email_valid(text)) {
 		*email = xstrdup(text);
 		return 0;
@@ -160,6 +163,9 @@ message_address_parse(const char *text, char **name, char **email,
 		while (isspace((unsigned char)*nm))
 			nm++;
 		if (*nm != '\0') {
+			if (text_check("display name", nm, TEXT_LINE,
+			    err) != 0)
+				goto done;
 			*name = xstrdup(nm);
 			for (size_t n = strlen(*name); n > 0 &&
 			    isspace((unsigned char)(*name)[n - 1]); n--)
@@ -338,9 +344,8 @@ add_mailboxes(GMimeMessage *m, GMimeAddressType type,
 		if (!message_email_valid(a[i].email))
 			return set_err(err, "\"%s\" is not an email address",
 			    a[i].email ? a[i].email : "");
-		if (a[i].name != NULL && strpbrk(a[i].name, "\r\n") != NULL)
-			return set_err(err, "the name of %s has a line break",
-			    a[i].email);
+		if (text_check("name", a[i].name, TEXT_LINE, err) != 0)
+			return prefix_err(err, "%s", a[i].email);
 		g_mime_message_add_mailbox(m, type, a[i].name, a[i].email);
 	}
 	return 0;
@@ -358,8 +363,10 @@ build_message(const struct message *msg, GMimeMessage *m, char **err)
 	    err) != 0 ||
 	    add_mailboxes(m, GMIME_ADDRESS_TYPE_CC, msg->cc, msg->ncc, err) != 0)
 		return -1;
-	if (msg->subject == NULL || strpbrk(msg->subject, "\r\n") != NULL)
-		return set_err(err, "the subject is missing or has a line break");
+	if (msg->subject == NULL)
+		return set_err(err, "the subject is missing");
+	if (text_check("Subject", msg->subject, TEXT_LINE, err) != 0)
+		return -1;
 	g_mime_message_set_subject(m, msg->subject, "utf-8");
 	g_mime_message_set_message_id(m, msg->message_id);
 	date = g_date_time_new_from_unix_utc((gint64)msg->date);
@@ -371,9 +378,10 @@ build_message(const struct message *msg, GMimeMessage *m, char **err)
 		if (!header_name_ok(h->name))
 			return set_err(err, "\"%s\" cannot be set as a header",
 			    h->name ? h->name : "");
-		if (h->value == NULL || strpbrk(h->value, "\r\n") != NULL)
-			return set_err(err, "header %s: value has a line break",
-			    h->name);
+		if (h->value == NULL)
+			return set_err(err, "header %s: no value", h->name);
+		if (text_check(h->name, h->value, TEXT_LINE, err) != 0)
+			return prefix_err(err, "header");
 		g_mime_object_append_header(GMIME_OBJECT(m), h->name, h->value,
 		    "utf-8");
 	}

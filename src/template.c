@@ -5,6 +5,7 @@
  * the array with the context stack kept in frames on the C stack.
  */
 #include "template.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -299,29 +300,6 @@ parse_err(struct parser *ps, size_t off, char **err, const char *fmt, ...)
 	return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t need = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
-	uint32_t cp = s[0] & (0x3f >> need);
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4 || need >= n)
-		return 0;
-	for (size_t i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and code points past U+10FFFF. */
-	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need + 1;
-}
-
 /* Mail parts are declared UTF-8: refuse anything else up front. */
 static int
 check_text(struct parser *ps, char **err)
@@ -332,7 +310,7 @@ check_text(struct parser *ps, char **err)
 	while (i < ps->len) {
 		if (s[i] == '\0')
 			return parse_err(ps, i, err, "NUL byte in template");
-		if ((n = utf8_seq(s + i, ps->len - i)) == 0)
+		if ((n = text_utf8_seq(s + i, ps->len - i)) == 0)
 			return parse_err(ps, i, err, "invalid UTF-8");
 		i += n;
 	}
@@ -684,7 +662,7 @@ parse_file_text(const char *path, const char *text, size_t len, char **err)
 		len -= 3;
 	}
 	return template_parse(path, text, len, is_html_path(path) ?
-	    TEMPLATE_HTML : TEMPLATE_PLAIN, err);
+	    TEMPLATE_HTML : TEMPLATE_MAIL, err);
 }
 
 struct template *
@@ -745,9 +723,14 @@ html_entity(char c)
 	return "&#39;";
 }
 
+enum emit_mode { EMIT_PLAIN, EMIT_HTML, EMIT_HEADER };
+
 static void
-emit(struct buf *out, const struct tvalue *v, bool html)
+emit(struct buf *out, const struct tvalue *v, enum emit_mode mode)
 {
+	static const char controls[] = "\x01\x02\x03\x04\x05\x06\x07\x08"
+	    "\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+	    "\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
 	const char *s;
 	size_t n;
 
@@ -755,11 +738,56 @@ emit(struct buf *out, const struct tvalue *v, bool html)
 		return;
 	s = v->type == TV_STR ? v->s : v->b ? "true" : "false";
 	while (*s != '\0') {
-		n = html ? strcspn(s, "&<>\"'") : strlen(s);
+		n = mode == EMIT_HTML ? strcspn(s, "&<>\"'") :
+		    mode == EMIT_HEADER ? strcspn(s, controls) : strlen(s);
 		buf_add(out, s, n);
-		if (*(s += n) != '\0')
+		if (*(s += n) == '\0')
+			break;
+		if (mode == EMIT_HTML)
 			buf_adds(out, html_entity(*s++));
+		else {
+			buf_addc(out, ' ');
+			s++;
+		}
 	}
+}
+
+/*
+ * Where rendering stands.  A MAIL template is in its header block until
+ * the output has an empty line, as message_split_template() reads it;
+ * values there never hold a line break, so none can end the block or
+ * start a header line.
+ */
+struct render {
+	struct buf	*out;
+	bool		 head;
+	size_t		 line;		/* offset in out of the current line */
+};
+
+static void
+render_text(struct render *r, const char *text, size_t len)
+{
+	size_t from = r->out->len;
+
+	buf_add(r->out, text, len);
+	for (size_t i = from; r->head && i < r->out->len; i++) {
+		if (r->out->data[i] != '\n')
+			continue;
+		if (i == r->line || (i == r->line + 1 &&
+		    r->out->data[r->line] == '\r'))
+			r->head = false;
+		r->line = i + 1;
+	}
+}
+
+static void
+render_value(struct render *r, const struct template *t, const struct node *n,
+    const struct tvalue *v)
+{
+	if (n->type == NODE_VAR && t->escape == TEMPLATE_HTML)
+		emit(r->out, v, EMIT_HTML);
+	else
+		emit(r->out, v, r->head ? EMIT_HEADER : EMIT_PLAIN);
 }
 
 /* The index of the node after node i and, for a section, its children. */
@@ -774,7 +802,7 @@ next_node(const struct template *t, size_t i)
 
 static void
 render_nodes(const struct template *t, size_t from, size_t to,
-    const struct frame *f, struct buf *out)
+    const struct frame *f, struct render *r)
 {
 	const struct node *n;
 	const struct tvalue *v;
@@ -784,12 +812,11 @@ render_nodes(const struct template *t, size_t from, size_t to,
 		n = &t->nodes[i];
 		switch (n->type) {
 		case NODE_TEXT:
-			buf_add(out, t->src + n->off, n->len);
+			render_text(r, t->src + n->off, n->len);
 			break;
 		case NODE_VAR:
 		case NODE_RAW:
-			emit(out, resolve(n, f), n->type == NODE_VAR &&
-			    t->escape == TEMPLATE_HTML);
+			render_value(r, t, n, resolve(n, f));
 			break;
 		case NODE_SECTION:
 			if (!truthy(v = resolve(n, f)))
@@ -797,17 +824,17 @@ render_nodes(const struct template *t, size_t from, size_t to,
 			sub.up = f;
 			if (v->type != TV_LIST) {
 				sub.v = v;
-				render_nodes(t, i + 1, n->end, &sub, out);
+				render_nodes(t, i + 1, n->end, &sub, r);
 				break;
 			}
 			for (size_t k = 0; k < v->n; k++) {
 				sub.v = v->items[k];
-				render_nodes(t, i + 1, n->end, &sub, out);
+				render_nodes(t, i + 1, n->end, &sub, r);
 			}
 			break;
 		case NODE_INVERTED:
 			if (!truthy(resolve(n, f)))
-				render_nodes(t, i + 1, n->end, f, out);
+				render_nodes(t, i + 1, n->end, f, r);
 			break;
 		}
 	}
@@ -818,8 +845,9 @@ template_render(const struct template *t, const struct tvalue *ctx,
     struct buf *out)
 {
 	struct frame root = { ctx, NULL };
+	struct render r = { out, t->escape == TEMPLATE_MAIL, out->len };
 
-	render_nodes(t, 0, t->nnodes, ctx != NULL ? &root : NULL, out);
+	render_nodes(t, 0, t->nnodes, ctx != NULL ? &root : NULL, &r);
 }
 
 static int
@@ -954,8 +982,8 @@ static int
 set_index(const struct template_set *set, const char *name,
     enum template_escape escape)
 {
-	if (set == NULL || name == NULL ||
-	    (escape != TEMPLATE_PLAIN && escape != TEMPLATE_HTML))
+	(void)escape;
+	if (set == NULL || name == NULL)
 		return -1;
 	for (size_t i = 0; i < NSET_NAMES; i++)
 		if (strcmp(set_names[i], name) == 0)

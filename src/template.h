@@ -42,7 +42,13 @@ void tvalue_list_add_null(struct tvalue *list);
 void tvalue_set(struct tvalue *map, const char *name, struct tvalue *v);
 void tvalue_list_add(struct tvalue *list, struct tvalue *v);
 
-enum template_escape { TEMPLATE_PLAIN, TEMPLATE_HTML };
+/*
+ * PLAIN: values as they are.  HTML: {{name}} escaped for HTML.  MAIL: a
+ * message template (NAME.txt): until the output has an empty line (the
+ * end of its header block), every control character of a value renders
+ * as a space, so that no value can add a header line.
+ */
+enum template_escape { TEMPLATE_PLAIN, TEMPLATE_HTML, TEMPLATE_MAIL };
 
 struct template;
 
@@ -53,7 +59,8 @@ struct template;
  */
 struct template *template_parse(const char *name, const char *text,
     size_t len, enum template_escape escape, char **err);
-/* Read and parse a file; escape is HTML when path ends in ".html". */
+/* Read and parse a file; escape is HTML when path ends in ".html",
+ * MAIL otherwise. */
 struct template *template_load(const char *path, char **err);
 void template_free(struct template *t);
 const char *template_name(const struct template *t);
@@ -88,7 +95,8 @@ struct template_set;
 struct template_set *template_set_load(const char *const *dirs, size_t ndirs,
     char **err);
 void template_set_free(struct template_set *set);
-/* The template NAME (without extension) of the escape's kind, or NULL. */
+/* The template NAME (without extension): TEMPLATE_HTML for NAME.html,
+ * TEMPLATE_PLAIN or TEMPLATE_MAIL for NAME.txt; NULL when unknown. */
 const struct template *template_set_get(const struct template_set *set,
     const char *name, enum template_escape escape);
 /* The path a template was loaded from. */

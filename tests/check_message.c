@@ -52,6 +52,13 @@ static const struct {
 	{ "a@example.org, b@example.org", NULL, NULL },
 	{ "Team: a@example.org, b@example.org;", NULL, NULL },
 	{ "Dana <dana@example.org>\r\nBcc: x@evil.example", NULL, NULL },
+	/* Encoded words that decode to a line break or a control. */
+	{ "=?utf-8?b?QW5uDQpSZXBseS1UbzogeEBldmlsLmV4YW1wbGU=?= "
+	    "<ann@example.org>", NULL, NULL },
+	{ "=?utf-8?b?QW5uG1sySg==?= <ann@example.org>", NULL, NULL },
+	{ "=?utf-8?q?Ann_Lee?= <ann@example.org>", "Ann Lee",
+	    "ann@example.org" },
+	{ "Ann \xff <ann@example.org>", NULL, NULL },
 	{ "not an address", NULL, NULL },
 	{ "", NULL, NULL },
 };

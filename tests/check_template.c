@@ -268,6 +268,19 @@ static const struct {
 	{ "  {{a}}\n", "{\"a\":\"v\"}", TEMPLATE_PLAIN, "  v\n" },
 	/* Braces that are not tags are text. */
 	{ "{a} } { {{a}}}", "{\"a\":\"v\"}", TEMPLATE_PLAIN, "{a} } { v}" },
+	/* A message template: no value adds a header line, in the header
+	 * block however it is written; the body keeps line breaks. */
+	{ "Subject: {{n}}\nX-A: {{{n}}}\n\n{{n}}\n",
+	    "{\"n\":\"a\\r\\nBcc: x@evil.example\\u001b\"}", TEMPLATE_MAIL,
+	    "Subject: a  Bcc: x@evil.example \nX-A: a  Bcc: x@evil.example "
+	    "\n\na\r\nBcc: x@evil.example\x1b\n" },
+	{ "{{#l}}\nX-L: {{.}}\n{{/l}}\nSubject: s\n\n{{#l}}{{.}}{{/l}}",
+	    "{\"l\":[\"1\\n\\nBcc: e@x\"]}", TEMPLATE_MAIL,
+	    "X-L: 1  Bcc: e@x\nSubject: s\n\n1\n\nBcc: e@x" },
+	{ "Subject: {{e}}\r\n\r\nBody {{n}}", "{\"e\":\"\",\"n\":\"a\\nb\"}",
+	    TEMPLATE_MAIL, "Subject: \r\n\r\nBody a\nb" },
+	{ "Subject: {{n}}", "{\"n\":\"a\\nb\"}", TEMPLATE_PLAIN,
+	    "Subject: a\nb" },
 };
 
 START_TEST(test_render)

@@ -132,4 +132,26 @@ expect 0 -d copy.db partner list
 lacks out.txt "good-one"
 expect 66 import no-such-file.csv
 
+# Untrusted text at the door: an encoded word that decodes to a line
+# break or a control character, invalid UTF-8, terminal escapes.
+crlf_owner='=?utf-8?b?QW5uDQpSZXBseS1UbzogeEBldmlsLmV4YW1wbGU=?= <ann@example.org>'
+expect 65 partner add "Encoded" --owner "$crlf_owner"
+contains err.txt "owner: display name: must be one line"
+expect 65 partner add "Escape" --owner '=?utf-8?b?QW5uG10wO3gH?= <ann@example.org>'
+contains err.txt "control character"
+expect 65 partner add "$(printf 'Bad \377 Name')" --owner ann@example.org
+contains err.txt "name: is not valid UTF-8"
+expect 65 partner add "$(printf 'Bell\a')" --owner ann@example.org
+expect 65 partner edit riverside --notes "$(printf 'bad \355\240\200')"
+contains err.txt "notes: is not valid UTF-8"
+expect 65 partner edit riverside --owner-name "$(printf 'Dana\033[31m')"
+expect 65 contact add riverside "$(printf 'Maria\033[2J')" m2@example.org
+expect 65 checkin riverside --note "$(printf '\300\257')"
+contains err.txt "note: is not valid UTF-8"
+printf 'name,owner_email\nEncoded,"%s"\n' "$crlf_owner" >encoded.csv
+expect 65 -d copy.db import encoded.csv
+contains err.txt "encoded.csv:2: owner"
+expect 0 export
+lacks out.txt "evil.example"
+
 finish

@@ -82,4 +82,39 @@ contains out.txt "templates:     all valid"
 expect 0 status --now 2026-03-18
 contains out.txt "due"
 
+# No partner field adds a header line, whatever a template does with it:
+# notes (which may span lines) in the Subject and a header of their own.
+mkdir -p inject/templates
+sed -e 's/^Subject: .*/Subject: About {{partner.notes}}\nX-Partner-Note: {{{partner.notes}}}/' \
+	"$srcdir/templates/reminder.txt" >inject/templates/reminder.txt
+cat >inject/touchbase.conf <<CONF
+[database]
+path = $work/inject/tb.db
+[delivery]
+maildir = $work/inject/outbox
+[templates]
+dir = $work/inject/templates
+[smtp]
+from = Partnerships Office <partnerships@childrens.example.org>
+CONF
+TOUCHBASE_CONFIG="$work/inject/touchbase.conf"
+expect 0 init
+expect 0 partner add "Gamma Clinic" --key gamma --owner g@example.org \
+	--cadence weekly --start 2026-01-07 \
+	--notes "$(printf 'x\r\nBcc: evil@evil.example\r\nReply-To: evil@evil.example')"
+expect 0 run --now 2026-01-08
+checks=$((checks + 1))
+/usr/bin/python3 - inject/outbox <<'PY' || fail "a note added a header line"
+import email, email.policy, mailbox, sys
+msgs = [m for m in mailbox.Maildir(sys.argv[1], factory=None)]
+assert len(msgs) == 1, len(msgs)
+raw = msgs[0].as_bytes()
+msg = email.message_from_bytes(raw, policy=email.policy.default)
+assert msg["Bcc"] is None and msg["Reply-To"] is None, raw[:600]
+assert "evil@evil.example" in msg["Subject"], msg["Subject"]
+assert "Bcc:" in msg["X-Partner-Note"], msg["X-Partner-Note"]
+assert len(msg.get_all("To")) == 1
+PY
+TOUCHBASE_CONFIG="$work/touchbase.conf"
+
 finish

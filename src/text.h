@@ -1,0 +1,34 @@
+/*
+ * text.h: the one rule for text that enters touchbase from people and
+ * files: valid UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF), no NUL, and no control characters but TAB (white space to
+ * mail and calendars alike) and the line breaks a multi-line field may
+ * hold.
+ */
+#ifndef TB_TEXT_H
+#define TB_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum text_kind {
+	TEXT_LINE,		/* one line: TAB, no other control character */
+	TEXT_MULTILINE		/* LF and CR LF allowed too (notes) */
+};
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+size_t text_utf8_seq(const unsigned char *s, size_t n);
+
+/* True when s[0..n) is valid UTF-8 (NUL bytes count as valid). */
+bool text_utf8_valid(const char *s, size_t n);
+
+/*
+ * Check s (NUL-terminated) against the rule for kind.  Returns 0, or -1
+ * with *err = "FIELD: is not valid UTF-8 (byte 4)" or "FIELD: has a
+ * control character (\x1b at byte 3)" or "FIELD: must be one line".
+ * NULL is accepted (an absent field).
+ */
+int text_check(const char *field, const char *s, enum text_kind kind,
+    char **err);
+
+#endif
