@@ -37,11 +37,7 @@ book_reset(struct book *b)
 char *
 book_timestamp(time_t t, char out[21])
 {
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return out;
+	return date_timestamp(t, out);
 }
 
 int
@@ -149,14 +145,18 @@ book_slug(const char *name)
 	return buf_steal(&b);
 }
 
+const char *
+book_partner_tz(const struct book *b, const struct partner *p)
+{
+	return p != NULL && !str_empty(p->timezone) ? p->timezone :
+	    b->cfg->timezone;
+}
+
 int
 book_today(const struct book *b, const struct partner *p, time_t now,
     struct tb_date *today, char **err)
 {
-	const char *tz = p && !str_empty(p->timezone) ? p->timezone :
-	    b->cfg->timezone;
-
-	return tz_local_date(now, tz, today, err);
+	return tz_local_date(now, book_partner_tz(b, p), today, err);
 }
 
 int

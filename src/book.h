@@ -63,6 +63,10 @@ int book_check_date(const char *field, const char *date, char **err);
  * Caller frees; "" when nothing is left. */
 char *book_slug(const char *name);
 
+/* The partner's time zone: its own, else schedule.timezone (p may be
+ * NULL).  Borrowed from p or b->cfg. */
+const char *book_partner_tz(const struct book *b, const struct partner *p);
+
 /* The partner's local date today (its zone, else schedule.timezone). */
 int book_today(const struct book *b, const struct partner *p, time_t now,
     struct tb_date *today, char **err);

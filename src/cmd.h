@@ -12,6 +12,7 @@
 #include "book.h"
 #include "compose.h"
 #include "config.h"
+#include "run.h"
 #include "util.h"
 
 /* What a command reports; main.c maps these to sysexits codes. */
@@ -77,10 +78,8 @@ enum cmd_status cmd_write(const char *text, size_t len);
  * delivery.transport, reporting as run does (what names the job in its
  * summary line).  With dry_run, show what would be sent and roll back.
  */
-typedef int (*cmd_plan_fn)(struct book *b, time_t now, long *planned,
-    void *arg, char **err);
 enum cmd_status cmd_plan_deliver(struct cmd_ctx *ctx, time_t now,
-    bool dry_run, cmd_plan_fn plan, void *arg, const char *what);
+    bool dry_run, run_plan_fn plan, void *arg, const char *what);
 
 /* Commands. */
 enum cmd_status cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
@@ -96,6 +95,9 @@ enum cmd_status cmd_check(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_ics(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_digest(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_report(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_retry(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_discard(struct cmd_ctx *ctx, int argc, char **argv);
 
 
 

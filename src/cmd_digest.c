@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "compose.h"
 #include "digest.h"
+#include "digest_plan.h"
 #include "message.h"
 
 static const struct cmd_usage digest_usage = {

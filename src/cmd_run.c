@@ -6,11 +6,9 @@
 #include "cmd.h"
 #include "compose.h"
 #include "deliver.h"
-#include "lock.h"
 #include "log.h"
 #include "plan.h"
-#include "store.h"
-#include "transport.h"
+#include "run.h"
 
 static const struct cmd_usage run_usage = {
 	"run [--dry-run] [--now DATETIME]",
@@ -48,132 +46,96 @@ report_event(const struct deliver_event *ev, void *arg)
 	struct run_report *rr = arg;
 	char *subject = log_escape(ev->subject ? ev->subject : "");
 	char *detail = log_escape(ev->detail ? ev->detail : "");
+	const char *kind = outbox_kind_name(ev->row->kind);
 
 	if (rr->dry_run)
 		printf("%-11s %-10s %-24s to %s: %s%s%s\n", ev->outcome,
-		    ev->row->kind, ev->row->partner_key, ev->row->recipient,
+		    kind, ev->row->partner_key, ev->row->recipient,
 		    subject, *detail ? " -- " : "", detail);
 	else if (strcmp(ev->outcome, "skipped") == 0 && rr->ctx->tty)
 		log_info("skipped kind=%s partner=%s occurrence=%s to=%s: %s",
-		    ev->row->kind, ev->row->partner_key, ev->row->occurrence,
+		    kind, ev->row->partner_key, ev->row->occurrence,
 		    ev->row->recipient, detail);
 	else if (strcmp(ev->outcome, "sent") == 0 ||
 	    strcmp(ev->outcome, "skipped") == 0 || ev->untried)
 		/* A skip is the outbox working as meant (a check-in came
 		 * first, a later message replaced it): silent under cron. */
 		log_debug("%s kind=%s partner=%s occurrence=%s to=%s "
-		    "message-id=<%s> reply=\"%s\"", ev->outcome, ev->row->kind,
+		    "message-id=<%s> reply=\"%s\"", ev->outcome, kind,
 		    ev->row->partner_key, ev->row->occurrence,
 		    ev->row->recipient, ev->row->message_id, detail);
 	else
 		log_warnx("%s kind=%s partner=%s occurrence=%s to=%s: %s",
-		    ev->outcome, ev->row->kind, ev->row->partner_key,
+		    ev->outcome, kind, ev->row->partner_key,
 		    ev->row->occurrence, ev->row->recipient, detail);
 	free(subject);
 	free(detail);
 }
 
+/* A permanent failure wins over a server that is down, which wins over
+ * a deferral. */
 static enum cmd_status
-run_status(const struct deliver_stats *ds)
+run_status(const struct run_result *r)
 {
-	if (ds->unavailable)
-		return CMD_UNAVAILABLE;
-	if (ds->deferred > 0)
-		return CMD_TEMPFAIL;
-	if (ds->failed > 0)
+	switch (run_outcome(r)) {
+	case RUN_SOME_FAILED:
 		return CMD_DATAERR;
-	return CMD_OK;
-}
-
-static int
-plan_due(struct book *b, time_t now, long *planned, void *arg, char **err)
-{
-	struct plan_stats ps;
-
-	(void)arg;
-	if (plan_run(b, now, &ps, err) != 0)
-		return -1;
-	*planned = ps.planned;
-	return 0;
+	case RUN_SERVER_DOWN:
+		return CMD_UNAVAILABLE;
+	case RUN_SOME_DEFERRED:
+		return CMD_TEMPFAIL;
+	default:
+		return CMD_OK;
+	}
 }
 
 enum cmd_status
 cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
-    cmd_plan_fn plan, void *arg, const char *what)
+    run_plan_fn plan, void *arg, const char *what)
 {
+	static const enum cmd_status by_error[] = {
+		[RUN_LOCKED] = CMD_TEMPFAIL,
+		[RUN_NO_LOCK] = CMD_CANTCREAT,
+		[RUN_TRANSPORT] = CMD_CANTCREAT,
+		[RUN_DATABASE] = CMD_SOFTWARE,
+	};
 	struct run_report rr = { ctx, dry_run };
-	struct transport *transport = NULL;
-	struct run_lock *lock = NULL;
-	struct deliver_stats ds;
+	const struct deliver_stats *ds;
+	struct run_result result;
 	struct composer composer;
 	struct store *store;
 	struct book book;
+	enum run_error re;
 	enum cmd_status st;
 	char *err = NULL;
-	long planned = 0;
-	int rc;
 
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_composer(ctx, &store, &book, &composer)) != CMD_OK)
 		return st;
-	/* One run at a time; a dry run changes nothing and needs no lock. */
-	if (!dry_run && (rc = run_lock_take(ctx->db_path, &lock, &err)) != 0) {
+	re = run_pipeline(&composer, ctx->db_path, now, dry_run, plan, arg,
+	    report_event, &rr, &result, &err);
+	cmd_close_composer(store, &book, &composer);
+	if (re != RUN_OK)
 		cmd_error("%s", err);
-		free(err);
-		cmd_close_book(store, &book);
-		return rc == LOCK_BUSY ? CMD_TEMPFAIL : CMD_CANTCREAT;
-	}
-	if (composer_init(&composer, &book, &err) != 0) {
-		cmd_error("%s", err);
-		free(err);
-		run_lock_release(lock);
-		cmd_close_book(store, &book);
-		return CMD_CONFIG;
-	}
-	if (!dry_run &&
-	    (transport = transport_open(&ctx->cfg, &err)) == NULL) {
-		cmd_error("%s", err);
-		st = CMD_CANTCREAT;
-		goto done;
-	}
-	/* A dry run plans inside a transaction that is rolled back. */
-	if (dry_run && store_begin(store, &err) != 0) {
-		st = cmd_book_status(BOOK_ERROR, err);
-		err = NULL;
-		goto done;
-	}
-	if (plan(&book, now, &planned, arg, &err) != 0 ||
-	    deliver_run(&composer, transport, now, report_event, &rr, &ds,
-	    &err) != 0) {
-		cmd_error("%s", err);
-		st = CMD_SOFTWARE;
-		if (dry_run)
-			store_rollback(store);
-		goto done;
-	}
-	if (dry_run) {
-		store_rollback(store);
-		goto done;
-	}
-	st = run_status(&ds);
+	free(err);
+	if (re != RUN_OK)
+		return by_error[re];
+	if (dry_run)
+		return CMD_OK;
+	st = run_status(&result);
+	ds = &result.delivered;
 	/* Silent under cron unless something needs the admin's eye. */
 	if (st != CMD_OK)
 		log_warnx("%s: planned %ld, sent %ld, deferred %ld, failed "
-		    "%ld, skipped %ld", what, planned, ds.sent, ds.deferred,
-		    ds.failed, ds.skipped);
+		    "%ld, skipped %ld", what, result.planned, ds->sent,
+		    ds->deferred, ds->failed, ds->skipped);
 	else if (ctx->tty || ctx->verbose)
 		log_info("%s: planned %ld, sent %ld, deferred %ld, failed %ld, "
-		    "skipped %ld%s%s", what, planned, ds.sent, ds.deferred,
-		    ds.failed, ds.skipped,
-		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
+		    "skipped %ld%s%s", what, result.planned, ds->sent,
+		    ds->deferred, ds->failed, ds->skipped,
+		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds->sent ?
 		    "; messages are in the Maildir " : "",
-		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds.sent ?
+		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds->sent ?
 		    ctx->cfg.maildir : "");
-done:
-	free(err);
-	transport_close(transport);
-	composer_reset(&composer);
-	run_lock_release(lock);
-	cmd_close_book(store, &book);
 	return st;
 }
 
@@ -210,7 +172,7 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&run_usage, "run takes no arguments");
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
-	return cmd_plan_deliver(ctx, now, dry_run, plan_due, NULL, "run");
+	return cmd_plan_deliver(ctx, now, dry_run, run_plan_due, NULL, "run");
 }
 
 enum cmd_status
@@ -222,9 +184,10 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *kind = NULL, *now_arg = NULL;
+	const char *kind_arg = NULL, *now_arg = NULL;
+	enum outbox_kind kind;
 	struct composer composer;
-	struct outbox_row row;
+	struct outbox_msg row;
 	struct composed msg;
 	struct store *store;
 	struct partner p;
@@ -237,7 +200,7 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
-			kind = optarg;
+			kind_arg = optarg;
 			break;
 		case 'N':
 			now_arg = optarg;
@@ -252,6 +215,11 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&preview_usage, "preview needs one KEY");
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
+	if (kind_arg != NULL && outbox_kind_parse(kind_arg, &kind, &err) != 0) {
+		st = cmd_usage_error(&preview_usage, "--kind: %s", err);
+		free(err);
+		return st;
+	}
 	if ((st = cmd_open_composer(ctx, &store, &book, &composer)) != CMD_OK)
 		return st;
 	composed_init(&msg);
@@ -259,7 +227,7 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		st = cmd_book_status(rc, err);
 		goto done;
 	}
-	if (kind == NULL)
+	if (kind_arg == NULL)
 		kind = plan_kind_now(&book, &p, now);
 	if (plan_preview_row(&book, &p, kind, now, &row, &err) != 0)
 		st = cmd_book_status(BOOK_INVALID, err);
@@ -270,7 +238,7 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 			    BOOK_ERROR, err);
 		else
 			st = cmd_write(msg.text.data, msg.text.len);
-		outbox_row_reset(&row);
+		outbox_msg_reset(&row);
 	}
 	partner_reset(&p);
 done:

@@ -109,19 +109,21 @@ print_json(struct status_state *ss, struct buf *out)
 
 /* Undelivered mail, with the reason, under the table. */
 static int
-print_undelivered(const struct outbox_row *r, void *arg)
+print_undelivered(const struct outbox_msg *r, void *arg)
 {
 	struct status_state *ss = arg;
 	char *why = log_escape(r->last_error ? r->last_error : "");
+	char next[DATE_TIMESTAMP_STRLEN] = "";
+	bool waits = r->state == OUTBOX_DEFERRED && r->next_attempt != 0;
 
+	if (waits)
+		date_timestamp(r->next_attempt, next);
 	if (ss->shown_mail++ == 0)
 		printf("\nUndelivered mail:\n");
-	printf("  %-8s %-10s %s to %s (due %s)%s%s%s%s\n", r->state, r->kind,
+	printf("  %-8s %-10s %s to %s (due %s)%s%s%s%s\n",
+	    outbox_state_name(r->state), outbox_kind_name(r->kind),
 	    r->partner_key, r->recipient, r->occurrence,
-	    r->next_attempt && strcmp(r->state, "deferred") == 0 ?
-	    ", next try " : "", r->next_attempt &&
-	    strcmp(r->state, "deferred") == 0 ? r->next_attempt : "",
-	    *why ? ": " : "", why);
+	    waits ? ", next try " : "", next, *why ? ": " : "", why);
 	free(why);
 	return 0;
 }
@@ -196,8 +198,11 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		    "nothing is due");
 	else {
 		print_table(&ss);
-		if (store_outbox_foreach_undelivered(store, print_undelivered,
-		    &ss, &ss.err) != 0)
+		struct outbox_filter f = { .any_state = true,
+		    .undelivered = true };
+
+		if (outbox_foreach(store, &f, print_undelivered, &ss,
+		    &ss.err) != 0)
 			st = cmd_book_status(BOOK_ERROR, ss.err);
 	}
 done:

@@ -11,7 +11,7 @@
 #include "digest.h"
 #include "invite.h"
 #include "message.h"
-#include "plan.h"
+#include "outbox.h"
 #include "tz.h"
 
 #ifndef PKGDATADIR
@@ -57,7 +57,7 @@ composer_init(struct composer *c, struct book *b, char **err)
 	if (message_address_parse(b->cfg->from, &c->org_name, &c->org_email,
 	    err) != 0)
 		return prefix_err(err, "smtp.from");
-	c->domain = plan_domain(b->cfg);
+	c->domain = outbox_domain(b->cfg);
 	dirs = composer_template_dirs(b->cfg, &n);
 	c->templates = template_set_load(dirs, n, err);
 	if (c->templates == NULL) {
@@ -151,12 +151,12 @@ subject_from_invite(struct subject *s, const struct invite_rec *inv)
  * invite open (a cancel always is), and no later message about it
  * planned for the same recipient.  COMPOSE_STALE with *err when not. */
 static int
-invite_current(struct composer *c, const struct outbox_row *row,
+invite_current(struct composer *c, const struct outbox_msg *row,
     const struct invite_rec *inv, char **err)
 {
 	int latest;
 
-	if (store_outbox_invite_sequence(c->book->store, row->uid,
+	if (outbox_invite_sequence(c->book->store, row->uid,
 	    row->recipient, &latest, err) != 0)
 		return -1;
 	if (latest > row->sequence) {
@@ -164,7 +164,7 @@ invite_current(struct composer *c, const struct outbox_row *row,
 		    "meeting (SEQUENCE %d)", latest);
 		return COMPOSE_STALE;
 	}
-	if (inv != NULL && strcmp(row->kind, "cancel") != 0 &&
+	if (inv != NULL && row->kind != OUTBOX_CANCEL &&
 	    strcmp(inv->status, "open") != 0) {
 		set_err(err, "the meeting of %s was cancelled or its check-in "
 		    "logged", row->occurrence);
@@ -176,10 +176,10 @@ invite_current(struct composer *c, const struct outbox_row *row,
 /* The partner a row is about, as it is now; COMPOSE_STALE when the row
  * is no longer due. */
 static int
-subject_partner(struct composer *c, const struct outbox_row *row,
+subject_partner(struct composer *c, const struct outbox_msg *row,
     const struct invite_rec *inv, struct subject *s, char **err)
 {
-	bool cancel = strcmp(row->kind, "cancel") == 0;
+	bool cancel = row->kind == OUTBOX_CANCEL;
 	int rc;
 
 	rc = book_partner_get(c->book, row->partner_key, &s->p, err);
@@ -216,7 +216,7 @@ subject_partner(struct composer *c, const struct outbox_row *row,
 
 /* Load what the row is about; COMPOSE_STALE when it is no longer due. */
 static int
-subject_load(struct composer *c, const struct outbox_row *row, time_t now,
+subject_load(struct composer *c, const struct outbox_msg *row, time_t now,
     struct subject *s, char **err)
 {
 	struct book *b = c->book;
@@ -239,17 +239,20 @@ subject_load(struct composer *c, const struct outbox_row *row, time_t now,
 	invite_rec_reset(&inv);
 	if (rc != 0)
 		return rc;
-	s->tz = !str_empty(row->meeting_tz) ? row->meeting_tz :
-	    !str_empty(s->p.timezone) ? s->p.timezone : b->cfg->timezone;
-	if (date_parse(row->meeting_date ? row->meeting_date : row->occurrence,
-	    &s->due, err) != 0 || tz_local_date(now, s->tz, &s->today, err) != 0)
+	s->tz = row->meeting.set && !str_empty(row->meeting.tz) ?
+	    row->meeting.tz : book_partner_tz(b, &s->p);
+	if (row->meeting.set)
+		s->due = row->meeting.date;
+	else if (date_parse(row->occurrence, &s->due, err) != 0)
+		return -1;
+	if (tz_local_date(now, s->tz, &s->today, err) != 0)
 		return -1;
 	s->hour = b->cfg->meeting_hour;
 	s->minute = b->cfg->meeting_minute;
-	if (row->meeting_time != NULL && sscanf(row->meeting_time, "%d:%d",
-	    &s->hour, &s->minute) != 2)
-		return set_err(err, "outbox row %ld: meeting time \"%s\" is "
-		    "not HH:MM", row->id, row->meeting_time);
+	if (row->meeting.set && row->meeting.hour >= 0) {
+		s->hour = row->meeting.hour;
+		s->minute = row->meeting.minute;
+	}
 	if (s->p.id == 0)
 		return 0;	/* removed: only the invite's record is left */
 	if (store_contact_foreach(b->store, s->p.id, keep_contact, s, err) != 0)
@@ -396,17 +399,14 @@ build_context(struct composer *c, const struct subject *s,
 /* The VCALENDAR for a reminder or invitation: everyone on row->attendees. */
 static char *
 build_invite(struct composer *c, const struct subject *s,
-    const struct outbox_row *row, time_t now, char **err)
+    const struct outbox_msg *row, time_t now, char **err)
 {
 	const struct config *cfg = c->book->cfg;
 	struct invite_attendee *att;
 	struct invite_event ev;
-	char **emails, *ics, *summary, *desc;
-	size_t n;
+	char *const *emails = row->attendees, *ics, *summary, *desc;
+	size_t n = row->nattendees;
 
-	if (store_json_strings(c->book->store, row->attendees ? row->attendees :
-	    "[]", &emails, &n, err) != 0)
-		return NULL;
 	att = xcalloc(n ? n : 1, sizeof *att);
 	for (size_t i = 0; i < n; i++) {
 		att[i].email = emails[i];
@@ -426,7 +426,7 @@ build_invite(struct composer *c, const struct subject *s,
 	ev.date = s->due;
 	ev.hour = s->hour;
 	ev.minute = s->minute;
-	ev.cancelled = strcmp(row->kind, "cancel") == 0;
+	ev.cancelled = row->kind == OUTBOX_CANCEL;
 	ev.minutes = cfg->meeting_minutes;
 	ev.organizer_name = c->org_name;
 	ev.organizer_email = c->org_email;
@@ -436,9 +436,6 @@ build_invite(struct composer *c, const struct subject *s,
 	    err);
 	free(summary);
 	free(desc);
-	for (size_t i = 0; i < n; i++)
-		free(emails[i]);
-	free(emails);
 	free(att);
 	return ics;
 }
@@ -626,34 +623,36 @@ compose_digest_text(struct composer *c, const char *owner,
  * the last message about it that reached them. */
 static int
 set_previous(struct composer *c, struct tvalue *ctx,
-    const struct outbox_row *row, char **err)
+    const struct outbox_msg *row, char **err)
 {
-	struct outbox_row was;
+	struct outbox_msg was;
 	struct tvalue *m;
-	struct tb_date d;
+	char time[16];
 	int rc;
 
-	rc = store_outbox_invite_sent(c->book->store, row->uid, row->recipient,
+	rc = outbox_invite_sent(c->book->store, row->uid, row->recipient,
 	    row->sequence, &was, err);
 	if (rc == STORE_NOT_FOUND)
 		return 0;
 	if (rc != 0)
 		return -1;
-	if (was.meeting_date != NULL &&
-	    date_parse(was.meeting_date, &d, NULL) == 0) {
+	if (was.meeting.set) {
 		m = tvalue_set_map(ctx, "previous");
-		set_date(m, "due_date", d);
-		tvalue_set_str(m, "meeting_time", was.meeting_time ?
-		    was.meeting_time : "");
+		set_date(m, "due_date", was.meeting.date);
+		if (was.meeting.hour >= 0)
+			snprintf(time, sizeof time, "%02d:%02d",
+			    was.meeting.hour, was.meeting.minute);
+		tvalue_set_str(m, "meeting_time", was.meeting.hour >= 0 ?
+		    time : "");
 	}
-	outbox_row_reset(&was);
+	outbox_msg_reset(&was);
 	return 0;
 }
 
 /* A digest row: every partner, or the recipient's own while they still
  * own an active partner. */
 static int
-compose_digest_row(struct composer *c, const struct outbox_row *row,
+compose_digest_row(struct composer *c, const struct outbox_msg *row,
     time_t now, struct composed *out, char **err)
 {
 	bool own = strcmp(row->partner_key, "owner") == 0;
@@ -673,26 +672,25 @@ compose_digest_row(struct composer *c, const struct outbox_row *row,
 }
 
 static const struct envelope *
-envelope_of(const struct subject *s, const struct outbox_row *row,
+envelope_of(const struct subject *s, const struct outbox_msg *row,
     const char *ics, struct envelope *env)
 {
 	memset(env, 0, sizeof *env);
-	env->kind = row->kind;
+	env->kind = outbox_kind_name(row->kind);
 	env->to.email = row->recipient;
 	env->to.name = name_of(s, row->recipient);
-	if (strcmp(row->kind, "escalation") == 0) {
+	if (row->kind == OUTBOX_ESCALATION) {
 		env->cc.email = s->p.owner_email;
 		env->cc.name = s->p.owner_name;
 	}
 	env->message_id = row->message_id;
 	env->ics = ics;
-	env->ics_method = strcmp(row->kind, "cancel") == 0 ? "CANCEL" :
-	    "REQUEST";
+	env->ics_method = row->kind == OUTBOX_CANCEL ? "CANCEL" : "REQUEST";
 	return env;
 }
 
 int
-compose_row(struct composer *c, const struct outbox_row *row, time_t now,
+compose_row(struct composer *c, const struct outbox_msg *row, time_t now,
     struct composed *out, char **err)
 {
 	struct envelope env;
@@ -701,14 +699,15 @@ compose_row(struct composer *c, const struct outbox_row *row, time_t now,
 	char *ics = NULL;
 	int rc;
 
-	if (strcmp(row->kind, "digest") == 0)
+	if (row->kind == OUTBOX_DIGEST)
 		return compose_digest_row(c, row, now, out, err);
 	if ((rc = subject_load(c, row, now, &s, err)) != 0) {
 		subject_reset(&s);
 		return rc;
 	}
-	ctx = build_context(c, &s, row->kind, row->recipient);
-	if (strcmp(row->kind, "update") == 0)
+	ctx = build_context(c, &s, outbox_kind_name(row->kind),
+	    row->recipient);
+	if (row->kind == OUTBOX_UPDATE)
 		rc = set_previous(c, ctx, row, err);
 	if (rc == 0 && row->uid != NULL &&
 	    (ics = build_invite(c, &s, row, now, err)) == NULL)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "book.h"
+#include "outbox.h"
 #include "template.h"
 
 struct composer {
@@ -48,7 +49,7 @@ const char *const *composer_template_dirs(const struct config *cfg,
  * COMPOSE_STALE with *err saying why (the partner was removed, archived
  * or checked in since it was planned), or -1 with *err.
  */
-int compose_row(struct composer *c, const struct outbox_row *row, time_t now,
+int compose_row(struct composer *c, const struct outbox_msg *row, time_t now,
     struct composed *out, char **err);
 void composed_init(struct composed *m);
 void composed_reset(struct composed *m);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -162,4 +163,41 @@ date_format_long(struct tb_date d, char out[DATE_LONG_STRLEN])
 	snprintf(out, DATE_LONG_STRLEN, "%s, %d %s %d",
 	    weekdays[date_weekday(d) - 1], d.day, months[d.month - 1], d.year);
 	return out;
+}
+
+int
+date_hhmm_parse(const char *s, int *hour, int *minute, char **err)
+{
+	if (s == NULL || strlen(s) != 5 || s[2] != ':' ||
+	    strspn(s, "0123456789:") != 5 || s[0] > '2' ||
+	    (s[0] == '2' && s[1] > '3') || s[3] > '5')
+		return set_err(err, "\"%s\" is not a time of day (HH:MM)",
+		    s ? s : "");
+	*hour = (s[0] - '0') * 10 + (s[1] - '0');
+	*minute = (s[3] - '0') * 10 + (s[4] - '0');
+	return 0;
+}
+
+char *
+date_timestamp(time_t t, char out[DATE_TIMESTAMP_STRLEN])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, DATE_TIMESTAMP_STRLEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+int
+date_timestamp_parse(const char *s, time_t *t)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) ==
+	    NULL || *end != '\0')
+		return -1;
+	*t = timegm(&tm);
+	return 0;
 }

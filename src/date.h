@@ -7,6 +7,7 @@
 #define TB_DATE_H
 
 #include <stdbool.h>
+#include <time.h>
 
 struct tb_date {
 	int	year;	/* 1..9999 */
@@ -46,5 +47,14 @@ struct tb_date date_add_months(struct tb_date d, long n);
 long date_diff(struct tb_date a, struct tb_date b);
 /* <0, 0, >0 like strcmp. */
 int date_cmp(struct tb_date a, struct tb_date b);
+
+/* Parse exactly "HH:MM" (00:00 to 23:59).  Returns 0, or -1 with *err. */
+int date_hhmm_parse(const char *s, int *hour, int *minute, char **err);
+
+#define DATE_TIMESTAMP_STRLEN 21	/* "YYYY-MM-DDTHH:MM:SSZ" and NUL */
+/* t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out.  Returns out. */
+char *date_timestamp(time_t t, char out[DATE_TIMESTAMP_STRLEN]);
+/* Parse that form back.  Returns 0, or -1 when s is not one. */
+int date_timestamp_parse(const char *s, time_t *t);
 
 #endif

@@ -5,26 +5,26 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "store.h"
+#include "outbox.h"
 
 #define BACKOFF_FIRST	(5 * 60)	/* seconds before the first retry */
 #define BACKOFF_MAX	(6 * 60 * 60)
 
 struct ready {
-	struct outbox_row	*rows;
+	struct outbox_msg	*rows;
 	size_t			 n;
 };
 
 /* Rows are collected first so that no read is open while each step is
  * committed. */
 static int
-collect(const struct outbox_row *r, void *arg)
+collect(const struct outbox_msg *m, void *arg)
 {
 	struct ready *ready = arg;
 
 	ready->rows = xreallocarray(ready->rows, ready->n + 1,
 	    sizeof *ready->rows);
-	outbox_row_copy(&ready->rows[ready->n++], r);
+	outbox_msg_copy(&ready->rows[ready->n++], m);
 	return 0;
 }
 
@@ -44,62 +44,36 @@ deliver_backoff(int attempts)
 	return wait + (long)(rnd % (unsigned)(wait / 4 + 1));
 }
 
-static void
-set_state(struct outbox_row *r, const char *state, const char *error,
-    const char *reply)
+/*
+ * A temporary failure: deferred until a later attempt, or failed once it
+ * has been retried for retry_max_hours.  Returns 0 or -1 with *err.
+ */
+static int
+defer_row(struct composer *c, struct outbox_msg *m, time_t now,
+    const char *why, struct deliver_stats *stats, char **err)
 {
-	free(r->state);
-	r->state = xstrdup(state);
-	if (error != NULL) {
-		free(r->last_error);
-		r->last_error = xstrdup(error);
-	}
-	if (reply != NULL) {
-		free(r->reply);
-		r->reply = xstrdup(reply);
-	}
-}
+	int max_hours = c->book->cfg->retry_max_hours;
+	char *msg;
+	int rc;
 
-/* Parse our own "YYYY-MM-DDTHH:MM:SSZ". */
-static time_t
-parse_timestamp(const char *ts)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (ts == NULL || strptime(ts, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
-		return 0;
-	return timegm(&tm);
-}
-
-/* A temporary failure: retry later, or give up past retry_max_hours. */
-static void
-defer_row(struct composer *c, struct outbox_row *r, time_t now,
-    const char *why, struct deliver_stats *stats)
-{
-	time_t planned = parse_timestamp(r->created_at);
-	char ts[21];
-
-	if (planned != 0 && now - planned >= (time_t)c->book->cfg->
-	    retry_max_hours * 3600) {
-		char *msg = xasprintf("%s (gave up after %d hours)", why,
-		    c->book->cfg->retry_max_hours);
-
-		set_state(r, "failed", msg, NULL);
+	if (m->queued_at != 0 && now - m->queued_at >= (time_t)max_hours *
+	    3600) {
+		msg = xasprintf("%s (gave up after %d hours)", why, max_hours);
+		rc = outbox_move(c->book->store, m, OUTBOX_FAILED, msg, NULL,
+		    now, err);
 		free(msg);
 		stats->failed++;
-		return;
+		return rc;
 	}
-	set_state(r, "deferred", why, NULL);
-	free(r->next_attempt);
-	r->next_attempt = xstrdup(book_timestamp(now + deliver_backoff(
-	    r->attempts), ts));
+	m->next_attempt = now + deliver_backoff(m->attempts);
 	stats->deferred++;
+	return outbox_move(c->book->store, m, OUTBOX_DEFERRED, why, NULL, now,
+	    err);
 }
 
 /* Report a row's outcome to the caller's callback. */
 static void
-report(deliver_event_fn fn, void *arg, const struct outbox_row *r,
+report(deliver_event_fn fn, void *arg, const struct outbox_msg *r,
     const char *outcome, const char *detail, const char *subject,
     const struct composed *msg)
 {
@@ -115,14 +89,13 @@ report(deliver_event_fn fn, void *arg, const struct outbox_row *r,
  * reported on a dry run), -1 on a database error.
  */
 static int
-prepare_row(struct composer *c, bool dry_run, struct outbox_row *r,
+prepare_row(struct composer *c, bool dry_run, struct outbox_msg *r,
     struct composed *msg, time_t now, deliver_event_fn fn, void *arg,
     struct deliver_stats *stats, char **err)
 {
-	char ts[21], *why = NULL;
+	char *why = NULL;
 	int rc;
 
-	book_timestamp(now, ts);
 	rc = compose_row(c, r, now, msg, &why);
 	if (dry_run) {
 		report(fn, arg, r, rc == 0 ? "would-send" : rc == COMPOSE_STALE ?
@@ -133,62 +106,65 @@ prepare_row(struct composer *c, bool dry_run, struct outbox_row *r,
 	}
 	if (rc != 0) {
 		/* A bad row fails alone and does not stop the others. */
-		set_state(r, rc == COMPOSE_STALE ? "skipped" : "failed", why,
-		    NULL);
 		if (rc == COMPOSE_STALE)
 			stats->skipped++;
 		else
 			stats->failed++;
-		rc = store_outbox_update(c->book->store, r, ts, err);
+		rc = outbox_move(c->book->store, r, rc == COMPOSE_STALE ?
+		    OUTBOX_SKIPPED : OUTBOX_FAILED, why ? why : "", NULL, now,
+		    err);
 		if (rc == 0)
-			report(fn, arg, r, r->state, why, NULL, NULL);
+			report(fn, arg, r, outbox_state_name(r->state), why,
+			    NULL, NULL);
 		free(why);
 		return rc == 0 ? 0 : -1;
 	}
 	/* Committed before sending: a crash from here on resends this row
 	 * with the same Message-ID. */
-	set_state(r, "sending", NULL, NULL);
-	r->attempts++;
-	return store_outbox_update(c->book->store, r, ts, err) == 0 ? 1 : -1;
+	return outbox_move(c->book->store, r, OUTBOX_SENDING, NULL, NULL, now,
+	    err) == 0 ? 1 : -1;
 }
 
 static int
-settle_row(struct composer *c, struct outbox_row *r,
+settle_row(struct composer *c, struct outbox_msg *r,
     const struct transport_job *job, const char *subject, time_t now,
     deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
 {
-	char ts[21];
 	const char *reply = job->reply;
+	int rc = 0;
 
 	switch (job->result) {
 	case TRANSPORT_SENT:
-		set_state(r, "sent", NULL, reply);
-		free(r->last_error);
-		r->last_error = NULL;
+		rc = outbox_move(c->book->store, r, OUTBOX_SENT, NULL, reply,
+		    now, err);
 		stats->sent++;
 		break;
 	case TRANSPORT_FAIL:
-		set_state(r, "failed", reply ? reply : "rejected", reply);
+		rc = outbox_move(c->book->store, r, OUTBOX_FAILED,
+		    reply ? reply : "rejected", reply, now, err);
 		stats->failed++;
 		break;
 	case TRANSPORT_UNAVAILABLE:
 		stats->unavailable = true;
 		/* FALLTHROUGH */
 	case TRANSPORT_DEFER:
-		defer_row(c, r, now, reply ? reply : "temporary failure",
-		    stats);
+		if (reply != NULL) {
+			free(r->reply);
+			r->reply = xstrdup(reply);
+		}
+		rc = defer_row(c, r, now, reply ? reply : "temporary failure",
+		    stats, err);
 		break;
 	}
-	if (store_outbox_update(c->book->store, r, book_timestamp(now, ts),
-	    err) != 0)
+	if (rc != 0)
 		return -1;
-	report(fn, arg, r, r->state, reply, subject, NULL);
+	report(fn, arg, r, outbox_state_name(r->state), reply, subject, NULL);
 	return 0;
 }
 
 /* Compose, send and settle rows[0..n) as one transport batch. */
 static int
-deliver_chunk(struct composer *c, struct transport *t, struct outbox_row *rows,
+deliver_chunk(struct composer *c, struct transport *t, struct outbox_msg *rows,
     size_t n, time_t now, deliver_event_fn fn, void *arg,
     struct deliver_stats *stats, char **err)
 {
@@ -231,13 +207,11 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
     deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
 {
 	struct ready ready = { NULL, 0 };
-	char ts[21];
 	size_t batch, i;
 	int rc;
 
 	memset(stats, 0, sizeof *stats);
-	rc = store_outbox_foreach_ready(c->book->store, book_timestamp(now, ts),
-	    collect, &ready, err);
+	rc = outbox_foreach_ready(c->book->store, now, collect, &ready, err);
 	/*
 	 * A batch is as large as the parallel SMTP sessions, no larger: every
 	 * row of a batch is marked sending before it goes, so a crash can
@@ -260,7 +234,7 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 			fn(&ev, arg);
 	}
 	for (i = 0; i < ready.n; i++)
-		outbox_row_reset(&ready.rows[i]);
+		outbox_msg_reset(&ready.rows[i]);
 	free(ready.rows);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "compose.h"
+#include "outbox.h"
 #include "transport.h"
 
 struct deliver_stats {
@@ -24,7 +25,7 @@ struct deliver_stats {
 
 /* What happened to one row, for -v and --dry-run output. */
 struct deliver_event {
-	const struct outbox_row	*row;
+	const struct outbox_msg	*row;
 	const char		*outcome;	/* sent, deferred, failed, skipped,
 						   would-send */
 	const char		*detail;	/* reply or reason, may be NULL */

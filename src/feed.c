@@ -13,7 +13,7 @@
 #include "cadence.h"
 #include "invite.h"
 #include "message.h"
-#include "plan.h"
+#include "outbox.h"
 #include "state.h"
 #include "tz.h"
 
@@ -243,7 +243,8 @@ add_item(struct feed_state *fs, const struct partner *p, struct tb_date due,
     struct tb_date today, const char *tz)
 {
 	const struct config *cfg = fs->book->cfg;
-	enum partner_state st = state_of(cfg, &due, today);
+	enum partner_state st = state_stage(cfg, &due, today,
+	    !str_empty(p->sponsor_email)).state;
 	struct feed_item *it;
 	struct meeting m;
 
@@ -281,8 +282,7 @@ consider(const struct partner *p, void *arg)
 {
 	struct feed_state *fs = arg;
 	const struct feed_filter *f = fs->filter;
-	const char *tz = !str_empty(p->timezone) ? p->timezone :
-	    fs->book->cfg->timezone;
+	const char *tz = book_partner_tz(fs->book, p);
 	struct tb_date today, due;
 
 	if (p->archived || p->next_due == NULL)
@@ -373,7 +373,7 @@ feed_build(struct book *b, const struct feed_filter *f, time_t now,
 	if (message_address_parse(b->cfg->from, &fs.org_name, &fs.org_email,
 	    err) != 0)
 		return prefix_err(err, "smtp.from"), BOOK_ERROR;
-	fs.domain = plan_domain(b->cfg);
+	fs.domain = outbox_domain(b->cfg);
 	if ((rc = collect(&fs)) == BOOK_OK) {
 		events = xcalloc(fs.nitems ? fs.nitems : 1, sizeof *events);
 		for (size_t i = 0; i < fs.nitems; i++)

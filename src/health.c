@@ -29,6 +29,7 @@ collect(const struct partner *p, void *arg)
 {
 	struct health_load *hl = arg;
 	struct health_row row;
+	struct stage stage;
 	struct tb_date due, since;
 	struct cadence c;
 	char *err = NULL;
@@ -40,14 +41,15 @@ collect(const struct partner *p, void *arg)
 		return -1;
 	if (p->next_due && date_parse(p->next_due, &due, hl->err) != 0)
 		return -1;
-	row.state = state_of(hl->book->cfg, p->next_due ? &due : NULL,
-	    row.today);
-	row.late = p->next_due ? date_diff(due, row.today) : 0;
+	stage = state_stage(hl->book->cfg, p->next_due ? &due : NULL,
+	    row.today, !str_empty(p->sponsor_email));
+	row.state = stage.state;
+	row.late = stage.late;
 	row.days_since = since_date(p, &since) == 0 ?
 	    date_diff(since, row.today) : -1;
 	if (row.days_since < 0)
 		row.days_since = -1;
-	if (store_outbox_undelivered(hl->book->store, p->id, &row.undelivered,
+	if (outbox_undelivered_count(hl->book->store, p->id, &row.undelivered,
 	    hl->err) != 0)
 		return -1;
 	if (cadence_parse(p->cadence, &c, &err) == 0) {

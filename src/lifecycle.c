@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "invite.h"
-#include "plan.h"
+#include "outbox.h"
 #include "tz.h"
 
 /* A set of email addresses, compared without case. */
@@ -19,9 +19,7 @@ struct emails {
 static void
 emails_reset(struct emails *e)
 {
-	for (size_t i = 0; i < e->n; i++)
-		free(e->v[i]);
-	free(e->v);
+	strv_free(e->v, e->n);
 	e->v = NULL;
 	e->n = 0;
 }
@@ -88,10 +86,9 @@ meeting_future(const struct meeting *m, time_t now, bool *future, char **err)
 	int hour, minute;
 	time_t start;
 
-	if (date_parse(m->date, &d, err) != 0)
+	if (date_parse(m->date, &d, err) != 0 ||
+	    date_hhmm_parse(m->time, &hour, &minute, err) != 0)
 		return -1;
-	if (sscanf(m->time, "%d:%d", &hour, &minute) != 2)
-		return set_err(err, "meeting time \"%s\" is not HH:MM", m->time);
 	if (tz_local_to_utc(d, hour, minute, m->tz, &start, NULL, err) != 0)
 		return -1;
 	*future = start > now;
@@ -173,35 +170,53 @@ emails_json(struct book *b, const struct emails *e, char **err)
 	return buf_steal(&out);
 }
 
-/* One message about invite inv to recipient, at sequence seq, carrying
- * meeting m and the attendees (a JSON array). */
+/* Fill msg as the message of kind about invite inv to recipient, at
+ * sequence seq, carrying meeting m and the attendees (a JSON array). */
 static int
-add_row(struct lifecycle *lc, const struct invite_rec *inv, const char *kind,
-    const char *recipient, int seq, const char *attendees,
-    const struct meeting *m, char **err)
+invite_msg(struct lifecycle *lc, const struct invite_rec *inv,
+    enum outbox_kind kind, const char *recipient, int seq,
+    const char *attendees, const struct meeting *m, struct outbox_msg *msg,
+    char **err)
 {
-	struct outbox_row r;
-	bool inserted;
+	struct outbox_meeting om;
+	struct emails att = { NULL, 0 };
 	int rc;
 
-	memset(&r, 0, sizeof r);
-	r.partner_id = inv->partner_id;
-	r.partner_key = inv->partner_key;
-	r.kind = (char *)kind;
-	r.occurrence = inv->occurrence;
-	r.recipient = (char *)recipient;
-	r.uid = inv->uid;
-	r.sequence = seq;
-	r.attendees = (char *)attendees;
-	r.meeting_date = (char *)m->date;
-	r.meeting_time = (char *)m->time;
-	r.meeting_tz = (char *)m->tz;
-	r.message_id = plan_message_id(kind, inv->partner_key, inv->occurrence,
-	    lc->domain);
-	rc = store_outbox_insert(lc->book->store, &r, lc->now_ts, &inserted,
-	    err);
-	free(r.message_id);
-	if (rc == 0 && inserted)
+	outbox_msg_init(msg, kind, inv->partner_id, inv->partner_key,
+	    inv->occurrence, recipient, lc->domain);
+	memset(&om, 0, sizeof om);
+	om.set = true;
+	om.tz = (char *)m->tz;
+	rc = date_parse(m->date, &om.date, err) != 0 ||
+	    date_hhmm_parse(m->time, &om.hour, &om.minute, err) != 0 ||
+	    store_json_strings(lc->book->store, attendees, &att.v, &att.n,
+	    err) != 0 ? -1 : 0;
+	if (rc == 0)
+		outbox_msg_set_invite(msg, inv->uid, seq,
+		    (const char *const *)att.v, att.n, &om);
+	else
+		outbox_msg_reset(msg);
+	emails_reset(&att);
+	return rc;
+}
+
+/* One message about invite inv to recipient (see invite_msg), stored
+ * unless planned already. */
+static int
+add_row(struct lifecycle *lc, const struct invite_rec *inv,
+    enum outbox_kind kind, const char *recipient, int seq,
+    const char *attendees, const struct meeting *m, char **err)
+{
+	struct outbox_msg msg;
+	bool added;
+	int rc;
+
+	if (invite_msg(lc, inv, kind, recipient, seq, attendees, m, &msg,
+	    err) != 0)
+		return -1;
+	rc = outbox_add(lc->book->store, &msg, lc->now, &added, err);
+	outbox_msg_reset(&msg);
+	if (rc == 0 && added)
 		lc->planned++;
 	return rc;
 }
@@ -238,13 +253,13 @@ end_invite(struct lifecycle *lc, struct invite_rec *inv, char **err)
 	invite_meeting(inv, &m);
 	if (meeting_future(&m, lc->now, &future, err) != 0)
 		return -1;
-	if (future && store_outbox_invite_recipients(lc->book->store, inv->uid,
+	if (future && outbox_invite_recipients(lc->book->store, inv->uid,
 	    false, &got.v, &got.n, err) != 0)
 		return -1;
 	if (got.n > 0)
 		inv->sequence++;
 	for (size_t i = 0; rc == 0 && i < got.n; i++)
-		rc = add_row(lc, inv, "cancel", got.v[i], inv->sequence,
+		rc = add_row(lc, inv, OUTBOX_CANCEL, got.v[i], inv->sequence,
 		    inv->attendees, &m, err);
 	emails_reset(&got);
 	free(inv->status);
@@ -272,7 +287,7 @@ cancel_dropped(struct lifecycle *lc, const struct invite_rec *inv,
 		return -1;
 	if (!future)
 		return 0;
-	if (store_outbox_invite_recipients(lc->book->store, inv->uid, false,
+	if (outbox_invite_recipients(lc->book->store, inv->uid, false,
 	    &got.v, &got.n, err) != 0)
 		return -1;
 	for (size_t i = 0; rc == 0 && i < dropped->n; i++) {
@@ -282,7 +297,7 @@ cancel_dropped(struct lifecycle *lc, const struct invite_rec *inv,
 		if ((json = emails_json(lc->book, &one, err)) == NULL)
 			rc = -1;
 		else
-			rc = add_row(lc, inv, "cancel", dropped->v[i], seq, json,
+			rc = add_row(lc, inv, OUTBOX_CANCEL, dropped->v[i], seq, json,
 			    &m, err);
 		free(json);
 		emails_reset(&one);
@@ -319,17 +334,22 @@ reconcile_load(struct lifecycle *lc, const struct invite_rec *inv,
     struct reconcile *r, char **err)
 {
 	struct book *b = lc->book;
+	char *why = NULL;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	rc = store_partner_get(b->store, inv->partner_key, &r->p, err);
+	rc = store_partner_get(b->store, inv->partner_key, &r->p, &why);
 	if (rc == STORE_NOT_FOUND || (rc == 0 && r->p.id != inv->partner_id) ||
 	    (rc == 0 && r->p.archived)) {
+		free(why);
 		r->gone = true;
 		return 0;
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		set_err(err, "%s", why);
+		free(why);
 		return -1;
+	}
 	if (r->p.next_due == NULL) {
 		r->gone = true;
 		return 0;
@@ -362,12 +382,12 @@ send_changes(struct lifecycle *lc, const struct invite_rec *inv,
 	bool future;
 	int rc = 0;
 
-	if (moved && store_outbox_invite_recipients(lc->book->store, inv->uid,
+	if (moved && outbox_invite_recipients(lc->book->store, inv->uid,
 	    true, &to.v, &to.n, err) != 0)
 		return -1;
 	for (size_t i = 0; rc == 0 && i < to.n; i++)
 		if (emails_has(&r->attendees, to.v[i]))
-			rc = add_row(lc, inv, "update", to.v[i], inv->sequence,
+			rc = add_row(lc, inv, OUTBOX_UPDATE, to.v[i], inv->sequence,
 			    inv->attendees, m, err);
 	emails_reset(&to);
 	if (rc != 0 || r->added.n == 0)
@@ -376,9 +396,27 @@ send_changes(struct lifecycle *lc, const struct invite_rec *inv,
 		return -1;
 	for (size_t i = 0; rc == 0 && future && i < r->added.n; i++)
 		rc = add_row(lc, inv, strcasecmp(r->added.v[i],
-		    r->p.owner_email) == 0 ? "reminder" : "invitation",
+		    r->p.owner_email) == 0 ? OUTBOX_REMINDER : OUTBOX_INVITATION,
 		    r->added.v[i], inv->sequence, inv->attendees, m, err);
 	return rc;
+}
+
+/* Whether any of who has had a message about inv at its current
+ * SEQUENCE or later. */
+static int
+had_sequence(struct lifecycle *lc, const struct invite_rec *inv,
+    const struct emails *who, bool *any, char **err)
+{
+	int seq;
+
+	*any = false;
+	for (size_t i = 0; !*any && i < who->n; i++) {
+		if (outbox_invite_sequence(lc->book->store, inv->uid,
+		    who->v[i], &seq, err) != 0)
+			return -1;
+		*any = seq >= inv->sequence;
+	}
+	return 0;
 }
 
 static int
@@ -386,7 +424,7 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 {
 	struct reconcile r;
 	struct meeting was, now;
-	bool moved;
+	bool moved, readded;
 	char *json;
 	int rc;
 
@@ -411,8 +449,10 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 		memcpy(was.tz, now.tz, sizeof was.tz);
 	}
 	moved = !meeting_same(&was, &now);
-	rc = 0;
-	if (moved || r.dropped.n > 0)
+	/* A contact invited again after a cancel needs a SEQUENCE above
+	 * the cancel's, or calendars keep the meeting cancelled. */
+	rc = had_sequence(lc, inv, &r.added, &readded, err);
+	if (moved || r.dropped.n > 0 || readded)
 		inv->sequence++;
 	if ((json = emails_json(lc->book, &r.attendees, err)) == NULL)
 		rc = -1;
@@ -549,10 +589,10 @@ lifecycle_invite(struct lifecycle *lc, const struct partner *p, bool to_owner,
 		goto done;
 	invite_meeting(&inv, &m);
 	if (to_owner)
-		rc = add_row(lc, &inv, "reminder", p->owner_email, inv.sequence,
+		rc = add_row(lc, &inv, OUTBOX_REMINDER, p->owner_email, inv.sequence,
 		    inv.attendees, &m, err);
 	for (size_t i = 1; rc == 0 && to_contacts && i < attendees.n; i++)
-		rc = add_row(lc, &inv, "invitation", attendees.v[i],
+		rc = add_row(lc, &inv, OUTBOX_INVITATION, attendees.v[i],
 		    inv.sequence, inv.attendees, &m, err);
 done:
 	invite_rec_reset(&inv);
@@ -562,33 +602,23 @@ done:
 
 int
 lifecycle_preview_row(struct lifecycle *lc, const struct partner *p,
-    const char *kind, const char *recipient, struct outbox_row *row,
+    enum outbox_kind kind, const char *recipient, struct outbox_msg *msg,
     char **err)
 {
 	struct emails attendees = { NULL, 0 };
 	struct invite_rec inv;
+	struct meeting m;
 	int rc;
 
-	memset(row, 0, sizeof *row);
+	memset(msg, 0, sizeof *msg);
 	rc = store_invite_get_open(lc->book->store, p->id, &inv, err);
 	if (rc == STORE_NOT_FOUND)
 		rc = attendees_of(lc->book, p, &attendees, err) != 0 ||
 		    invite_new(lc, p, &attendees, &inv, err) != 0 ? -1 : 0;
 	if (rc == 0) {
-		row->partner_id = p->id;
-		row->partner_key = xstrdup(p->key);
-		row->kind = xstrdup(kind);
-		row->occurrence = xstrdup(inv.occurrence);
-		row->recipient = xstrdup(recipient);
-		row->state = xstrdup("pending");
-		row->message_id = plan_message_id(kind, p->key, inv.occurrence,
-		    lc->domain);
-		row->uid = xstrdup(inv.uid);
-		row->sequence = inv.sequence;
-		row->attendees = xstrdup(inv.attendees);
-		row->meeting_date = xstrdup(inv.meeting_date);
-		row->meeting_time = xstrdup(inv.meeting_time);
-		row->meeting_tz = xstrdup(inv.meeting_tz);
+		invite_meeting(&inv, &m);
+		rc = invite_msg(lc, &inv, kind, recipient, inv.sequence,
+		    inv.attendees, &m, msg, err);
 	}
 	invite_rec_reset(&inv);
 	emails_reset(&attendees);

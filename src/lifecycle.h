@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "book.h"
+#include "outbox.h"
 
 struct lifecycle {
 	struct book	*book;
@@ -57,10 +58,10 @@ int lifecycle_invite(struct lifecycle *lc, const struct partner *p,
  * Fill *row as the invite of p's next check-in would carry it to
  * recipient as kind (reminder or invitation): the open invite's UID,
  * SEQUENCE, attendees and meeting when there is one.  For preview; free
- * with outbox_row_reset.  Returns 0 or -1 with *err.
+ * with outbox_msg_reset.  Returns 0 or -1 with *err.
  */
 int lifecycle_preview_row(struct lifecycle *lc, const struct partner *p,
-    const char *kind, const char *recipient, struct outbox_row *row,
+    enum outbox_kind kind, const char *recipient, struct outbox_msg *msg,
     char **err);
 
 /* The contacts of p invited to check-ins (the owner excluded), allocated;

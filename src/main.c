@@ -42,6 +42,11 @@ static const struct command commands[] = {
 	    "the leadership digest: print it, or send it" },
 	{ "report", cmd_report, true,
 	    "an HTML report of partnership health" },
+	{ "outbox", cmd_outbox, true,
+	    "what was planned, sent, deferred or failed" },
+	{ "retry", cmd_retry, true, "send failed or deferred messages again" },
+	{ "discard", cmd_discard, true,
+	    "settle messages without sending them" },
 };
 
 static void

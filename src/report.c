@@ -164,7 +164,7 @@ by_attention(const void *a, const void *b)
 }
 
 static const char *
-partner_name(const struct report *r, const struct outbox_row *m)
+partner_name(const struct report *r, const struct outbox_msg *m)
 {
 	for (size_t i = 0; i < r->health.nrows; i++)
 		if (r->health.rows[i].p.id == m->partner_id)
@@ -174,7 +174,7 @@ partner_name(const struct report *r, const struct outbox_row *m)
 
 /* One row of the undelivered-mail table, the first REPORT_MAIL_MAX. */
 static int
-mail_row(const struct outbox_row *m, void *arg)
+mail_row(const struct outbox_msg *m, void *arg)
 {
 	struct report *r = arg;
 	struct buf *b = &r->mail;
@@ -183,11 +183,11 @@ mail_row(const struct outbox_row *m, void *arg)
 		return 0;
 	buf_printf(b, "<tr class=\"%s\"><td class=\"first\" "
 	    "data-label=\"State\"><span class=\"badge\">",
-	    strcmp(m->state, "failed") == 0 ? "s-overdue" : "s-due");
-	esc(b, m->state, 20);
+	    m->state == OUTBOX_FAILED ? "s-overdue" : "s-due");
+	esc(b, outbox_state_name(m->state), 20);
 	buf_printf(b, "</span><span class=\"sub\">%d attempt%s</span></td>"
 	    "<td data-label=\"Message\">", m->attempts, plural(m->attempts));
-	esc(b, m->kind, 20);
+	esc(b, outbox_kind_name(m->kind), 20);
 	buf_adds(b, "<span class=\"sub\">for ");
 	esc(b, m->occurrence, 24);
 	buf_adds(b, "</span></td><td data-label=\"Partner\">");
@@ -203,6 +203,8 @@ mail_row(const struct outbox_row *m, void *arg)
 static int
 report_load(struct report *r, time_t now, char **err)
 {
+	static const struct outbox_filter undelivered = { .any_state = true,
+	    .undelivered = true };
 	char *email = NULL;
 
 	if (message_address_parse(r->book->cfg->from, &r->org, &email,
@@ -219,8 +221,7 @@ report_load(struct report *r, time_t now, char **err)
 	owners_load(r);
 	if (r->nowners > 1)
 		qsort(r->owners, r->nowners, sizeof *r->owners, by_attention);
-	return store_outbox_foreach_undelivered(r->book->store, mail_row, r,
-	    err);
+	return outbox_foreach(r->book->store, &undelivered, mail_row, r, err);
 }
 
 static void

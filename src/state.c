@@ -1,24 +1,34 @@
-/* state.c: the state of a partnership on a day. */
+/* state.c: the stage of a partnership on a day. */
 #include "state.h"
 
 #include <stddef.h>
 
-enum partner_state
-state_of(const struct config *cfg, const struct tb_date *due,
-    struct tb_date today)
+struct stage
+state_stage(const struct config *cfg, const struct tb_date *due,
+    struct tb_date today, bool has_sponsor)
 {
-	long late;
+	struct stage st = { STATE_UNSCHEDULED, 0, false, OUTBOX_REMINDER,
+	    false };
 
 	if (due == NULL)
-		return STATE_UNSCHEDULED;
-	late = date_diff(*due, today);	/* days past the due date */
-	if (late >= cfg->escalate_after_days)
-		return STATE_ESCALATED;
-	if (late >= cfg->grace_days)
-		return STATE_OVERDUE;
-	if (late >= -(long)cfg->lead_days)
-		return STATE_DUE;
-	return STATE_OK;
+		return st;
+	st.late = date_diff(*due, today);	/* days past the due date */
+	if (st.late >= cfg->escalate_after_days && has_sponsor) {
+		st.state = STATE_ESCALATED;
+		st.kind = OUTBOX_ESCALATION;
+	} else if (st.late >= cfg->grace_days) {
+		st.state = STATE_OVERDUE;
+		st.kind = OUTBOX_OVERDUE;
+	} else if (st.late >= -(long)cfg->lead_days) {
+		st.state = STATE_DUE;
+		st.kind = OUTBOX_REMINDER;
+		st.invite_contacts = st.late <= 0;
+	} else {
+		st.state = STATE_OK;
+		return st;
+	}
+	st.sends = true;
+	return st;
 }
 
 const char *

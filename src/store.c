@@ -172,6 +172,9 @@ static const char *const migrations[] = {
 	"  FROM outbox o JOIN partners p ON p.id = o.partner_id"
 	"  WHERE o.uid IS NOT NULL AND o.state IN ('sent', 'sending')"
 	"  GROUP BY o.uid;",
+	/* 3 -> 4: when a message was last queued (planned, or retried by
+	 * hand; NULL: when planned), which retry_max_hours counts from. */
+	"ALTER TABLE outbox ADD COLUMN queued_at TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -16,7 +16,7 @@
 
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Results of lookups and inserts that the caller must tell apart. */
 enum {
@@ -144,78 +144,6 @@ int store_checkin_add(struct store *s, struct checkin *c, const char *now,
 typedef int (*store_checkin_fn)(const struct checkin *c, void *arg);
 int store_checkin_foreach(struct store *s, long partner_id, int limit,
     store_checkin_fn fn, void *arg, char **err);
-
-/*
- * The outbox: one row per message to one recipient, unique per (partner,
- * kind, occurrence, recipient).  States: pending -> sending -> sent;
- * deferred (retried at next_attempt), failed, skipped (no longer due).
- */
-struct outbox_row {
-	long	 id;
-	long	 partner_id;		/* 0 when the partner is gone */
-	char	*partner_key;
-	char	*kind;			/* reminder, invitation, overdue, ... */
-	char	*occurrence;		/* the due date it is about */
-	char	*recipient;		/* an email address */
-	char	*state;
-	char	*message_id;		/* without <>, fixed at planning */
-	char	*uid;			/* invite UID, or NULL */
-	int	 sequence;
-	char	*attendees;		/* JSON array of emails, or NULL */
-	int	 attempts;
-	char	*next_attempt;		/* timestamp, or NULL */
-	char	*last_error;
-	char	*reply;			/* the server's last reply */
-	char	*created_at;
-	char	*sent_at;
-	/* the meeting an invite-carrying row (uid set) puts on calendars */
-	char	*meeting_date;		/* YYYY-MM-DD, local */
-	char	*meeting_time;		/* HH:MM, local */
-	char	*meeting_tz;		/* IANA zone */
-};
-void outbox_row_reset(struct outbox_row *r);
-void outbox_row_copy(struct outbox_row *dst, const struct outbox_row *src);
-
-/* Insert unless a row with the same (partner, kind, occurrence,
- * recipient) exists; *inserted says which.  Fills r->id when inserted. */
-int store_outbox_insert(struct store *s, struct outbox_row *r, const char *now,
-    bool *inserted, char **err);
-/* Rows to deliver at `now`: pending, sending (a run died mid-send), and
- * deferred ones whose next_attempt has come; oldest first. */
-typedef int (*store_outbox_fn)(const struct outbox_row *r, void *arg);
-int store_outbox_foreach_ready(struct store *s, const char *now,
-    store_outbox_fn fn, void *arg, char **err);
-/* Rows of one partner (any state), newest first. */
-int store_outbox_foreach_partner(struct store *s, long partner_id,
-    store_outbox_fn fn, void *arg, char **err);
-/* Record a delivery step: state, attempts, next_attempt, last_error,
- * reply and (for sent) sent_at = now; each call commits on its own when
- * no transaction is open. */
-int store_outbox_update(struct store *s, const struct outbox_row *r,
-    const char *now, char **err);
-/* Every row not delivered (pending, sending, deferred, failed), oldest
- * first: what status lists as undelivered mail. */
-int store_outbox_foreach_undelivered(struct store *s, store_outbox_fn fn,
-    void *arg, char **err);
-/* Rows not yet sent of one partner: pending/sending/deferred/failed. */
-int store_outbox_undelivered(struct store *s, long partner_id, long *count,
-    char **err);
-
-/* The envelope recipients who may hold invite uid: rows with that uid
- * whose message was sent or may have been (sent, sending), and, when
- * pending is true, also those still on their way (pending, deferred);
- * not those whose latest message about it is a cancel.  Each address once, in the order first planned; free each and the
- * array. */
-int store_outbox_invite_recipients(struct store *s, const char *uid,
-    bool pending, char ***emails, size_t *n, char **err);
-/* The highest sequence planned for uid to recipient (-1 when none). */
-int store_outbox_invite_sequence(struct store *s, const char *uid,
-    const char *recipient, int *sequence, char **err);
-/* The latest row of uid to recipient that was sent with a sequence below
- * `below`: what that recipient's calendar holds.  STORE_NOT_FOUND when
- * none.  Reset out with outbox_row_reset. */
-int store_outbox_invite_sent(struct store *s, const char *uid,
-    const char *recipient, int below, struct outbox_row *out, char **err);
 
 /*
  * Invites: one per check-in meeting put on calendars, named by its UID

@@ -1,134 +1,189 @@
-/* store_outbox.c: the outbox and the invites in SQLite. */
+/* store_outbox.c: the outbox (typed at this boundary) and the invites in
+ * SQLite. */
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_db.h"
-
-void
-outbox_row_reset(struct outbox_row *r)
-{
-	free(r->partner_key);
-	free(r->kind);
-	free(r->occurrence);
-	free(r->recipient);
-	free(r->state);
-	free(r->message_id);
-	free(r->uid);
-	free(r->attendees);
-	free(r->next_attempt);
-	free(r->last_error);
-	free(r->reply);
-	free(r->created_at);
-	free(r->sent_at);
-	free(r->meeting_date);
-	free(r->meeting_time);
-	free(r->meeting_tz);
-	memset(r, 0, sizeof *r);
-}
-
-void
-outbox_row_copy(struct outbox_row *dst, const struct outbox_row *src)
-{
-	*dst = *src;
-	dst->partner_key = xstrdup(src->partner_key);
-	dst->kind = xstrdup(src->kind);
-	dst->occurrence = xstrdup(src->occurrence);
-	dst->recipient = xstrdup(src->recipient);
-	dst->state = xstrdup(src->state);
-	dst->message_id = xstrdup(src->message_id);
-	dst->uid = xstrdup(src->uid);
-	dst->attendees = xstrdup(src->attendees);
-	dst->next_attempt = xstrdup(src->next_attempt);
-	dst->last_error = xstrdup(src->last_error);
-	dst->reply = xstrdup(src->reply);
-	dst->created_at = xstrdup(src->created_at);
-	dst->sent_at = xstrdup(src->sent_at);
-	dst->meeting_date = xstrdup(src->meeting_date);
-	dst->meeting_time = xstrdup(src->meeting_time);
-	dst->meeting_tz = xstrdup(src->meeting_tz);
-}
+#include "store_outbox.h"
 
 #define OUTBOX_COLUMNS \
 	"id, partner_id, partner_key, kind, occurrence, recipient, state," \
 	" message_id, uid, sequence, attendees, attempts, next_attempt," \
 	" last_error, reply, created_at, sent_at, meeting_date, meeting_time," \
-	" meeting_tz"
+	" meeting_tz, queued_at"
 
-static void
-outbox_from_row(sqlite3_stmt *st, struct outbox_row *r)
+static const char *const undelivered_states =
+    "('pending', 'sending', 'deferred', 'failed')";
+
+/* A timestamp column, 0 when NULL; -1 when it is not one. */
+static int
+column_time(sqlite3_stmt *st, int i, time_t *t)
 {
-	r->id = sqlite3_column_int64(st, 0);
-	r->partner_id = sqlite3_column_int64(st, 1);
-	r->partner_key = sdb_column_text(st, 2);
-	r->kind = sdb_column_text(st, 3);
-	r->occurrence = sdb_column_text(st, 4);
-	r->recipient = sdb_column_text(st, 5);
-	r->state = sdb_column_text(st, 6);
-	r->message_id = sdb_column_text(st, 7);
-	r->uid = sdb_column_text(st, 8);
-	r->sequence = sqlite3_column_int(st, 9);
-	r->attendees = sdb_column_text(st, 10);
-	r->attempts = sqlite3_column_int(st, 11);
-	r->next_attempt = sdb_column_text(st, 12);
-	r->last_error = sdb_column_text(st, 13);
-	r->reply = sdb_column_text(st, 14);
-	r->created_at = sdb_column_text(st, 15);
-	r->sent_at = sdb_column_text(st, 16);
-	r->meeting_date = sdb_column_text(st, 17);
-	r->meeting_time = sdb_column_text(st, 18);
-	r->meeting_tz = sdb_column_text(st, 19);
+	const char *text = (const char *)sqlite3_column_text(st, i);
+
+	*t = 0;
+	return text == NULL ? 0 : date_timestamp_parse(text, t);
+}
+
+static int
+column_meeting(struct store *s, sqlite3_stmt *st, struct outbox_meeting *m,
+    char **err)
+{
+	const char *date = (const char *)sqlite3_column_text(st, 17);
+	const char *time = (const char *)sqlite3_column_text(st, 18);
+
+	memset(m, 0, sizeof *m);
+	if (date == NULL)
+		return 0;
+	m->set = true;
+	m->tz = sdb_column_text(st, 19);
+	if (date_parse(date, &m->date, err) != 0)
+		return -1;
+	/* Rows from before schema 3 did not record the time. */
+	if (time == NULL)
+		m->hour = m->minute = -1;
+	else if (date_hhmm_parse(time, &m->hour, &m->minute, err) != 0)
+		return -1;
+	(void)s;
+	return 0;
+}
+
+/* The typed message of the current row; -1 with *err naming the row
+ * when its text does not convert. */
+static int
+outbox_from_row(struct store *s, sqlite3_stmt *st, struct outbox_msg *m,
+    char **err)
+{
+	const char *attendees;
+	int rc = 0;
+
+	memset(m, 0, sizeof *m);
+	m->id = sqlite3_column_int64(st, 0);
+	m->partner_id = sqlite3_column_int64(st, 1);
+	m->partner_key = sdb_column_text(st, 2);
+	m->occurrence = sdb_column_text(st, 4);
+	m->recipient = sdb_column_text(st, 5);
+	m->message_id = sdb_column_text(st, 7);
+	m->uid = sdb_column_text(st, 8);
+	m->sequence = sqlite3_column_int(st, 9);
+	m->attempts = sqlite3_column_int(st, 11);
+	m->last_error = sdb_column_text(st, 13);
+	m->reply = sdb_column_text(st, 14);
+	if (outbox_kind_parse((const char *)sqlite3_column_text(st, 3),
+	    &m->kind, err) != 0 ||
+	    outbox_state_parse((const char *)sqlite3_column_text(st, 6),
+	    &m->state, err) != 0 ||
+	    column_meeting(s, st, &m->meeting, err) != 0)
+		rc = -1;
+	else if (column_time(st, 12, &m->next_attempt) != 0 ||
+	    column_time(st, 15, &m->created_at) != 0 ||
+	    column_time(st, 16, &m->sent_at) != 0 ||
+	    column_time(st, 20, &m->queued_at) != 0)
+		rc = set_err(err, "a time is not YYYY-MM-DDTHH:MM:SSZ");
+	if (m->queued_at == 0)
+		m->queued_at = m->created_at;
+	attendees = (const char *)sqlite3_column_text(st, 10);
+	if (rc == 0 && attendees != NULL)
+		rc = store_json_strings(s, attendees, &m->attendees,
+		    &m->nattendees, err);
+	if (rc != 0) {
+		prefix_err(err, "%s: outbox message %ld", s->path, m->id);
+		outbox_msg_reset(m);
+	}
+	return rc;
+}
+
+/* Bind the meeting's date, time and zone at i, i + 1, i + 2. */
+static void
+bind_meeting(sqlite3_stmt *st, int i, const struct outbox_meeting *m)
+{
+	char date[DATE_STRLEN], time[16];
+
+	if (!m->set)
+		return;
+	sdb_bind_text(st, i, date_format(m->date, date));
+	if (m->hour >= 0) {
+		snprintf(time, sizeof time, "%02d:%02d", m->hour, m->minute);
+		sdb_bind_text(st, i + 1, time);
+	}
+	sdb_bind_text(st, i + 2, m->tz);
+}
+
+/* Bind t as a timestamp at i, NULL when 0. */
+static void
+bind_time(sqlite3_stmt *st, int i, time_t t)
+{
+	char ts[DATE_TIMESTAMP_STRLEN];
+
+	if (t != 0)
+		sdb_bind_text(st, i, date_timestamp(t, ts));
 }
 
 int
-store_outbox_insert(struct store *s, struct outbox_row *r, const char *now,
+store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
     bool *inserted, char **err)
 {
+	struct buf attendees;
 	sqlite3_stmt *st;
 	int rc;
 
+	buf_init(&attendees);
+	if (m->attendees != NULL && store_json_array(s,
+	    (const char *const *)m->attendees, m->nattendees, &attendees,
+	    err) != 0)
+		return -1;
 	if (sdb_prepare(s, "INSERT OR IGNORE INTO outbox (partner_id, partner_key,"
 	    " kind, occurrence, recipient, state, message_id, uid, sequence,"
 	    " attendees, created_at, meeting_date, meeting_time, meeting_tz)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13)", &st, err) != 0)
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14)", &st, err) != 0) {
+		buf_reset(&attendees);
 		return -1;
-	if (r->partner_id > 0)
-		sqlite3_bind_int64(st, 1, r->partner_id);
-	sdb_bind_text(st, 2, r->partner_key);
-	sdb_bind_text(st, 3, r->kind);
-	sdb_bind_text(st, 4, r->occurrence);
-	sdb_bind_text(st, 5, r->recipient);
-	sdb_bind_text(st, 6, r->message_id);
-	sdb_bind_text(st, 7, r->uid);
-	sqlite3_bind_int(st, 8, r->sequence);
-	sdb_bind_text(st, 9, r->attendees);
-	sdb_bind_text(st, 10, now);
-	sdb_bind_text(st, 11, r->meeting_date);
-	sdb_bind_text(st, 12, r->meeting_time);
-	sdb_bind_text(st, 13, r->meeting_tz);
+	}
+	if (m->partner_id > 0)
+		sqlite3_bind_int64(st, 1, m->partner_id);
+	sdb_bind_text(st, 2, m->partner_key);
+	sdb_bind_text(st, 3, outbox_kind_name(m->kind));
+	sdb_bind_text(st, 4, m->occurrence);
+	sdb_bind_text(st, 5, m->recipient);
+	sdb_bind_text(st, 6, outbox_state_name(m->state));
+	sdb_bind_text(st, 7, m->message_id);
+	sdb_bind_text(st, 8, m->uid);
+	sqlite3_bind_int(st, 9, m->sequence);
+	if (m->attendees != NULL)
+		sdb_bind_text(st, 10, buf_str(&attendees));
+	bind_time(st, 11, now);
+	bind_meeting(st, 12, &m->meeting);
 	rc = sdb_step_done(s, st, "adding to the outbox", err);
 	sqlite3_finalize(st);
+	buf_reset(&attendees);
 	if (rc != 0)
 		return -1;
 	*inserted = sqlite3_changes(s->db) > 0;
-	if (*inserted)
-		r->id = sqlite3_last_insert_rowid(s->db);
+	if (*inserted) {
+		m->id = sqlite3_last_insert_rowid(s->db);
+		m->created_at = m->queued_at = now;
+	}
 	return 0;
 }
 
 static int
-outbox_rows(struct store *s, sqlite3_stmt *st, store_outbox_fn fn, void *arg,
+outbox_rows(struct store *s, sqlite3_stmt *st, outbox_fn fn, void *arg,
     char **err)
 {
-	struct outbox_row r;
+	struct outbox_msg m;
 	int rc, stop = 0;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		outbox_from_row(st, &r);
-		stop = fn(&r, arg);
-		outbox_row_reset(&r);
+		if (outbox_from_row(s, st, &m, err) != 0) {
+			stop = -1;
+			break;
+		}
+		stop = fn(&m, arg);
+		outbox_msg_reset(&m);
 		if (stop != 0)
 			break;
 	}
@@ -139,8 +194,8 @@ outbox_rows(struct store *s, sqlite3_stmt *st, store_outbox_fn fn, void *arg,
 }
 
 int
-store_outbox_foreach_ready(struct store *s, const char *now,
-    store_outbox_fn fn, void *arg, char **err)
+store_outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn,
+    void *arg, char **err)
 {
 	sqlite3_stmt *st;
 
@@ -149,57 +204,93 @@ store_outbox_foreach_ready(struct store *s, const char *now,
 	    " OR (state = 'deferred' AND next_attempt <= ?1)"
 	    " ORDER BY id", &st, err) != 0)
 		return -1;
-	sdb_bind_text(st, 1, now);
+	bind_time(st, 1, now);
 	return outbox_rows(s, st, fn, arg, err);
 }
 
 int
-store_outbox_foreach_partner(struct store *s, long partner_id,
-    store_outbox_fn fn, void *arg, char **err)
+store_outbox_foreach(struct store *s, const struct outbox_filter *f,
+    outbox_fn fn, void *arg, char **err)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	sql = xasprintf("SELECT " OUTBOX_COLUMNS " FROM outbox"
+	    " WHERE (?1 IS NULL OR partner_key = ?1)"
+	    " AND (?2 IS NULL OR state = ?2)"
+	    " AND (?3 IS NULL OR created_at >= ?3)"
+	    " AND (NOT ?4 OR state IN %s) ORDER BY id", undelivered_states);
+	rc = sdb_prepare(s, sql, &st, err);
+	free(sql);
+	if (rc != 0)
+		return -1;
+	sdb_bind_text(st, 1, f->partner_key);
+	if (!f->any_state)
+		sdb_bind_text(st, 2, outbox_state_name(f->state));
+	bind_time(st, 3, f->since);
+	sqlite3_bind_int(st, 4, f->undelivered);
+	return outbox_rows(s, st, fn, arg, err);
+}
+
+/* The one row st selects into *out (finalizing st): 0, STORE_NOT_FOUND,
+ * or -1 with *err. */
+static int
+outbox_one(struct store *s, sqlite3_stmt *st, struct outbox_msg *out,
+    char **err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		rc = outbox_from_row(s, st, out, err) == 0 ? 0 : -1;
+	else if (rc == SQLITE_DONE)
+		rc = STORE_NOT_FOUND;
+	else
+		rc = sdb_err(s, err, "reading the outbox");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_outbox_get(struct store *s, long id, struct outbox_msg *out,
+    char **err)
 {
 	sqlite3_stmt *st;
 
-	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
-	    " WHERE partner_id = ?1 ORDER BY id DESC", &st, err) != 0)
+	memset(out, 0, sizeof *out);
+	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1",
+	    &st, err) != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, partner_id);
-	return outbox_rows(s, st, fn, arg, err);
+	sqlite3_bind_int64(st, 1, id);
+	return outbox_one(s, st, out, err);
 }
 
 int
-store_outbox_foreach_undelivered(struct store *s, store_outbox_fn fn,
-    void *arg, char **err)
-{
-	sqlite3_stmt *st;
-
-	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
-	    " WHERE state IN ('pending', 'sending', 'deferred', 'failed')"
-	    " ORDER BY id", &st, err) != 0)
-		return -1;
-	return outbox_rows(s, st, fn, arg, err);
-}
-
-int
-store_outbox_update(struct store *s, const struct outbox_row *r,
-    const char *now, char **err)
+store_outbox_save(struct store *s, const struct outbox_msg *m,
+    enum outbox_state from, char **err)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	if (sdb_prepare(s, "UPDATE outbox SET state = ?1, attempts = ?2,"
-	    " next_attempt = ?3, last_error = ?4, reply = ?5,"
-	    " sent_at = CASE WHEN ?1 = 'sent' THEN ?6 ELSE sent_at END"
-	    " WHERE id = ?7", &st, err) != 0)
+	    " next_attempt = ?3, last_error = ?4, reply = ?5, sent_at = ?6,"
+	    " queued_at = ?8 WHERE id = ?7 AND state = ?9", &st, err) != 0)
 		return -1;
-	sdb_bind_text(st, 1, r->state);
-	sqlite3_bind_int(st, 2, r->attempts);
-	sdb_bind_text(st, 3, r->next_attempt);
-	sdb_bind_text(st, 4, r->last_error);
-	sdb_bind_text(st, 5, r->reply);
-	sdb_bind_text(st, 6, now);
-	sqlite3_bind_int64(st, 7, r->id);
+	sdb_bind_text(st, 1, outbox_state_name(m->state));
+	sqlite3_bind_int(st, 2, m->attempts);
+	bind_time(st, 3, m->next_attempt);
+	sdb_bind_text(st, 4, m->last_error);
+	sdb_bind_text(st, 5, m->reply);
+	bind_time(st, 6, m->sent_at);
+	sqlite3_bind_int64(st, 7, m->id);
+	bind_time(st, 8, m->queued_at);
+	sdb_bind_text(st, 9, outbox_state_name(from));
 	rc = sdb_step_done(s, st, "updating the outbox", err);
 	sqlite3_finalize(st);
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		return set_err(err, "%s: outbox message %ld is no longer %s "
+		    "(another touchbase changed it)", s->path, m->id,
+		    outbox_state_name(from));
 	return rc == 0 ? 0 : -1;
 }
 
@@ -208,11 +299,14 @@ store_outbox_undelivered(struct store *s, long partner_id, long *count,
     char **err)
 {
 	sqlite3_stmt *st;
+	char *sql;
 	int rc;
 
-	if (sdb_prepare(s, "SELECT count(*) FROM outbox WHERE partner_id = ?1"
-	    " AND state IN ('pending', 'sending', 'deferred', 'failed')", &st,
-	    err) != 0)
+	sql = xasprintf("SELECT count(*) FROM outbox WHERE partner_id = ?1"
+	    " AND state IN %s", undelivered_states);
+	rc = sdb_prepare(s, sql, &st, err);
+	free(sql);
+	if (rc != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, partner_id);
 	rc = sqlite3_step(st);
@@ -231,11 +325,12 @@ store_outbox_invite_recipients(struct store *s, const char *uid, bool pending,
 
 	*emails = NULL;
 	*n = 0;
-	/* Not those whose last message about it was a cancel. */
+	/* Not those whose latest message about it (the last planned) is a
+	 * cancel: a contact invited again after a cancel is back on it. */
 	if (sdb_prepare(s, "SELECT recipient FROM outbox o WHERE uid = ?1"
 	    " AND kind <> 'cancel' AND (state IN ('sent', 'sending') OR (?2"
 	    " AND state IN ('pending', 'deferred'))) GROUP BY lower(recipient)"
-	    " HAVING max(sequence) > coalesce((SELECT max(c.sequence)"
+	    " HAVING max(id) > coalesce((SELECT max(c.id)"
 	    " FROM outbox c WHERE c.uid = ?1 AND c.kind = 'cancel'"
 	    " AND lower(c.recipient) = lower(o.recipient)), -1)"
 	    " ORDER BY min(id)", &st, err) != 0)
@@ -249,9 +344,7 @@ store_outbox_invite_recipients(struct store *s, const char *uid, bool pending,
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
-	for (size_t i = 0; i < *n; i++)
-		free((*emails)[i]);
-	free(*emails);
+	strv_free(*emails, *n);
 	*emails = NULL;
 	*n = 0;
 	return sdb_err(s, err, "reading the recipients of an invite");
@@ -278,10 +371,9 @@ store_outbox_invite_sequence(struct store *s, const char *uid,
 
 int
 store_outbox_invite_sent(struct store *s, const char *uid,
-    const char *recipient, int below, struct outbox_row *out, char **err)
+    const char *recipient, int below, struct outbox_msg *out, char **err)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE uid = ?1"
@@ -292,14 +384,7 @@ store_outbox_invite_sent(struct store *s, const char *uid,
 	sdb_bind_text(st, 1, uid);
 	sdb_bind_text(st, 2, recipient);
 	sqlite3_bind_int(st, 3, below);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		outbox_from_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND :
-	    sdb_err(s, err, "reading the outbox");
+	return outbox_one(s, st, out, err);
 }
 
 void

@@ -223,3 +223,26 @@ write_all(int fd, const char *data, size_t len)
 	}
 	return 0;
 }
+
+void
+strv_free(char **v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+char **
+strv_copy(const char *const *v, size_t n)
+{
+	char **copy;
+
+	if (n == 0)
+		return NULL;
+	copy = xreallocarray(NULL, n, sizeof *copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = xstrdup(v[i]);
+	return copy;
+}

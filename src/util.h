@@ -60,6 +60,11 @@ const char *buf_str(const struct buf *b);
 /* Hand the text to the caller (who frees it) and leave b empty. */
 char *buf_steal(struct buf *b);
 
+/* Free v[0..n) and v; NULL ok. */
+void strv_free(char **v, size_t n);
+/* A deep copy of v[0..n) (NULL when n is 0); free with strv_free. */
+char **strv_copy(const char *const *v, size_t n);
+
 /* Write all of data to fd, retrying short writes and EINTR.  Returns 0
  * or -1 with errno set. */
 int write_all(int fd, const char *data, size_t len);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outbox.h"
 #include "tz.h"
 
 struct config cfg;
@@ -49,4 +50,34 @@ at(const char *when)
 
 	ck_assert_msg(tz_parse_now(when, "UTC", &t, &err) == 0, "%s", err);
 	return t;
+}
+
+static int
+collect_msg(const struct outbox_msg *m, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s%s:%s:%s:%s", b->len ? " " : "",
+	    outbox_kind_name(m->kind), m->partner_key, m->occurrence,
+	    m->recipient);
+	if (m->kind != OUTBOX_DIGEST)
+		return 0;
+	ck_assert_int_eq(m->partner_id, 0);
+	ck_assert_uint_eq(strcspn(m->message_id, ":()<>[]\\\", "),
+	    strlen(m->message_id));
+	return 0;
+}
+
+char *
+fixture_outbox(void)
+{
+	static const struct outbox_filter f = { .any_state = true,
+	    .undelivered = true };
+	struct buf b;
+	char *err = NULL;
+
+	buf_init(&b);
+	ck_assert_msg(outbox_foreach(store, &f, collect_msg, &b, &err) == 0,
+	    "%s", err);
+	return buf_steal(&b);
 }

@@ -19,6 +19,11 @@ extern struct book book;
 void fixture_setup(void);
 void fixture_teardown(void);
 
+/* "kind:key:occurrence:recipient" of every undelivered outbox message,
+ * oldest first, joined by spaces; caller frees.  Digest messages are
+ * also checked: no partner id, a Message-ID of dot-atom characters. */
+char *fixture_outbox(void);
+
 /* The instant of when ("YYYY-MM-DD" or ISO 8601), read as UTC. */
 time_t at(const char *when);
 

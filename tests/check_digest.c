@@ -8,6 +8,7 @@
 #include "book_fixture.h"
 #include "compose.h"
 #include "digest.h"
+#include "digest_plan.h"
 #include "plan.h"
 #include "store.h"
 #include "tz.h"
@@ -92,6 +93,9 @@ add(const char *key, const char *owner, const char *cadence,
 	in.owner = owner;
 	in.cadence = cadence;
 	in.start = start;
+	/* Only a partner with a sponsor escalates (state.h). */
+	if (strcmp(key, "esc") == 0)
+		in.sponsor = "cmo@example.org";
 	ck_assert_msg(book_partner_add(&book, &in, at("2026-01-01"), NULL,
 	    &err) == 0, "%s", err);
 	free(name);
@@ -259,35 +263,6 @@ START_TEST(test_compose)
 }
 END_TEST
 
-/* "kind:key:occurrence:recipient" of every outbox row, joined. */
-static int
-collect(const struct outbox_row *r, void *arg)
-{
-	struct buf *b = arg;
-
-	buf_printf(b, "%s%s:%s:%s:%s", b->len ? " " : "", r->kind,
-	    r->partner_key, r->occurrence, r->recipient);
-	if (strcmp(r->kind, "digest") != 0)
-		return 0;
-	ck_assert_int_eq(r->partner_id, 0);
-	/* Message-IDs hold only what RFC 5322's dot-atom allows. */
-	ck_assert_uint_eq(strcspn(r->message_id, ":()<>[]\\\", "),
-	    strlen(r->message_id));
-	return 0;
-}
-
-static char *
-outbox(void)
-{
-	struct buf b;
-	char *err = NULL;
-
-	buf_init(&b);
-	ck_assert_int_eq(store_outbox_foreach_undelivered(store, collect, &b,
-	    &err), 0);
-	return buf_steal(&b);
-}
-
 static long
 plan_at(const char *when, bool force)
 {
@@ -329,7 +304,7 @@ START_TEST(test_plan_weekday)
 	ck_assert_int_eq(plan_at("2027-01-01", false), 1);
 	ck_assert_int_eq(plan_at("2027-01-04", false), 0);	/* 2027-W01 Mon */
 	ck_assert_int_eq(plan_at("2027-01-06", false), 1);
-	rows = outbox();
+	rows = fixture_outbox();
 	ck_assert_str_eq(rows, "digest:all:2026-W48:lead@example.org "
 	    "digest:all:2026-W49:lead@example.org "
 	    "digest:all:2026-W50:lead@example.org "
@@ -367,7 +342,7 @@ START_TEST(test_plan_force)
 	ck_assert_int_eq(plan_at("2026-11-23T09:31Z", true), 1);
 	/* ... and does not stand in for the weekly one. */
 	ck_assert_int_eq(plan_at("2026-11-25", false), 1);
-	rows = outbox();
+	rows = fixture_outbox();
 	ck_assert_str_eq(rows,
 	    "digest:all:2026-11-23T09:30:00Z:lead@example.org "
 	    "digest:all:2026-11-23T09:31:00Z:lead@example.org "
@@ -382,7 +357,7 @@ START_TEST(test_plan_unconfigured)
 	configure(NULL, 3, false);
 	ck_assert_int_eq(plan_at("2026-11-25", false), 0);
 	ck_assert_int_eq(plan_at("2026-11-25", true), 0);
-	free(outbox());
+	free(fixture_outbox());
 }
 END_TEST
 
@@ -401,7 +376,7 @@ START_TEST(test_plan_owners)
 	ck_assert_int_eq(plan_at("2026-11-24", false), 0);
 	ck_assert_int_eq(plan_at("2026-11-25", false), 2);
 	ck_assert_int_eq(plan_at("2026-11-26", false), 0);
-	rows = outbox();
+	rows = fixture_outbox();
 	ck_assert_str_eq(rows, "digest:owner:2026-W48:ana@example.org "
 	    "digest:owner:2026-W48:bob@example.org");
 	free(rows);
@@ -428,7 +403,7 @@ START_TEST(test_plan_owner_by_hand)
 	    "nobody@example.org", &planned, &err), BOOK_NOT_FOUND);
 	ck_assert_ptr_nonnull(strstr(err, "nobody@example.org"));
 	free(err);
-	rows = outbox();
+	rows = fixture_outbox();
 	/* Addressed as the book spells the owner. */
 	ck_assert_str_eq(rows,
 	    "digest:owner:2026-11-23T08:00:00Z:bob@example.org");
@@ -446,7 +421,7 @@ START_TEST(test_plan_run)
 	configure("lead@example.org", 3, false);
 	ck_assert_msg(plan_run(&book, at("2026-11-25"), &st, &err) == 0, "%s",
 	    err);
-	rows = outbox();
+	rows = fixture_outbox();
 	ck_assert_ptr_nonnull(strstr(rows,
 	    "digest:all:2026-W48:lead@example.org"));
 	free(rows);

@@ -30,29 +30,6 @@ add(const char *name, const char *key, const char *cadence,
 	free(owner);
 }
 
-/* "kind:key:occurrence:recipient" of every outbox row, sorted, joined. */
-static int
-collect(const struct outbox_row *r, void *arg)
-{
-	struct buf *b = arg;
-
-	buf_printf(b, "%s%s:%s:%s:%s", b->len ? " " : "", r->kind,
-	    r->partner_key, r->occurrence, r->recipient);
-	return 0;
-}
-
-static char *
-outbox(void)
-{
-	struct buf b;
-	char *err = NULL;
-
-	buf_init(&b);
-	ck_assert_int_eq(store_outbox_foreach_undelivered(store, collect, &b,
-	    &err), 0);
-	return buf_steal(&b);
-}
-
 static long
 plan_at(const char *when)
 {
@@ -75,7 +52,7 @@ START_TEST(test_windows)
 	    NULL, false, NULL), 0);
 	ck_assert_int_eq(plan_at("2026-01-28"), 0);	/* due - 8 */
 	ck_assert_int_eq(plan_at("2026-01-29"), 2);	/* due - lead_days */
-	rows = outbox();
+	rows = fixture_outbox();
 	ck_assert_str_eq(rows, "reminder:alpha:2026-02-05:alpha@example.org "
 	    "invitation:alpha:2026-02-05:c@example.com");
 	free(rows);
@@ -84,7 +61,7 @@ START_TEST(test_windows)
 	ck_assert_int_eq(plan_at("2026-02-08"), 1);	/* due + grace_days */
 	ck_assert_int_eq(plan_at("2026-02-18"), 0);
 	ck_assert_int_eq(plan_at("2026-02-19"), 1);	/* due + 14: escalate */
-	rows = outbox();
+	rows = fixture_outbox();
 	ck_assert_ptr_nonnull(strstr(rows, "overdue:alpha:2026-02-05:"
 	    "alpha@example.org"));
 	ck_assert_ptr_nonnull(strstr(rows, "escalation:alpha:2026-02-05:"
@@ -104,7 +81,7 @@ START_TEST(test_idempotent_and_catch_up)
 	ck_assert_int_eq(plan_at("2026-02-20"), 2);
 	ck_assert_int_eq(plan_at("2026-02-20"), 0);
 	ck_assert_int_eq(plan_at("2026-02-21T23:59"), 0);
-	rows = outbox();
+	rows = fixture_outbox();
 	ck_assert_str_eq(rows, "overdue:beta:2026-01-14:beta@example.org "
 	    "escalation:gamma:2026-01-14:boss@example.org");
 	free(rows);

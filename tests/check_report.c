@@ -6,6 +6,7 @@
 
 #include "book.h"
 #include "book_fixture.h"
+#include "outbox.h"
 #include "plan.h"
 #include "report.h"
 #include "store.h"
@@ -196,16 +197,18 @@ START_TEST(test_escaping)
 END_TEST
 
 static int
-first_row(const struct outbox_row *r, void *arg)
+first_row(const struct outbox_msg *r, void *arg)
 {
-	outbox_row_copy(arg, r);
+	outbox_msg_copy(arg, r);
 	return 1;
 }
 
 START_TEST(test_undelivered_mail)
 {
+	static const struct outbox_filter f = { .any_state = true,
+	    .undelivered = true };
 	struct plan_stats st;
-	struct outbox_row row;
+	struct outbox_msg row;
 	char *html, *err = NULL;
 
 	add_six();
@@ -213,15 +216,13 @@ START_TEST(test_undelivered_mail)
 	    err);
 	ck_assert_int_gt(st.planned, 0);
 	memset(&row, 0, sizeof row);
-	ck_assert_int_eq(store_outbox_foreach_undelivered(store, first_row,
-	    &row, &err), 1);
-	free(row.state);
-	row.state = strdup("failed");
-	row.attempts = 1;
-	row.last_error = strdup("550 <nobody@example.org> & \"gone\"");
-	ck_assert_int_eq(store_outbox_update(store, &row,
-	    "2026-06-15T12:00:00Z", &err), 0);
-	outbox_row_reset(&row);
+	ck_assert_int_eq(outbox_foreach(store, &f, first_row, &row, &err), 1);
+	ck_assert_int_eq(outbox_move(store, &row, OUTBOX_SENDING, NULL, NULL,
+	    at("2026-06-15T12:00:00Z"), &err), 0);
+	ck_assert_int_eq(outbox_move(store, &row, OUTBOX_FAILED,
+	    "550 <nobody@example.org> & \"gone\"", NULL,
+	    at("2026-06-15T12:00:00Z"), &err), 0);
+	outbox_msg_reset(&row);
 	html = report();
 	assert_self_contained(html);
 	find(html, "<section id=\"mail\">");

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "outbox.h"
 #include "store.h"
 
 static char dir[] = "/tmp/check_store.XXXXXX";
@@ -126,7 +127,7 @@ END_TEST
 START_TEST(test_upgrade_from_v2)
 {
 	struct invite_rec inv;
-	struct outbox_row r;
+	struct outbox_msg r;
 	struct store *s;
 	char *err = NULL;
 	int from, to;
@@ -149,18 +150,24 @@ START_TEST(test_upgrade_from_v2)
 	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
 	    &err), 0);
 	ck_assert_int_eq(from, 2);
-	ck_assert_int_eq(to, 3);
+	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(store_invite_get_open(s, 1, &inv, &err), 0);
 	ck_assert_str_eq(inv.uid, "touchbase-old-20260202@x");
 	ck_assert_str_eq(inv.meeting_date, "2026-02-02");
 	ck_assert_str_eq(inv.partner_name, "Old Friend");
 	ck_assert_str_eq(inv.attendees, "[\"o@example.org\"]");
 	invite_rec_reset(&inv);
-	ck_assert_int_eq(store_outbox_invite_sent(s, "touchbase-old-20260202@x",
+	ck_assert_int_eq(outbox_invite_sent(s, "touchbase-old-20260202@x",
 	    "O@example.org", 1, &r, &err), 0);
-	ck_assert_str_eq(r.meeting_date, "2026-02-02");
+	ck_assert(r.meeting.set);
+	ck_assert_int_eq(r.meeting.date.day, 2);
+	ck_assert_int_eq(r.meeting.hour, -1);
 	ck_assert_str_eq(r.message_id, "m1@x");
-	outbox_row_reset(&r);
+	ck_assert_int_eq(r.kind, OUTBOX_REMINDER);
+	ck_assert_int_eq(r.state, OUTBOX_SENT);
+	ck_assert_uint_eq(r.nattendees, 1);
+	ck_assert_str_eq(r.attendees[0], "o@example.org");
+	outbox_msg_reset(&r);
 	store_close(s);
 }
 END_TEST

@@ -95,11 +95,13 @@ import email.policy
 import mailbox
 import sys
 import icalendar
+import outbox_index
 box = mailbox.Maildir(sys.argv[1], factory=None, create=False)
+index = outbox_index.load()
 out = set()
 for k in box.keys():
     msg = email.message_from_bytes(box.get_bytes(k), policy=email.policy.default)
-    key = msg["Message-ID"].strip("<>").split(".")[1]
+    key = outbox_index.of(index, msg)["partner"]
     for part in msg.walk():
         if part.get_content_type() != "text/calendar":
             continue

@@ -107,11 +107,13 @@ checks=$((checks + 1))
 checks=$((checks + 1))
 /usr/bin/python3 - spool1 <<'PY' || fail "stored messages do not parse"
 import email, email.policy, glob, json, sys
+import outbox_index
+index = outbox_index.load()
 kinds = {}
 for path in glob.glob(sys.argv[1] + "/*.eml"):
     m = email.message_from_bytes(open(path, "rb").read(), policy=email.policy.default)
     env = json.load(open(path[:-4] + ".json"))
-    kind = m["Message-ID"].strip("<>").split(".")[2]
+    kind = outbox_index.of(index, m)["kind"]
     kinds[kind] = kinds.get(kind, 0) + 1
     rcpt = [a.addr_spec for a in m["To"].addresses]
     rcpt += [a.addr_spec for a in m["Cc"].addresses] if m["Cc"] else []

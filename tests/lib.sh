@@ -4,6 +4,9 @@ set -u
 : "${TOUCHBASE:?run through make check}"
 : "${srcdir:=.}"
 srcdir=$(cd "$srcdir" && pwd)
+# For Python helpers: tests/outbox_index.py is importable.
+PYTHONPATH="$srcdir/tests${PYTHONPATH:+:$PYTHONPATH}"
+export srcdir PYTHONPATH
 work=$(mktemp -d "${TMPDIR:-/tmp}/touchbase-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 99

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Summarise and verify the messages in a Maildir, one line each.
 
-usage: maildir_summary.py MAILDIR
+usage: maildir_summary.py MAILDIR [TOUCHBASE-OPTION...]
+
+What each message is (kind, partner, occurrence) comes from the outbox,
+by its Message-ID: "$TOUCHBASE [TOUCHBASE-OPTION...] outbox --json".
 
 Every message is parsed with the email package; every text/calendar part
 with icalendar.  Structural problems (bare LF, a method parameter that
@@ -14,9 +17,16 @@ import email.policy
 import mailbox
 import sys
 
+import outbox_index
+
 import icalendar
 
 errors = []
+outbox = {}
+
+
+def load_outbox(args):
+    outbox.update(outbox_index.load(*args))
 
 
 def check(cond, what):
@@ -29,7 +39,11 @@ def summarise(raw):
     check(all(len(line) <= 998 for line in raw.split(b"\r\n")), "line over 998 octets")
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     mid = msg["Message-ID"].strip("<>")
-    occurrence, partner, kind = mid.split("@")[0].split(".")[:3]
+    row = outbox.get(mid)
+    check(row is not None, mid + ": not in the outbox")
+    if row is None:
+        return mid + " unknown"
+    occurrence, partner, kind = row["occurrence"], row["partner"], row["kind"]
     to = ",".join(a.addr_spec for a in msg["To"].addresses)
     cc = ",".join(a.addr_spec for a in msg["Cc"].addresses) if msg["Cc"] else "-"
     check(msg["Subject"] and msg["Date"] and msg["From"], mid + ": missing header")
@@ -55,6 +69,7 @@ def summarise(raw):
     return line
 
 
+load_outbox(sys.argv[2:])
 box = mailbox.Maildir(sys.argv[1], factory=None, create=False)
 lines = sorted(summarise(box.get_bytes(key)) for key in box.keys())
 print("\n".join(lines))

@@ -1,0 +1,397 @@
+/* outbox.c: the typed message queue: names, creation, transitions. */
+#include "outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "message.h"
+#include "store_outbox.h"
+
+static const char *const kind_names[OUTBOX_NKINDS] = {
+	[OUTBOX_REMINDER] = "reminder",
+	[OUTBOX_INVITATION] = "invitation",
+	[OUTBOX_OVERDUE] = "overdue",
+	[OUTBOX_ESCALATION] = "escalation",
+	[OUTBOX_CANCEL] = "cancel",
+	[OUTBOX_UPDATE] = "update",
+	[OUTBOX_DIGEST] = "digest",
+};
+
+static const char *const state_names[OUTBOX_NSTATES] = {
+	[OUTBOX_PENDING] = "pending",
+	[OUTBOX_SENDING] = "sending",
+	[OUTBOX_SENT] = "sent",
+	[OUTBOX_DEFERRED] = "deferred",
+	[OUTBOX_FAILED] = "failed",
+	[OUTBOX_SKIPPED] = "skipped",
+};
+
+/* moves[from] has bit `to` set when from -> to is allowed. */
+#define TO(s) (1u << (s))
+static const unsigned moves[OUTBOX_NSTATES] = {
+	[OUTBOX_PENDING] = TO(OUTBOX_SENDING) | TO(OUTBOX_FAILED) |
+	    TO(OUTBOX_SKIPPED),
+	[OUTBOX_SENDING] = TO(OUTBOX_SENT) | TO(OUTBOX_DEFERRED) |
+	    TO(OUTBOX_FAILED) | TO(OUTBOX_SKIPPED) | TO(OUTBOX_SENDING),
+	[OUTBOX_DEFERRED] = TO(OUTBOX_SENDING) | TO(OUTBOX_FAILED) |
+	    TO(OUTBOX_SKIPPED) | TO(OUTBOX_PENDING),
+	[OUTBOX_FAILED] = TO(OUTBOX_PENDING) | TO(OUTBOX_SKIPPED),
+	[OUTBOX_SENT] = 0,
+	[OUTBOX_SKIPPED] = 0,
+};
+#undef TO
+
+const char *
+outbox_kind_name(enum outbox_kind kind)
+{
+	return (unsigned)kind < OUTBOX_NKINDS ? kind_names[kind] : "?";
+}
+
+const char *
+outbox_state_name(enum outbox_state state)
+{
+	return (unsigned)state < OUTBOX_NSTATES ? state_names[state] : "?";
+}
+
+/* The index of name in names[0..n), or -1; *err lists the choices. */
+static int
+name_index(const char *what, const char *name, const char *const *names,
+    size_t n, char **err)
+{
+	struct buf choices;
+
+	for (size_t i = 0; name != NULL && i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (int)i;
+	buf_init(&choices);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&choices, "%s%s", i ? ", " : "", names[i]);
+	set_err(err, "%s \"%s\" is not one of %s", what, name ? name : "",
+	    buf_str(&choices));
+	buf_reset(&choices);
+	return -1;
+}
+
+int
+outbox_kind_parse(const char *name, enum outbox_kind *kind, char **err)
+{
+	int i = name_index("kind", name, kind_names, OUTBOX_NKINDS, err);
+
+	if (i < 0)
+		return -1;
+	*kind = (enum outbox_kind)i;
+	return 0;
+}
+
+int
+outbox_state_parse(const char *name, enum outbox_state *state, char **err)
+{
+	int i = name_index("state", name, state_names, OUTBOX_NSTATES, err);
+
+	if (i < 0)
+		return -1;
+	*state = (enum outbox_state)i;
+	return 0;
+}
+
+bool
+outbox_kind_has_invite(enum outbox_kind kind)
+{
+	return kind == OUTBOX_REMINDER || kind == OUTBOX_INVITATION ||
+	    kind == OUTBOX_CANCEL || kind == OUTBOX_UPDATE;
+}
+
+bool
+outbox_can_move(enum outbox_state from, enum outbox_state to)
+{
+	return (unsigned)from < OUTBOX_NSTATES && (unsigned)to <
+	    OUTBOX_NSTATES && (moves[from] & (1u << to)) != 0;
+}
+
+char *
+outbox_domain(const struct config *cfg)
+{
+	char *name = NULL, *email = NULL, *domain;
+
+	if (message_address_parse(cfg->from, &name, &email, NULL) != 0)
+		return xstrdup("localhost");
+	domain = xstrdup(strrchr(email, '@') + 1);
+	free(name);
+	free(email);
+	return domain;
+}
+
+/* 128 random bits in hex: names neither the partner nor the kind. */
+static char *
+mint_message_id(const char *domain)
+{
+	unsigned char rnd[16];
+	char hex[2 * sizeof rnd + 1];
+
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		fatal("getrandom failed");
+	for (size_t i = 0; i < sizeof rnd; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	return xasprintf("%s@%s", hex, domain);
+}
+
+void
+outbox_msg_init(struct outbox_msg *m, enum outbox_kind kind, long partner_id,
+    const char *partner_key, const char *occurrence, const char *recipient,
+    const char *domain)
+{
+	memset(m, 0, sizeof *m);
+	m->kind = kind;
+	m->partner_id = partner_id;
+	m->partner_key = xstrdup(partner_key);
+	m->occurrence = xstrdup(occurrence);
+	m->recipient = xstrdup(recipient);
+	m->state = OUTBOX_PENDING;
+	m->message_id = mint_message_id(domain);
+}
+
+void
+outbox_meeting_copy(struct outbox_meeting *dst,
+    const struct outbox_meeting *src)
+{
+	*dst = *src;
+	dst->tz = xstrdup(src->tz);
+}
+
+void
+outbox_meeting_reset(struct outbox_meeting *m)
+{
+	free(m->tz);
+	memset(m, 0, sizeof *m);
+}
+
+void
+outbox_msg_set_invite(struct outbox_msg *m, const char *uid, int sequence,
+    const char *const *attendees, size_t nattendees,
+    const struct outbox_meeting *meeting)
+{
+	free(m->uid);
+	m->uid = xstrdup(uid);
+	m->sequence = sequence;
+	strv_free(m->attendees, m->nattendees);
+	m->attendees = strv_copy(attendees, nattendees);
+	m->nattendees = nattendees;
+	outbox_meeting_reset(&m->meeting);
+	if (meeting != NULL)
+		outbox_meeting_copy(&m->meeting, meeting);
+}
+
+void
+outbox_msg_reset(struct outbox_msg *m)
+{
+	free(m->partner_key);
+	free(m->occurrence);
+	free(m->recipient);
+	free(m->message_id);
+	free(m->uid);
+	strv_free(m->attendees, m->nattendees);
+	outbox_meeting_reset(&m->meeting);
+	free(m->last_error);
+	free(m->reply);
+	memset(m, 0, sizeof *m);
+}
+
+void
+outbox_msg_copy(struct outbox_msg *dst, const struct outbox_msg *src)
+{
+	*dst = *src;
+	dst->partner_key = xstrdup(src->partner_key);
+	dst->occurrence = xstrdup(src->occurrence);
+	dst->recipient = xstrdup(src->recipient);
+	dst->message_id = xstrdup(src->message_id);
+	dst->uid = xstrdup(src->uid);
+	dst->attendees = strv_copy((const char *const *)src->attendees,
+	    src->nattendees);
+	outbox_meeting_copy(&dst->meeting, &src->meeting);
+	dst->last_error = xstrdup(src->last_error);
+	dst->reply = xstrdup(src->reply);
+}
+
+int
+outbox_add(struct store *s, struct outbox_msg *m, time_t now, bool *added,
+    char **err)
+{
+	m->state = OUTBOX_PENDING;
+	return store_outbox_insert(s, m, now, added, err);
+}
+
+/* Replace *field with a copy of value, when value is not NULL. */
+static void
+replace(char **field, const char *value)
+{
+	if (value == NULL)
+		return;
+	free(*field);
+	*field = xstrdup(value);
+}
+
+int
+outbox_move(struct store *s, struct outbox_msg *m, enum outbox_state to,
+    const char *error, const char *reply, time_t now, char **err)
+{
+	struct outbox_msg was;
+	int rc;
+
+	if (!outbox_can_move(m->state, to))
+		return set_err(err, "outbox message %ld: %s cannot become %s",
+		    m->id, outbox_state_name(m->state), outbox_state_name(to));
+	outbox_msg_copy(&was, m);
+	m->state = to;
+	replace(&m->last_error, error);
+	replace(&m->reply, reply);
+	switch (to) {
+	case OUTBOX_SENDING:
+		m->attempts++;
+		break;
+	case OUTBOX_SENT:
+		free(m->last_error);
+		m->last_error = NULL;
+		m->next_attempt = 0;
+		m->sent_at = now;
+		break;
+	case OUTBOX_PENDING:
+		m->attempts = 0;
+		m->queued_at = now;
+		m->next_attempt = 0;
+		break;
+	case OUTBOX_FAILED:
+	case OUTBOX_SKIPPED:
+		m->next_attempt = 0;
+		break;
+	case OUTBOX_DEFERRED:
+		break;
+	}
+	if ((rc = store_outbox_save(s, m, was.state, err)) != 0) {
+		outbox_msg_reset(m);
+		*m = was;
+		return -1;
+	}
+	outbox_msg_reset(&was);
+	return 0;
+}
+
+int
+outbox_retry(struct store *s, struct outbox_msg *m, time_t now, char **err)
+{
+	if (m->state != OUTBOX_FAILED && m->state != OUTBOX_DEFERRED)
+		return set_err(err, "message %ld is %s: only a failed or "
+		    "deferred message can be retried", m->id,
+		    outbox_state_name(m->state));
+	return outbox_move(s, m, OUTBOX_PENDING, NULL, NULL, now, err);
+}
+
+int
+outbox_discard(struct store *s, struct outbox_msg *m, time_t now, char **err)
+{
+	if (m->state != OUTBOX_PENDING && m->state != OUTBOX_DEFERRED &&
+	    m->state != OUTBOX_FAILED)
+		return set_err(err, "message %ld is %s: only a message not yet "
+		    "sent can be discarded", m->id, outbox_state_name(m->state));
+	return outbox_move(s, m, OUTBOX_SKIPPED, "discarded by hand", NULL,
+	    now, err);
+}
+
+/* A time as JSON text, or NULL (null) for 0. */
+static const char *
+json_time(time_t t, char buf[DATE_TIMESTAMP_STRLEN])
+{
+	return t == 0 ? NULL : date_timestamp(t, buf);
+}
+
+int
+outbox_json(struct store *s, const struct outbox_msg *m, struct buf *out,
+    char **err)
+{
+	char created[DATE_TIMESTAMP_STRLEN], queued[DATE_TIMESTAMP_STRLEN];
+	char sent[DATE_TIMESTAMP_STRLEN], next[DATE_TIMESTAMP_STRLEN];
+	struct buf attendees;
+	int rc;
+
+	buf_init(&attendees);
+	if (store_json_array(s, (const char *const *)m->attendees,
+	    m->nattendees, &attendees, err) != 0)
+		return -1;
+	{
+		struct json_field f[] = {
+			{ "id", JSON_INT, NULL, m->id },
+			{ "partner", JSON_TEXT, m->partner_key, 0 },
+			{ "kind", JSON_TEXT, outbox_kind_name(m->kind), 0 },
+			{ "occurrence", JSON_TEXT, m->occurrence, 0 },
+			{ "recipient", JSON_TEXT, m->recipient, 0 },
+			{ "state", JSON_TEXT, outbox_state_name(m->state), 0 },
+			{ "message_id", JSON_TEXT, m->message_id, 0 },
+			{ "uid", JSON_TEXT, m->uid, 0 },
+			{ "sequence", JSON_INT, NULL, m->sequence },
+			{ "attendees", JSON_RAW, buf_str(&attendees), 0 },
+			{ "attempts", JSON_INT, NULL, m->attempts },
+			{ "created_at", JSON_TEXT, json_time(m->created_at,
+			    created), 0 },
+			{ "queued_at", JSON_TEXT, json_time(m->queued_at,
+			    queued), 0 },
+			{ "sent_at", JSON_TEXT, json_time(m->sent_at, sent), 0 },
+			{ "next_attempt", JSON_TEXT, json_time(m->next_attempt,
+			    next), 0 },
+			{ "last_error", JSON_TEXT, m->last_error, 0 },
+			{ "reply", JSON_TEXT, m->reply, 0 },
+		};
+
+		rc = store_json_object(s, f, sizeof f / sizeof f[0], out, err);
+	}
+	buf_reset(&attendees);
+	return rc;
+}
+
+int
+outbox_get(struct store *s, long id, struct outbox_msg *out, char **err)
+{
+	return store_outbox_get(s, id, out, err);
+}
+
+int
+outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn, void *arg,
+    char **err)
+{
+	return store_outbox_foreach_ready(s, now, fn, arg, err);
+}
+
+int
+outbox_foreach(struct store *s, const struct outbox_filter *f, outbox_fn fn,
+    void *arg, char **err)
+{
+	return store_outbox_foreach(s, f, fn, arg, err);
+}
+
+int
+outbox_undelivered_count(struct store *s, long partner_id, long *count,
+    char **err)
+{
+	return store_outbox_undelivered(s, partner_id, count, err);
+}
+
+int
+outbox_invite_recipients(struct store *s, const char *uid, bool pending,
+    char ***emails, size_t *n, char **err)
+{
+	return store_outbox_invite_recipients(s, uid, pending, emails, n, err);
+}
+
+int
+outbox_invite_sequence(struct store *s, const char *uid,
+    const char *recipient, int *sequence, char **err)
+{
+	return store_outbox_invite_sequence(s, uid, recipient, sequence, err);
+}
+
+int
+outbox_invite_sent(struct store *s, const char *uid, const char *recipient,
+    int below, struct outbox_msg *out, char **err)
+{
+	return store_outbox_invite_sent(s, uid, recipient, below, out, err);
+}

@@ -1,0 +1,67 @@
+/* run.c: lock, plan, deliver. */
+#include "run.h"
+
+#include <string.h>
+
+#include "lock.h"
+#include "plan.h"
+#include "transport.h"
+
+int
+run_plan_due(struct book *b, time_t now, long *planned, void *arg,
+    char **err)
+{
+	struct plan_stats ps;
+
+	(void)arg;
+	if (plan_run(b, now, &ps, err) != 0)
+		return -1;
+	*planned += ps.planned;
+	return 0;
+}
+
+enum run_outcome
+run_outcome(const struct run_result *r)
+{
+	if (r->delivered.failed > 0)
+		return RUN_SOME_FAILED;
+	if (r->delivered.unavailable)
+		return RUN_SERVER_DOWN;
+	if (r->delivered.deferred > 0)
+		return RUN_SOME_DEFERRED;
+	return RUN_ALL_SENT;
+}
+
+enum run_error
+run_pipeline(struct composer *c, const char *db_path, time_t now,
+    bool dry_run, run_plan_fn plan, void *plan_arg, deliver_event_fn fn,
+    void *fn_arg, struct run_result *result, char **err)
+{
+	struct store *store = c->book->store;
+	struct transport *transport = NULL;
+	struct run_lock *lock = NULL;
+	enum run_error re = RUN_OK;
+	int rc;
+
+	memset(result, 0, sizeof *result);
+	/* One run at a time; a dry run changes nothing and needs no lock. */
+	if (!dry_run && (rc = run_lock_take(db_path, &lock, err)) != 0)
+		return rc == LOCK_BUSY ? RUN_LOCKED : RUN_NO_LOCK;
+	if (!dry_run &&
+	    (transport = transport_open(c->book->cfg, err)) == NULL) {
+		run_lock_release(lock);
+		return RUN_TRANSPORT;
+	}
+	/* A dry run plans inside a transaction that is rolled back. */
+	if (dry_run && store_begin(store, err) != 0)
+		return RUN_DATABASE;
+	if (plan(c->book, now, &result->planned, plan_arg, err) != 0 ||
+	    deliver_run(c, transport, now, fn, fn_arg, &result->delivered,
+	    err) != 0)
+		re = RUN_DATABASE;
+	if (dry_run)
+		store_rollback(store);
+	transport_close(transport);
+	run_lock_release(lock);
+	return re;
+}

@@ -1,0 +1,36 @@
+/*
+ * store_outbox.h: the outbox's rows in SQLite, private to outbox.c (no
+ * other module includes it).  Every function turns the table's text
+ * into the typed struct outbox_msg or back; a row whose text does not
+ * convert is an error naming its id.
+ */
+#ifndef TB_STORE_OUTBOX_H
+#define TB_STORE_OUTBOX_H
+
+#include "outbox.h"
+#include "store.h"
+
+/* INSERT OR IGNORE on the unique key; *inserted, and m->id when so. */
+int store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
+    bool *inserted, char **err);
+/* Write m's delivery fields (state, attempts, next_attempt, last_error,
+ * reply, sent_at, queued_at) to its row, provided the row is still in
+ * state `from` (another process may have moved it meanwhile: an error). */
+int store_outbox_save(struct store *s, const struct outbox_msg *m,
+    enum outbox_state from, char **err);
+int store_outbox_get(struct store *s, long id, struct outbox_msg *out,
+    char **err);
+int store_outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn,
+    void *arg, char **err);
+int store_outbox_foreach(struct store *s, const struct outbox_filter *f,
+    outbox_fn fn, void *arg, char **err);
+int store_outbox_undelivered(struct store *s, long partner_id, long *count,
+    char **err);
+int store_outbox_invite_recipients(struct store *s, const char *uid,
+    bool pending, char ***emails, size_t *n, char **err);
+int store_outbox_invite_sequence(struct store *s, const char *uid,
+    const char *recipient, int *sequence, char **err);
+int store_outbox_invite_sent(struct store *s, const char *uid,
+    const char *recipient, int below, struct outbox_msg *out, char **err);
+
+#endif
