@@ -49,24 +49,24 @@ report_event(const struct deliver_event *ev, void *arg)
 	const char *kind = outbox_kind_name(ev->row->kind);
 
 	if (rr->dry_run)
-		printf("%-11s %-10s %-24s to %s: %s%s%s\n", ev->outcome,
-		    kind, ev->row->partner_key, ev->row->recipient,
-		    subject, *detail ? " -- " : "", detail);
-	else if (strcmp(ev->outcome, "skipped") == 0 && rr->ctx->tty)
+		printf("%-11s %-10s %-24s to %s: %s%s%s\n",
+		    deliver_event_name(ev), kind, ev->row->partner_key,
+		    ev->row->recipient, subject, *detail ? " -- " : "", detail);
+	else if (ev->outcome == OUTBOX_SKIPPED && rr->ctx->tty)
 		log_info("skipped kind=%s partner=%s occurrence=%s to=%s: %s",
 		    kind, ev->row->partner_key, ev->row->occurrence,
 		    ev->row->recipient, detail);
-	else if (strcmp(ev->outcome, "sent") == 0 ||
-	    strcmp(ev->outcome, "skipped") == 0 || ev->untried)
+	else if (ev->outcome == OUTBOX_SENT || ev->outcome == OUTBOX_SKIPPED ||
+	    ev->untried)
 		/* A skip is the outbox working as meant (a check-in came
 		 * first, a later message replaced it): silent under cron. */
 		log_debug("%s kind=%s partner=%s occurrence=%s to=%s "
-		    "message-id=<%s> reply=\"%s\"", ev->outcome, kind,
+		    "message-id=<%s> reply=\"%s\"", deliver_event_name(ev), kind,
 		    ev->row->partner_key, ev->row->occurrence,
 		    ev->row->recipient, ev->row->message_id, detail);
 	else
 		log_warnx("%s kind=%s partner=%s occurrence=%s to=%s: %s",
-		    ev->outcome, kind, ev->row->partner_key,
+		    deliver_event_name(ev), kind, ev->row->partner_key,
 		    ev->row->occurrence, ev->row->recipient, detail);
 	free(subject);
 	free(detail);

@@ -573,7 +573,7 @@ digest_ctx(struct composer *c, const char *owner, const char *recipient,
 		*name = NULL;
 		return NULL;
 	}
-	tvalue_set_str(ctx, "kind", "digest");
+	tvalue_set_str(ctx, "kind", outbox_kind_name(OUTBOX_DIGEST));
 	set_org_recipient(c, ctx, *name, recipient, false);
 	return ctx;
 }
@@ -590,7 +590,7 @@ compose_digest(struct composer *c, const char *owner, const char *recipient,
 	if ((ctx = digest_ctx(c, owner, recipient, now, &name, err)) == NULL)
 		return -1;
 	memset(&env, 0, sizeof env);
-	env.kind = "digest";
+	env.kind = outbox_kind_name(OUTBOX_DIGEST);
 	env.to.email = recipient;
 	env.to.name = strcmp(name, recipient) != 0 ? name : NULL;
 	env.message_id = message_id;
@@ -608,7 +608,8 @@ compose_digest_text(struct composer *c, const char *owner,
 	struct tvalue *ctx;
 	char *name;
 
-	txt = template_set_get(c->templates, "digest", TEMPLATE_PLAIN);
+	txt = template_set_get(c->templates, outbox_kind_name(OUTBOX_DIGEST),
+	    TEMPLATE_PLAIN);
 	if (txt == NULL)
 		return set_err(err, "no template for digest");
 	if ((ctx = digest_ctx(c, owner, recipient, now, &name, err)) == NULL)

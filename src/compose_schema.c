@@ -105,7 +105,8 @@ compose_check_templates(struct composer *c, char **err)
 
 			if (t != NULL)
 				rc = template_check(t, strcmp(names[i],
-				    "digest") == 0 ? digest : schema, err);
+				    outbox_kind_name(OUTBOX_DIGEST)) == 0 ?
+				    digest : schema, err);
 		}
 	tvalue_free(schema);
 	tvalue_free(digest);

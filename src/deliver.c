@@ -71,13 +71,23 @@ defer_row(struct composer *c, struct outbox_msg *m, time_t now,
 	    err);
 }
 
+const char *
+deliver_event_name(const struct deliver_event *ev)
+{
+	if (!ev->dry_run)
+		return outbox_state_name(ev->outcome);
+	return ev->outcome == OUTBOX_SENT ? "would-send" :
+	    ev->outcome == OUTBOX_SKIPPED ? "would-skip" : "would-fail";
+}
+
 /* Report a row's outcome to the caller's callback. */
 static void
 report(deliver_event_fn fn, void *arg, const struct outbox_msg *r,
-    const char *outcome, const char *detail, const char *subject,
-    const struct composed *msg)
+    enum outbox_state outcome, bool dry_run, const char *detail,
+    const char *subject, const struct composed *msg)
 {
-	struct deliver_event ev = { r, outcome, detail, subject, msg, false };
+	struct deliver_event ev = { r, outcome, dry_run, detail, subject, msg,
+	    false };
 
 	if (fn != NULL)
 		fn(&ev, arg);
@@ -98,8 +108,8 @@ prepare_row(struct composer *c, bool dry_run, struct outbox_msg *r,
 
 	rc = compose_row(c, r, now, msg, &why);
 	if (dry_run) {
-		report(fn, arg, r, rc == 0 ? "would-send" : rc == COMPOSE_STALE ?
-		    "would-skip" : "would-fail", why, msg->subject,
+		report(fn, arg, r, rc == 0 ? OUTBOX_SENT : rc == COMPOSE_STALE ?
+		    OUTBOX_SKIPPED : OUTBOX_FAILED, true, why, msg->subject,
 		    rc == 0 ? msg : NULL);
 		free(why);
 		return 0;
@@ -114,8 +124,7 @@ prepare_row(struct composer *c, bool dry_run, struct outbox_msg *r,
 		    OUTBOX_SKIPPED : OUTBOX_FAILED, why ? why : "", NULL, now,
 		    err);
 		if (rc == 0)
-			report(fn, arg, r, outbox_state_name(r->state), why,
-			    NULL, NULL);
+			report(fn, arg, r, r->state, false, why, NULL, NULL);
 		free(why);
 		return rc == 0 ? 0 : -1;
 	}
@@ -158,7 +167,7 @@ settle_row(struct composer *c, struct outbox_msg *r,
 	}
 	if (rc != 0)
 		return -1;
-	report(fn, arg, r, outbox_state_name(r->state), reply, subject, NULL);
+	report(fn, arg, r, r->state, false, reply, subject, NULL);
 	return 0;
 }
 
@@ -226,8 +235,9 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 	 * try could wait the whole timeout): the rest stay queued as they
 	 * are for the next run. */
 	for (; rc == 0 && i < ready.n; i++) {
-		struct deliver_event ev = { &ready.rows[i], "deferred",
-		    "not tried: the server is unavailable", NULL, NULL, true };
+		struct deliver_event ev = { &ready.rows[i], OUTBOX_DEFERRED,
+		    false, "not tried: the server is unavailable", NULL, NULL,
+		    true };
 
 		stats->deferred++;
 		if (fn != NULL)

@@ -26,14 +26,20 @@ struct deliver_stats {
 /* What happened to one row, for -v and --dry-run output. */
 struct deliver_event {
 	const struct outbox_msg	*row;
-	const char		*outcome;	/* sent, deferred, failed, skipped,
-						   would-send */
+	enum outbox_state	 outcome;	/* sent, deferred, failed or
+						 * skipped: what the row became
+						 * (on a dry run, would) */
+	bool			 dry_run;
 	const char		*detail;	/* reply or reason, may be NULL */
 	const char		*subject;	/* may be NULL */
 	const struct composed	*message;	/* dry run: the message */
 	bool			 untried;	/* left queued: server down */
 };
 typedef void (*deliver_event_fn)(const struct deliver_event *ev, void *arg);
+
+/* "sent", "deferred", ...; on a dry run "would-send", "would-skip",
+ * "would-fail". */
+const char *deliver_event_name(const struct deliver_event *ev);
 
 /*
  * Deliver every ready row at `now` through t (NULL on a dry run, which

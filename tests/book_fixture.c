@@ -42,6 +42,15 @@ fixture_teardown(void)
 	free(cmd);
 }
 
+char *
+fixture_path(const char *name)
+{
+	char *path;
+
+	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, name), 0);
+	return path;
+}
+
 time_t
 at(const char *when)
 {

@@ -24,6 +24,9 @@ void fixture_teardown(void);
  * also checked: no partner id, a Message-ID of dot-atom characters. */
 char *fixture_outbox(void);
 
+/* NAME in the fixture's temporary directory; caller frees. */
+char *fixture_path(const char *name);
+
 /* The instant of when ("YYYY-MM-DD" or ISO 8601), read as UTC. */
 time_t at(const char *when);
 
