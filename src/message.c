@@ -25,6 +25,30 @@ gmime_ready(void)
 	}
 }
 
+/*
+ * The addr-spec of mb as text gives it, held to the address rule: GMime
+ * hands out an xn-- domain decoded, and its ASCII form for one given in
+ * Unicode, so the ASCII form must be the one written in text.  *addr is
+ * GMime's, valid while mb is.
+ */
+static int
+mailbox_addr(const char *text, InternetAddressMailbox *mb, const char **addr,
+    char **err)
+{
+	const char *idn = internet_address_mailbox_get_idn_addr(mb);
+
+	if (address_check(NULL, idn, err) != 0)
+		return -1;
+	if (strcasestr(text, idn) == NULL) {
+		if (address_check(NULL, internet_address_mailbox_get_addr(mb),
+		    err) != 0)
+			return -1;
+		return set_err(err, "\"%s\" is not an email address", text);
+	}
+	*addr = idn;
+	return 0;
+}
+
 int
 message_address_parse(const char *text, char **name, char **email,
     char **err)
@@ -60,8 +84,7 @@ message_address_parse(const char *text, char **name, char **email,
 		set_err(err, "\"%s\" is a group, not one address", text);
 		goto done;
 	}
-	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-	if (address_check(NULL, addr, err) != 0)
+	if (mailbox_addr(text, INTERNET_ADDRESS_MAILBOX(ia), &addr, err) != 0)
 		goto done;
 	nm = internet_address_get_name(ia);
 	if (nm != NULL) {

@@ -169,7 +169,7 @@ assert_invites(const char *email)
 START_TEST(test_accepted)
 {
 	const char *email = accepted[_i];
-	char *err = NULL, *name = NULL, *parsed = NULL;
+	char *err = NULL, *name = NULL, *parsed = NULL, *named;
 
 	ck_assert_msg(address_valid(email), "%s: refused", email);
 	ck_assert_msg(address_check("owner", email, &err) == 0, "%s", err);
@@ -178,6 +178,14 @@ START_TEST(test_accepted)
 	    0);
 	ck_assert_str_eq(parsed, email);
 	ck_assert_ptr_null(name);
+	free(parsed);
+	named = xasprintf("Ann Smith <%s>", email);
+	ck_assert_msg(message_address_parse(named, &name, &parsed, &err) == 0,
+	    "%s: %s", named, err);
+	ck_assert_str_eq(parsed, email);
+	ck_assert_str_eq(name, "Ann Smith");
+	free(named);
+	free(name);
 	free(parsed);
 	assert_composes(email);
 	assert_invites(email);
@@ -205,6 +213,12 @@ START_TEST(test_parse_named)
 	ck_assert_int_eq(message_address_parse("Ann <user@[192.0.2.1]>",
 	    &name, &email, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "IP address literals"));
+	/* GMime would turn the domain into its xn-- form; the rule wants
+	 * it written so. */
+	ck_assert_int_eq(message_address_parse(
+	    "Ann <ann@b\xc3\xbc" "cher.example>", &name, &email, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "non-ASCII characters are not "
+	    "accepted in the domain"));
 	ck_assert_ptr_null(name);
 	ck_assert_ptr_null(email);
 	free(err);
