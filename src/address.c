@@ -73,13 +73,9 @@ domain_refusal(const char *s)
 		return "has no domain";
 	if (*s == '[')
 		return "IP address literals are not accepted";
-	for (;; label = dot + 1) {
-		dot = strchr(label, '.');
-		if (dot == NULL)
-			break;
+	for (; (dot = strchr(label, '.')) != NULL; label = dot + 1)
 		if ((why = label_refusal(label, (size_t)(dot - label))) != NULL)
 			return why;
-	}
 	if ((why = label_refusal(label, strlen(label))) != NULL)
 		return why;
 	for (const char *p = label; *p != '\0'; p++)
@@ -117,7 +113,7 @@ form_refusal(const char *email)
 		return "has no @";
 	if (strchr(at + 1, '@') != NULL)
 		return "has more than one @";
-	if (strpbrk(email, " \t") != NULL)
+	if (strchr(email, ' ') != NULL)
 		return "spaces are not accepted";
 	for (const unsigned char *p = (const unsigned char *)email; *p; p++)
 		if (*p >= 0x80 && p < (const unsigned char *)at)
