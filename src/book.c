@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "date.h"
 #include "message.h"
 #include "text.h"
@@ -63,9 +64,8 @@ book_check_key(const char *key, char **err)
 int
 book_check_email(const char *field, const char *email, char **err)
 {
-	if (!message_email_valid(email))
-		return set_err(err, "%s: \"%s\" is not an email address",
-		    field, email ? email : ""), BOOK_INVALID;
+	if (address_check(field, email, err) != 0)
+		return BOOK_INVALID;
 	return 0;
 }
 

@@ -50,7 +50,8 @@ int book_init(struct book *b, struct store *store, const struct config *cfg,
 void book_reset(struct book *b);
 
 /* Validation shared with import: each returns 0 or BOOK_INVALID with
- * *err naming the field and value. */
+ * *err naming the field and value.  book_check_email applies address.h's
+ * rule. */
 int book_check_key(const char *key, char **err);
 int book_check_email(const char *field, const char *email, char **err);
 int book_check_timezone(const char *tz, char **err);

@@ -11,6 +11,7 @@
 
 #include <libical/ical.h>
 
+#include "address.h"
 #include "tz.h"
 #include "util.h"
 
@@ -79,26 +80,6 @@ clean_text(const char *what, const char *s, bool multiline, bool for_param,
 	return buf_steal(&b);
 }
 
-/* A bare address: no spaces, controls, quotes or brackets, one "@". */
-static int
-check_email(const char *what, const char *email, char **err)
-{
-	const char *at;
-
-	if (str_empty(email))
-		return set_err(err, "%s: no email address", what);
-	for (const unsigned char *p = (const unsigned char *)email; *p; p++) {
-		if (*p <= 0x20 || *p == 0x7f || strchr("\"<>()[]\\,;:", *p))
-			return set_err(err, "%s: \"%s\" is not a bare email "
-			    "address", what, email);
-	}
-	if ((at = strchr(email, '@')) == NULL || at == email ||
-	    at[1] == '\0' || strchr(at + 1, '@') != NULL)
-		return set_err(err, "%s: \"%s\" is not a bare email address",
-		    what, email);
-	return 0;
-}
-
 static int
 check_event(const char *method, const struct invite_event *ev, char **err)
 {
@@ -119,13 +100,13 @@ check_event(const char *method, const struct invite_event *ev, char **err)
 		return set_err(err, "alarm %d days before is out of range",
 		    ev->alarm_days);
 	if (ev->organizer_email != NULL || itip) {
-		if (check_email("organizer", ev->organizer_email, err) != 0)
+		if (address_check("organizer", ev->organizer_email, err) != 0)
 			return -1;
 	}
 	if (strcmp(method, "REQUEST") == 0 && ev->nattendees == 0)
 		return set_err(err, "a REQUEST needs at least one attendee");
 	for (size_t i = 0; i < ev->nattendees && itip; i++) {
-		if (check_email("attendee", ev->attendees[i].email, err) != 0)
+		if (address_check("attendee", ev->attendees[i].email, err) != 0)
 			return -1;
 	}
 	return 0;

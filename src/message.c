@@ -1,8 +1,10 @@
 /*
- * message.c: RFC 5322 + MIME composition with GMime 3, address parsing and
- * validation.  GMime is included here only.
+ * message.c: RFC 5322 + MIME composition with GMime 3 and the parsing of
+ * "Name <address>"; the address rule itself is address.c's.  GMime is
+ * included here only.
  */
 #include "message.h"
+#include "address.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -11,8 +13,6 @@
 #include <strings.h>
 
 #include <gmime/gmime.h>
-
-#define EMAIL_MAX 254
 
 static void
 gmime_ready(void)
@@ -25,100 +25,28 @@ gmime_ready(void)
 	}
 }
 
-static bool
-atext(unsigned char c)
+/*
+ * The addr-spec of mb as text gives it, held to the address rule: GMime
+ * hands out an xn-- domain decoded, and its ASCII form for one given in
+ * Unicode, so the ASCII form must be the one written in text.  *addr is
+ * GMime's, valid while mb is.
+ */
+static int
+mailbox_addr(const char *text, InternetAddressMailbox *mb, const char **addr,
+    char **err)
 {
-	return isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
-}
+	const char *idn = internet_address_mailbox_get_idn_addr(mb);
 
-/* dot-atom: atext runs separated by single dots. */
-static bool
-dot_atom(const char *s, size_t n)
-{
-	bool prev_dot = true;
-
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (prev_dot)
-				return false;
-			prev_dot = true;
-		} else if (atext((unsigned char)s[i]))
-			prev_dot = false;
-		else
-			return false;
+	if (address_check(NULL, idn, err) != 0)
+		return -1;
+	if (strcasestr(text, idn) == NULL) {
+		if (address_check(NULL, internet_address_mailbox_get_addr(mb),
+		    err) != 0)
+			return -1;
+		return set_err(err, "\"%s\" is not an email address", text);
 	}
-	return !prev_dot;
-}
-
-static bool
-quoted_local(const char *s, size_t n)
-{
-	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
-		return false;
-	for (size_t i = 1; i + 1 < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\\') {
-			if (++i + 1 >= n || (unsigned char)s[i] < 0x20 ||
-			    (unsigned char)s[i] > 0x7e)
-				return false;
-		} else if (c == '"' || c < 0x20 || c > 0x7e)
-			return false;
-	}
-	return true;
-}
-
-static bool
-domain_ok(const char *s, size_t n)
-{
-	size_t label = 0;
-
-	if (n == 0)
-		return false;
-	if (s[0] == '[') {
-		if (s[n - 1] != ']' || n < 3)
-			return false;
-		for (size_t i = 1; i + 1 < n; i++)
-			if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
-			    s[i] != ':')
-				return false;
-		return true;
-	}
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || s[i] == '.') {
-			if (label == 0 || label > 63 || s[i - 1] == '-' ||
-			    s[i - label] == '-')
-				return false;
-			label = 0;
-		} else if (isalnum((unsigned char)s[i]) || s[i] == '-')
-			label++;
-		else
-			return false;
-	}
-	return true;
-}
-
-bool
-message_email_valid(const char *email)
-{
-	const char *at;
-	size_t n;
-
-	if (email == NULL || (n = strlen(email)) == 0 || n > EMAIL_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)email[i] < 0x20 ||
-		    (unsigned char)email[i] >= 0x7f)
-			return false;
-	at = strrchr(email, '@');
-	if (at == NULL)
-		return false;
-	if (!dot_atom(email, (size_t)(at - email)) &&
-	    !quoted_local(email, (size_t)(at - email)))
-		return false;
-	return domain_ok(at + 1, strlen(at + 1));
+	*addr = idn;
+	return 0;
 }
 
 int
@@ -138,7 +66,10 @@ message_address_parse(const char *text, char **name, char **email,
 		return set_err(err, "an address must be on one line");
 	if (text_check("address", text, TEXT_LINE, err) != 0)
 		return -1;
-	if (message_email_valid(text)) {
+	/* Without angle brackets the whole text is the address. */
+	if (strchr(text, '<') == NULL) {
+		if (address_check(NULL, text, err) != 0)
+			return -1;
 		*email = xstrdup(text);
 		return 0;
 	}
@@ -153,11 +84,8 @@ message_address_parse(const char *text, char **name, char **email,
 		set_err(err, "\"%s\" is a group, not one address", text);
 		goto done;
 	}
-	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-	if (!message_email_valid(addr) || strchr(text, '<') == NULL) {
-		set_err(err, "\"%s\" is not an email address", text);
+	if (mailbox_addr(text, INTERNET_ADDRESS_MAILBOX(ia), &addr, err) != 0)
 		goto done;
-	}
 	nm = internet_address_get_name(ia);
 	if (nm != NULL) {
 		while (isspace((unsigned char)*nm))
@@ -341,9 +269,8 @@ add_mailboxes(GMimeMessage *m, GMimeAddressType type,
     const struct message_address *a, size_t n, char **err)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!message_email_valid(a[i].email))
-			return set_err(err, "\"%s\" is not an email address",
-			    a[i].email ? a[i].email : "");
+		if (address_check(NULL, a[i].email, err) != 0)
+			return -1;
 		if (text_check("name", a[i].name, TEXT_LINE, err) != 0)
 			return prefix_err(err, "%s", a[i].email);
 		g_mime_message_add_mailbox(m, type, a[i].name, a[i].email);

@@ -1,6 +1,6 @@
 /*
- * message.h: RFC 5322 + MIME messages (GMime 3 stays inside message.c),
- * and the address rules every module uses.
+ * message.h: RFC 5322 + MIME messages (GMime 3 stays inside message.c) and
+ * "Name <address>" parsing; the address rule is address.h's.
  */
 #ifndef TB_MESSAGE_H
 #define TB_MESSAGE_H
@@ -13,7 +13,7 @@
 
 struct message_address {
 	const char	*name;		/* display name, UTF-8, may be NULL */
-	const char	*email;		/* a valid addr-spec */
+	const char	*email;		/* one address_valid() accepts */
 };
 
 struct message_header {
@@ -47,17 +47,11 @@ struct message {
 int message_compose(const struct message *msg, struct buf *out, char **err);
 
 /*
- * True when email is exactly one RFC 5322 addr-spec (local@domain, no
- * display name, no CR/LF or other control characters, no spaces outside a
- * quoted local part, a domain of dot-separated labels or a literal).
- */
-bool message_email_valid(const char *email);
-
-/*
  * Parse "Name <local@domain>" or "local@domain" (one mailbox) into
  * allocated *name (NULL when absent) and *email.  Rejects CR/LF, groups,
- * lists and anything message_email_valid() refuses.  Returns 0 or -1 with
- * *err ("\"a@b, c@d\" is not a single address").
+ * lists and any address that address_valid() (address.h) refuses.
+ * Returns 0 or -1 with *err ("\"a@b, c@d\" is not a single address",
+ * or address_check()'s reason without a field name).
  */
 int message_address_parse(const char *text, char **name, char **email,
     char **err);

@@ -23,6 +23,7 @@
 
 #include <curl/curl.h>
 
+#include "address.h"
 #include "util.h"
 
 /* libcurl 7.88 (Debian 12) spells the option with three Ls. */
@@ -457,51 +458,24 @@ session_init(struct smtp *t, struct session *s)
 #endif
 }
 
-/* libcurl puts envelope addresses on the wire as they are. */
-static bool
-address_ok(const char *addr)
-{
-	if (str_empty(addr))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
-		if (*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>')
-			return false;
-	return true;
-}
-
-/* A copy of addr fit for a reply: controls shown as '?'. */
-static char *
-printable(const char *addr)
-{
-	struct buf b;
-
-	buf_init(&b);
-	add_printable(&b, addr == NULL ? "" : addr,
-	    addr == NULL ? 0 : strlen(addr));
-	return buf_steal(&b);
-}
-
+/*
+ * libcurl puts envelope addresses on the wire as they are: only what the
+ * address rule accepts goes, so no address can add an SMTP command.
+ */
 static int
 check_envelope(const struct transport_message *m, char **reply)
 {
-	const char *bad = NULL;
-	char *p;
-
-	if (!address_ok(m->from))
-		bad = m->from;
-	for (size_t i = 0; bad == NULL && i < m->nrcpt; i++)
-		if (!address_ok(m->rcpt[i]))
-			bad = m->rcpt[i];
-	if (bad == NULL && m->nrcpt == 0) {
+	if (address_check("invalid envelope sender", m->from, reply) != 0)
+		return -1;
+	if (m->nrcpt == 0) {
 		*reply = xstrdup("no recipients");
 		return -1;
 	}
-	if (bad == NULL)
-		return 0;
-	p = printable(bad);
-	*reply = xasprintf("invalid envelope address \"%s\"", p);
-	free(p);
-	return -1;
+	for (size_t i = 0; i < m->nrcpt; i++)
+		if (address_check("invalid envelope recipient", m->rcpt[i],
+		    reply) != 0)
+			return -1;
+	return 0;
 }
 
 /* Hand job to the session's handle; false when the job failed at once. */

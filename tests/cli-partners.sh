@@ -27,6 +27,15 @@ expect 65 partner add "Clínica São José" --owner ana@example.org
 contains err.txt "exists already"
 expect 65 partner add "Bad Owner" --owner "a@example.org, b@example.org"
 expect 65 partner add "Bad Owner" --owner "$(printf 'a@example.org\r\nBcc: x@evil.example')"
+# One address rule: what is accepted here can be mailed and invited.
+expect 65 partner add "Ann" --owner '"ann smith"@example.org'
+contains err.txt 'owner: "ann smith"@example.org: quoted local parts are not accepted (they cannot be put in a calendar invite)'
+expect 65 partner add "Ann" --owner 'Ann Smith <"ann smith"@example.org>'
+contains err.txt "quoted local parts are not accepted"
+expect 65 partner add "Literal" --owner 'ann@[192.0.2.1]'
+contains err.txt "owner: ann@[192.0.2.1]: IP address literals are not accepted"
+expect 65 partner add "Two Ats" --owner 'ann@smith@example.org'
+contains err.txt "has more than one @"
 expect 65 partner add "Bad Cadence" --owner a@example.org --cadence fortnightly
 contains err.txt "fortnightly"
 expect 65 partner add "Bad Date" --owner a@example.org --start 2024-02-30
@@ -65,6 +74,12 @@ expect 0 contact add riverside "Maria Gómez" maria@riverside.example.com \
 	--role "Clinic director" --invite
 expect 65 contact add riverside "Maria" maria@riverside.example.com
 expect 65 contact add riverside "Evil" "m@x.example.com>, other@y.example"
+expect 65 contact add riverside "John" '"john doe"@x.example'
+contains err.txt 'contact email: "john doe"@x.example: quoted local parts are not accepted'
+expect 65 contact add riverside "IP" 'user@[1.2.3.4]'
+contains err.txt "contact email: user@[1.2.3.4]: IP address literals are not accepted"
+expect 65 partner edit riverside --sponsor 'cmo@example.org (CMO)'
+contains err.txt "sponsor: cmo@example.org (CMO): comments in parentheses are not accepted"
 expect 0 contact list riverside
 contains out.txt "Maria Gómez"
 contains out.txt "Clinic director"
@@ -73,6 +88,8 @@ expect 0 checkin riverside --date 2026-03-02 --note "Referral review" \
 contains err.txt "next check-in due 2026-06-02"
 expect 65 checkin riverside --date 2999-01-01
 contains err.txt "future"
+expect 65 checkin riverside --by '"dana lee"@example.org'
+contains err.txt 'by: "dana lee"@example.org: quoted local parts'
 expect 0 partner show riverside
 contains out.txt "2026-03-02 by dana@example.org: Referral review"
 expect 0 contact remove riverside maria@riverside.example.com
@@ -130,6 +147,11 @@ contains err.txt "bad.csv:4: start"
 contains err.txt "nothing was imported"
 expect 0 -d copy.db partner list
 lacks out.txt "good-one"
+printf 'key,name,owner_email,contact_name,contact_email\ngood,Good One,good@example.org,,\ngood,Good One,good@example.org,IP,user@[1.2.3.4]\nann,Ann,"""ann smith""@example.org",,\n' >quoted.csv
+expect 65 -d copy.db import quoted.csv
+contains err.txt "quoted.csv:3: contact email: user@[1.2.3.4]: IP address literals are not accepted"
+contains err.txt 'quoted.csv:4: owner: "ann smith"@example.org: quoted local parts are not accepted'
+contains err.txt "nothing was imported"
 expect 66 import no-such-file.csv
 
 # Untrusted text at the door: an encoded word that decodes to a line
