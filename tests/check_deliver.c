@@ -1,0 +1,345 @@
+/*
+ * check_deliver.c: the outbox through real transports (a Maildir, and a
+ * sendmail command that defers or refuses): sent, deferred with backoff,
+ * given up after retry_max_hours, failed alone, skipped when no longer
+ * due, a message left sending sent again with its Message-ID, and a dry
+ * run that changes nothing.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "book.h"
+#include "book_fixture.h"
+#include "compose.h"
+#include "deliver.h"
+#include "outbox.h"
+#include "plan.h"
+#include "transport.h"
+
+static struct composer composer;
+static char *maildir;
+
+static void
+setup(void)
+{
+	char *err = NULL;
+
+	fixture_setup();
+	maildir = fixture_path("outbox");
+	free(cfg.maildir);
+	cfg.maildir = strdup(maildir);
+	cfg.transport = TRANSPORT_MAILDIR;
+	ck_assert_msg(composer_init(&composer, &book, &err) == 0, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	composer_reset(&composer);
+	free(maildir);
+	fixture_teardown();
+}
+
+/* Riverside, weekly from 2026-06-01 (due 06-08), owner and sponsor. */
+static void
+add_partner(const char *key)
+{
+	struct partner_input in;
+	char *err = NULL;
+
+	memset(&in, 0, sizeof in);
+	in.name = key;
+	in.key = key;
+	in.owner = "dana@example.org";
+	in.sponsor = "cmo@example.org";
+	in.cadence = "weekly";
+	in.start = "2026-06-01";
+	ck_assert_msg(book_partner_add(&book, &in, at("2026-01-01"), NULL,
+	    &err) == 0, "%s", err);
+}
+
+static long
+plan_at(const char *when)
+{
+	struct plan_stats ps;
+	char *err = NULL;
+
+	ck_assert_msg(plan_run(&book, at(when), &ps, &err) == 0, "%s", err);
+	return ps.planned;
+}
+
+/* Events as "outcome:kind:partner" joined by spaces. */
+static void
+record(const struct deliver_event *ev, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s%s:%s:%s", b->len ? " " : "", deliver_event_name(ev),
+	    outbox_kind_name(ev->row->kind), ev->row->partner_key);
+}
+
+/* Deliver at when through t; the events, allocated. */
+static char *
+deliver_at(struct transport *t, const char *when, struct deliver_stats *ds)
+{
+	struct buf events;
+	char *err = NULL;
+
+	buf_init(&events);
+	buf_adds(&events, "");
+	ck_assert_msg(deliver_run(&composer, t, at(when), record, &events, ds,
+	    &err) == 0, "%s", err);
+	return buf_steal(&events);
+}
+
+static struct transport *
+open_transport(void)
+{
+	struct transport *t;
+	char *err = NULL;
+
+	t = transport_open(&cfg, &err);
+	ck_assert_msg(t != NULL, "%s", err);
+	return t;
+}
+
+/* Files in the Maildir's new/. */
+static int
+delivered(void)
+{
+	char *path = fixture_path("outbox/new");
+	struct dirent *e;
+	DIR *d = opendir(path);
+	int n = 0;
+
+	free(path);
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* The only message's state, id and attempts. */
+static int
+only_msg(const struct outbox_msg *m, void *arg)
+{
+	outbox_msg_reset(arg);
+	outbox_msg_copy(arg, m);
+	return 0;
+}
+
+static void
+last_msg(struct outbox_msg *m)
+{
+	static const struct outbox_filter all = { .any_state = true };
+	char *err = NULL;
+
+	memset(m, 0, sizeof *m);
+	ck_assert_int_eq(outbox_foreach(store, &all, only_msg, m, &err), 0);
+}
+
+START_TEST(test_sent_once)
+{
+	struct deliver_stats ds;
+	struct transport *t = open_transport();
+	char *ev;
+
+	add_partner("riverside");
+	ck_assert_int_eq(plan_at("2026-06-02T12:00"), 1);
+	ev = deliver_at(t, "2026-06-02T12:00", &ds);
+	ck_assert_str_eq(ev, "sent:reminder:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.sent, 1);
+	ck_assert_int_eq(delivered(), 1);
+	ev = deliver_at(t, "2026-06-02T13:00", &ds);
+	ck_assert_str_eq(ev, "");
+	free(ev);
+	ck_assert_int_eq(delivered(), 1);
+	transport_close(t);
+}
+END_TEST
+
+/* A dry run composes each message and changes nothing. */
+START_TEST(test_dry_run)
+{
+	struct deliver_stats ds;
+	struct outbox_msg m;
+	char *ev;
+
+	add_partner("riverside");
+	plan_at("2026-06-02T12:00");
+	ev = deliver_at(NULL, "2026-06-02T12:00", &ds);
+	ck_assert_str_eq(ev, "would-send:reminder:riverside");
+	free(ev);
+	last_msg(&m);
+	ck_assert_int_eq(m.state, OUTBOX_PENDING);
+	ck_assert_int_eq(m.attempts, 0);
+	outbox_msg_reset(&m);
+	ck_assert_int_eq(delivered(), 0);
+}
+END_TEST
+
+/* A run that died after committing "sending": the next one sends the
+ * same message again, Message-ID and all. */
+START_TEST(test_left_sending)
+{
+	struct deliver_stats ds;
+	struct transport *t = open_transport();
+	struct outbox_msg m, after;
+	char *ev, *err = NULL;
+
+	add_partner("riverside");
+	plan_at("2026-06-02T12:00");
+	last_msg(&m);
+	ck_assert_int_eq(outbox_move(store, &m, OUTBOX_SENDING, NULL, NULL,
+	    at("2026-06-02T12:00"), &err), 0);
+	ev = deliver_at(t, "2026-06-02T12:05", &ds);
+	ck_assert_str_eq(ev, "sent:reminder:riverside");
+	free(ev);
+	last_msg(&after);
+	ck_assert_str_eq(after.message_id, m.message_id);
+	ck_assert_int_eq(after.attempts, 2);
+	ck_assert_int_eq(after.state, OUTBOX_SENT);
+	outbox_msg_reset(&m);
+	outbox_msg_reset(&after);
+	transport_close(t);
+}
+END_TEST
+
+/* A sendmail that exits with code: 75 defers, anything else fails. */
+static void
+use_sendmail(int code)
+{
+	char *path = fixture_path("sendmail.sh");
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\ncat >/dev/null\necho 'no thanks' >&2\n"
+	    "exit %d\n", code);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	free(cfg.sendmail);
+	cfg.sendmail = path;
+	cfg.transport = TRANSPORT_SENDMAIL;
+}
+
+START_TEST(test_deferred_then_given_up)
+{
+	struct deliver_stats ds;
+	struct transport *t;
+	struct outbox_msg m;
+	char *ev;
+
+	use_sendmail(75);
+	t = open_transport();
+	cfg.retry_max_hours = 2;
+	add_partner("riverside");
+	plan_at("2026-06-02T12:00");
+	ev = deliver_at(t, "2026-06-02T12:00", &ds);
+	ck_assert_str_eq(ev, "deferred:reminder:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.deferred, 1);
+	last_msg(&m);
+	ck_assert_int_eq(m.state, OUTBOX_DEFERRED);
+	/* Backoff: at least five minutes, at most a quarter more. */
+	ck_assert_int_ge(m.next_attempt - at("2026-06-02T12:00"), 300);
+	ck_assert_int_le(m.next_attempt - at("2026-06-02T12:00"), 375);
+	outbox_msg_reset(&m);
+	/* Not yet due again: nothing tried. */
+	ev = deliver_at(t, "2026-06-02T12:01", &ds);
+	ck_assert_str_eq(ev, "");
+	free(ev);
+	/* Past retry_max_hours since it was queued: failed for good. */
+	ev = deliver_at(t, "2026-06-02T14:30", &ds);
+	ck_assert_str_eq(ev, "failed:reminder:riverside");
+	free(ev);
+	last_msg(&m);
+	ck_assert_ptr_nonnull(strstr(m.last_error, "gave up after 2 hours"));
+	outbox_msg_reset(&m);
+	transport_close(t);
+}
+END_TEST
+
+/* A refused message fails alone; the others are still sent. */
+START_TEST(test_failed_alone_and_retried)
+{
+	struct deliver_stats ds;
+	struct transport *t;
+	struct outbox_msg m;
+	char *ev, *err = NULL;
+
+	use_sendmail(1);
+	t = open_transport();
+	add_partner("riverside");
+	plan_at("2026-06-02T12:00");
+	ev = deliver_at(t, "2026-06-02T12:00", &ds);
+	ck_assert_str_eq(ev, "failed:reminder:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.failed, 1);
+	transport_close(t);
+	/* The admin fixes the cause and retries: the same message goes. */
+	cfg.transport = TRANSPORT_MAILDIR;
+	t = open_transport();
+	last_msg(&m);
+	ck_assert_int_eq(outbox_retry(store, &m, at("2026-06-02T13:00"), &err),
+	    0);
+	ev = deliver_at(t, "2026-06-02T13:00", &ds);
+	ck_assert_str_eq(ev, "sent:reminder:riverside");
+	free(ev);
+	ck_assert_int_eq(delivered(), 1);
+	outbox_msg_reset(&m);
+	transport_close(t);
+}
+END_TEST
+
+/* A message about an occurrence no longer due is skipped, and does not
+ * stop the next one. */
+START_TEST(test_stale_skipped)
+{
+	struct deliver_stats ds;
+	struct transport *t = open_transport();
+	char *ev, *err = NULL;
+
+	add_partner("alpha");
+	add_partner("beta");
+	/* Both a week past due: overdue notices. */
+	ck_assert_int_eq(plan_at("2026-06-15T12:00"), 2);
+	ck_assert_int_eq(book_checkin(&book, "alpha", "2026-06-15", NULL,
+	    NULL, at("2026-06-15T12:00"), &err), 0);
+	ev = deliver_at(t, "2026-06-15T12:00", &ds);
+	ck_assert_str_eq(ev, "skipped:overdue:alpha sent:overdue:beta");
+	free(ev);
+	ck_assert_int_eq(ds.skipped, 1);
+	ck_assert_int_eq(ds.sent, 1);
+	transport_close(t);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("deliver");
+	TCase *tc = tcase_create("deliver");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_sent_once);
+	tcase_add_test(tc, test_dry_run);
+	tcase_add_test(tc, test_left_sending);
+	tcase_add_test(tc, test_deferred_then_given_up);
+	tcase_add_test(tc, test_failed_alone_and_retried);
+	tcase_add_test(tc, test_stale_skipped);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
