@@ -72,7 +72,7 @@ cmd_open_book(struct cmd_ctx *ctx, struct store **store, struct book *book)
 
 	memset(book, 0, sizeof *book);
 	if (store_open(ctx->db_path, STORE_EXISTING, store, NULL, NULL,
-	    &err) != 0) {
+	    NULL, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
 		return CMD_NOINPUT;

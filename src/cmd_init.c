@@ -31,7 +31,7 @@ cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage_error(&init_usage, "init takes no arguments");
 	if (store_open(ctx->db_path, STORE_CREATE, &store, &from, &to,
-	    &err) != 0) {
+	    NULL, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
 		return CMD_CANTCREAT;

@@ -64,24 +64,24 @@ START_TEST(test_create_and_reopen)
 	int from, to, version;
 
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), -1);
+	    NULL, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "touchbase init"));
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, 0);
 	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
 	store_close(s);
 	/* init again is a no-op */
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(store_schema_version(s, &version, &err), 0);
 	ck_assert_int_eq(version, STORE_SCHEMA_VERSION);
 	store_close(s);
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), 0);
+	    NULL, &err), 0);
 	store_close(s);
 }
 END_TEST
@@ -93,8 +93,8 @@ START_TEST(test_upgrade_from_v1)
 	char *err = NULL;
 	int from, to;
 
-	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, &err),
-	    0);
+	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, NULL,
+	    &err), 0);
 	ck_assert_int_eq(store_migrate_to(s, 1, &err), 0);
 	store_close(s);
 	raw_sql("INSERT INTO partners (key, name, owner_email, cadence,"
@@ -104,11 +104,11 @@ START_TEST(test_upgrade_from_v1)
 	    "INSERT INTO checkins (partner_id, date, created_at) VALUES (1,"
 	    " '2025-06-01', '2025-06-01T00:00:00Z');");
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), -1);
+	    NULL, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "older"));
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, 1);
 	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
@@ -131,8 +131,8 @@ START_TEST(test_upgrade_from_v2)
 	char *err = NULL;
 	int from, to;
 
-	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, &err),
-	    0);
+	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, NULL,
+	    &err), 0);
 	ck_assert_int_eq(store_migrate_to(s, 2, &err), 0);
 	store_close(s);
 	raw_sql("INSERT INTO partners (key, name, owner_email, cadence,"
@@ -146,7 +146,7 @@ START_TEST(test_upgrade_from_v2)
 	    " '2026-01-26T00:00:00Z'),"
 	    " (1, 'old', 'overdue', '2026-01-02', 'o@example.org', 'sent',"
 	    " 'm2@x', NULL, NULL, '2026-01-05T00:00:00Z');");
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, 2);
 	ck_assert_int_eq(to, 3);
@@ -170,16 +170,16 @@ START_TEST(test_newer_refused)
 	struct store *s;
 	char *err = NULL;
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	store_close(s);
 	raw_sql("PRAGMA user_version = 99");
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), -1);
+	    NULL, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "newer touchbase"));
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "newer touchbase"));
 	free(err);
@@ -202,7 +202,7 @@ START_TEST(test_partners_contacts_checkins)
 	char *err = NULL;
 	int n = 0;
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	ck_assert_int_eq(store_partner_add(s, &p, "2026-01-05T10:00:00Z",
 	    &err), 0);
@@ -260,7 +260,7 @@ START_TEST(test_nested_transactions)
 	struct partner a = sample("a"), b = sample("b"), got;
 	char *err = NULL;
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	ck_assert_int_eq(store_begin(s, &err), 0);
 	ck_assert_int_eq(store_partner_add(s, &a, "2026-01-01T00:00:00Z",
@@ -293,7 +293,7 @@ START_TEST(test_json_object)
 		{ "missing", JSON_TEXT, NULL, 0 },
 	};
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	buf_init(&out);
 	ck_assert_int_eq(store_json_object(s, f, 6, &out, &err), 0);
