@@ -12,6 +12,7 @@
 #include "book.h"
 #include "compose.h"
 #include "config.h"
+#include "fault.h"
 #include "util.h"
 
 /* What a command reports; main.c maps these to sysexits codes. */
@@ -25,6 +26,7 @@ enum cmd_status {
 	CMD_CANTCREAT,		/* 73 */
 	CMD_IOERR,		/* 74 */
 	CMD_TEMPFAIL,		/* 75 */
+	CMD_NOPERM,		/* 77 */
 	CMD_CONFIG		/* 78 */
 };
 
@@ -51,7 +53,8 @@ enum cmd_status cmd_usage_error(const struct cmd_usage *u, const char *fmt,
     ...) TB_PRINTF(2, 3);
 
 /* Open the database (must exist) and the book.  On failure prints the
- * error and returns its status. */
+ * error and returns its status: cmd_fault_status of the cause, or
+ * CMD_CONFIG for a bad holiday calendar. */
 enum cmd_status cmd_open_book(struct cmd_ctx *ctx, struct store **store,
     struct book *book);
 void cmd_close_book(struct store *store, struct book *book);
@@ -61,6 +64,12 @@ enum cmd_status cmd_open_composer(struct cmd_ctx *ctx, struct store **store,
     struct book *book, struct composer *composer);
 void cmd_close_composer(struct store *store, struct book *book,
     struct composer *composer);
+
+/* The status for a database failure of cause f: locked CMD_TEMPFAIL, I/O
+ * or a full disk CMD_IOERR, permission denied or read-only CMD_NOPERM,
+ * not a touchbase database CMD_DATAERR, missing CMD_NOINPUT, anything
+ * else CMD_SOFTWARE. */
+enum cmd_status cmd_fault_status(enum fault f);
 
 /* Print err (and free it) and map a book status to a command status. */
 enum cmd_status cmd_book_status(int rc, char *err);
