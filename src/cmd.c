@@ -67,7 +67,7 @@ cmd_fault_status(enum fault f)
 }
 
 enum cmd_status
-cmd_book_status(int rc, char *err)
+cmd_book_status(const struct store *store, int rc, char *err)
 {
 	if (rc != 0 && err != NULL)
 		cmd_error("%s", err);
@@ -80,7 +80,8 @@ cmd_book_status(int rc, char *err)
 	case BOOK_EXISTS:
 		return CMD_DATAERR;
 	default:
-		return CMD_SOFTWARE;
+		return cmd_fault_status(store != NULL ? store_fault(store) :
+		    FAULT_NONE);
 	}
 }
 

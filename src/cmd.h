@@ -71,8 +71,10 @@ void cmd_close_composer(struct store *store, struct book *book,
  * else CMD_SOFTWARE. */
 enum cmd_status cmd_fault_status(enum fault f);
 
-/* Print err (and free it) and map a book status to a command status. */
-enum cmd_status cmd_book_status(int rc, char *err);
+/* Print err (and free it) and map a book status to a command status; a
+ * BOOK_ERROR by the cause of store's last failure (store may be NULL:
+ * CMD_SOFTWARE). */
+enum cmd_status cmd_book_status(const struct store *store, int rc, char *err);
 
 /* Parse --now (NULL: ctx->now) into *now; prints errors. */
 enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,

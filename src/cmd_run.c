@@ -137,15 +137,15 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 	}
 	/* A dry run plans inside a transaction that is rolled back. */
 	if (dry_run && store_begin(store, &err) != 0) {
-		st = cmd_book_status(BOOK_ERROR, err);
+		st = cmd_book_status(store, BOOK_ERROR, err);
 		err = NULL;
 		goto done;
 	}
 	if (plan(&book, now, &planned, arg, &err) != 0 ||
 	    deliver_run(&composer, transport, now, report_event, &rr, &ds,
 	    &err) != 0) {
-		cmd_error("%s", err);
-		st = CMD_SOFTWARE;
+		st = cmd_book_status(store, BOOK_ERROR, err);
+		err = NULL;
 		if (dry_run)
 			store_rollback(store);
 		goto done;
@@ -256,18 +256,18 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	composed_init(&msg);
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
-		st = cmd_book_status(rc, err);
+		st = cmd_book_status(store, rc, err);
 		goto done;
 	}
 	if (kind == NULL)
 		kind = plan_kind_now(&book, &p, now);
 	if (plan_preview_row(&book, &p, kind, now, &row, &err) != 0)
-		st = cmd_book_status(BOOK_INVALID, err);
+		st = cmd_book_status(store, BOOK_INVALID, err);
 	else {
 		rc = compose_row(&composer, &row, now, &msg, &err);
 		if (rc != 0)
-			st = cmd_book_status(rc == COMPOSE_STALE ? BOOK_INVALID :
-			    BOOK_ERROR, err);
+			st = cmd_book_status(store, rc == COMPOSE_STALE ?
+			    BOOK_INVALID : BOOK_ERROR, err);
 		else
 			st = cmd_write(msg.text.data, msg.text.len);
 		outbox_row_reset(&row);
@@ -309,7 +309,7 @@ cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
 		return st;
 	if (store_partner_count(store, false, &count, &err) != 0) {
-		st = cmd_book_status(BOOK_ERROR, err);
+		st = cmd_book_status(store, BOOK_ERROR, err);
 		cmd_close_book(store, &book);
 		return st;
 	}
