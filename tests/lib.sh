@@ -5,7 +5,15 @@ set -u
 : "${srcdir:=.}"
 srcdir=$(cd "$srcdir" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/touchbase-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# bg_pid: a process the test started in the background (a server, a lock
+# holder); stop_bg kills it by that PID, and so does the exit trap.
+bg_pid=
+stop_bg() {
+	[ -n "$bg_pid" ] && kill "$bg_pid" 2>/dev/null &&
+		wait "$bg_pid" 2>/dev/null
+	bg_pid=
+}
+trap 'stop_bg; rm -rf "$work"' EXIT
 cd "$work" || exit 99
 # No configuration from the machine or the user: built-in defaults.
 export TOUCHBASE_CONFIG= XDG_CONFIG_HOME="$work/xdg" HOME="$work"
