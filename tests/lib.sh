@@ -25,12 +25,14 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# expect CODE COMMAND...: run touchbase, compare the exit status.
+# expect CODE COMMAND...: run touchbase (through $run_as when set, such
+# as setpriv to run it as another user), compare the exit status.
+run_as=
 expect() {
 	want=$1
 	shift
 	checks=$((checks + 1))
-	"$TOUCHBASE" "$@" >out.txt 2>err.txt
+	$run_as "$TOUCHBASE" "$@" >out.txt 2>err.txt
 	got=$?
 	if [ "$got" != "$want" ]; then
 		fail "touchbase $* exited $got, wanted $want"
