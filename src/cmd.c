@@ -48,7 +48,26 @@ cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
 }
 
 enum cmd_status
-cmd_book_status(int rc, char *err)
+cmd_fault_status(enum fault f)
+{
+	switch (f) {
+	case FAULT_LOCKED:
+		return CMD_TEMPFAIL;
+	case FAULT_IO:
+		return CMD_IOERR;
+	case FAULT_NOPERM:
+		return CMD_NOPERM;
+	case FAULT_NOTDB:
+		return CMD_DATAERR;
+	case FAULT_MISSING:
+		return CMD_NOINPUT;
+	default:
+		return CMD_SOFTWARE;
+	}
+}
+
+enum cmd_status
+cmd_book_status(const struct store *store, int rc, char *err)
 {
 	if (rc != 0 && err != NULL)
 		cmd_error("%s", err);
@@ -61,21 +80,23 @@ cmd_book_status(int rc, char *err)
 	case BOOK_EXISTS:
 		return CMD_DATAERR;
 	default:
-		return CMD_SOFTWARE;
+		return cmd_fault_status(store != NULL ? store_fault(store) :
+		    FAULT_NONE);
 	}
 }
 
 enum cmd_status
 cmd_open_book(struct cmd_ctx *ctx, struct store **store, struct book *book)
 {
+	enum fault fault;
 	char *err = NULL;
 
 	memset(book, 0, sizeof *book);
 	if (store_open(ctx->db_path, STORE_EXISTING, store, NULL, NULL,
-	    &err) != 0) {
+	    &fault, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
-		return CMD_NOINPUT;
+		return cmd_fault_status(fault);
 	}
 	if (book_init(book, *store, &ctx->cfg, &err) != 0) {
 		cmd_error("%s", err);

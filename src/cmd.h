@@ -12,6 +12,7 @@
 #include "book.h"
 #include "compose.h"
 #include "config.h"
+#include "fault.h"
 #include "run.h"
 #include "util.h"
 
@@ -26,6 +27,7 @@ enum cmd_status {
 	CMD_CANTCREAT,		/* 73 */
 	CMD_IOERR,		/* 74 */
 	CMD_TEMPFAIL,		/* 75 */
+	CMD_NOPERM,		/* 77 */
 	CMD_CONFIG		/* 78 */
 };
 
@@ -52,7 +54,8 @@ enum cmd_status cmd_usage_error(const struct cmd_usage *u, const char *fmt,
     ...) TB_PRINTF(2, 3);
 
 /* Open the database (must exist) and the book.  On failure prints the
- * error and returns its status. */
+ * error and returns its status: cmd_fault_status of the cause, or
+ * CMD_CONFIG for a bad holiday calendar. */
 enum cmd_status cmd_open_book(struct cmd_ctx *ctx, struct store **store,
     struct book *book);
 void cmd_close_book(struct store *store, struct book *book);
@@ -63,8 +66,16 @@ enum cmd_status cmd_open_composer(struct cmd_ctx *ctx, struct store **store,
 void cmd_close_composer(struct store *store, struct book *book,
     struct composer *composer);
 
-/* Print err (and free it) and map a book status to a command status. */
-enum cmd_status cmd_book_status(int rc, char *err);
+/* The status for a database failure of cause f: locked CMD_TEMPFAIL, I/O
+ * or a full disk CMD_IOERR, permission denied or read-only CMD_NOPERM,
+ * not a touchbase database CMD_DATAERR, missing CMD_NOINPUT, anything
+ * else CMD_SOFTWARE. */
+enum cmd_status cmd_fault_status(enum fault f);
+
+/* Print err (and free it) and map a book status to a command status; a
+ * BOOK_ERROR by the cause of store's last failure (store may be NULL:
+ * CMD_SOFTWARE). */
+enum cmd_status cmd_book_status(const struct store *store, int rc, char *err);
 
 /* Parse --now (NULL: ctx->now) into *now; prints errors. */
 enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,

@@ -60,7 +60,7 @@ cmd_checkin(struct cmd_ctx *ctx, int argc, char **argv)
 		    p.name, p.last_checkin, p.next_due ? p.next_due : "never");
 		partner_reset(&p);
 	}
-	st = cmd_book_status(rc, err);
+	st = cmd_book_status(store, rc, err);
 	cmd_close_book(store, &book);
 	return st;
 }

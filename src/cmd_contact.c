@@ -42,7 +42,7 @@ contact_list(struct book *book, const char *key)
 	int rc;
 
 	if ((rc = book_partner_get(book, key, &p, &err)) != 0)
-		return cmd_book_status(rc, err);
+		return cmd_book_status(book->store, rc, err);
 	table_init(&t, 4, header);
 	rc = store_contact_foreach(book->store, p.id, list_contact, &t, &err);
 	if (rc == 0 && t.nrows == 1)
@@ -52,7 +52,7 @@ contact_list(struct book *book, const char *key)
 		table_print(&t, stdout);
 	table_reset(&t);
 	partner_reset(&p);
-	return cmd_book_status(rc == 0 ? 0 : BOOK_ERROR, err);
+	return cmd_book_status(book->store, rc == 0 ? 0 : BOOK_ERROR, err);
 }
 
 enum cmd_status
@@ -132,7 +132,7 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 		if (rc == 0)
 			log_info("added %s <%s> to %s%s", args[1], args[2],
 			    args[0], invite ? " (invited to check-ins)" : "");
-		st = cmd_book_status(rc, err);
+		st = cmd_book_status(store, rc, err);
 	} else if (strcmp(sub, "edit") == 0) {
 		rc = book_contact_edit(&book, args[0], args[1], name, role,
 		    invite ? 1 : no_invite ? 0 : -1, &err);
@@ -140,12 +140,12 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 			log_info("changed %s of %s%s", args[1], args[0],
 			    invite ? " (invited to check-ins)" : no_invite ?
 			    " (no longer invited to check-ins)" : "");
-		st = cmd_book_status(rc, err);
+		st = cmd_book_status(store, rc, err);
 	} else {
 		rc = book_contact_remove(&book, args[0], args[1], &err);
 		if (rc == 0)
 			log_info("removed %s from %s", args[1], args[0]);
-		st = cmd_book_status(rc, err);
+		st = cmd_book_status(store, rc, err);
 	}
 	cmd_close_book(store, &book);
 	return st;

@@ -64,10 +64,10 @@ digest_print(struct cmd_ctx *ctx, const char *owner, time_t now)
 	buf_init(&text);
 	recipient = print_recipient(&ctx->cfg, owner);
 	if (owner != NULL && (rc = digest_check_owner(&book, owner, &err)) != 0)
-		st = cmd_book_status(rc, err);
+		st = cmd_book_status(store, rc, err);
 	else if (compose_digest_text(&composer, owner, recipient, now, &text,
 	    &err) != 0)
-		st = cmd_book_status(BOOK_ERROR, err);
+		st = cmd_book_status(store, BOOK_ERROR, err);
 	else
 		st = cmd_write(buf_str(&text), text.len);
 	free(recipient);
@@ -109,8 +109,9 @@ digest_send_check(struct cmd_ctx *ctx, const char *owner)
 	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
 		return st;
 	rc = digest_check_owner(&book, owner, &err);
+	st = cmd_book_status(store, rc, err);
 	cmd_close_book(store, &book);
-	return cmd_book_status(rc, err);
+	return st;
 }
 
 enum cmd_status

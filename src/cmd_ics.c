@@ -103,7 +103,7 @@ cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	rc = feed_build(&book, &f, now, &ics, &n, &err);
 	if (rc != BOOK_OK)
-		st = cmd_book_status(rc, err);
+		st = cmd_book_status(store, rc, err);
 	else {
 		log_debug("ics: %zu check-in%s within %d days", n,
 		    n == 1 ? "" : "s", f.days);

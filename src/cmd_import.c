@@ -88,7 +88,7 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		    r.contacts == 1 ? "" : "s", r.checkins,
 		    r.checkins == 1 ? "" : "s", argv[optind]);
 	import_result_reset(&r);
-	st = cmd_book_status(rc, err);
+	st = cmd_book_status(store, rc, err);
 	cmd_close_book(store, &book);
 	return st;
 }
@@ -132,7 +132,7 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = exchange_export_csv(&book, &out, &err);
 	else
 		rc = exchange_export_json(&book, &out, &err);
-	st = cmd_book_status(rc == 0 ? 0 : BOOK_ERROR, err);
+	st = cmd_book_status(store, rc == 0 ? 0 : BOOK_ERROR, err);
 	if (st == CMD_OK)
 		st = cmd_write(buf_str(&out), out.len);
 	buf_reset(&out);

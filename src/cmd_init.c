@@ -20,6 +20,7 @@ cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store *store;
+	enum fault fault;
 	char *err = NULL;
 	int ch, from, to;
 
@@ -31,10 +32,13 @@ cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage_error(&init_usage, "init takes no arguments");
 	if (store_open(ctx->db_path, STORE_CREATE, &store, &from, &to,
-	    &err) != 0) {
+	    &fault, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
-		return CMD_CANTCREAT;
+		/* no directory to create it in, or no reason known */
+		if (fault == FAULT_MISSING || fault == FAULT_INTERNAL)
+			return CMD_CANTCREAT;
+		return cmd_fault_status(fault);
 	}
 	store_close(store);
 	if (from == 0)

@@ -125,7 +125,7 @@ print_json(struct store *store, const struct msgs *l)
 		buf_adds(&out, i ? ",\n  " : "\n  ");
 		if (outbox_json(store, &l->v[i], &out, &err) != 0) {
 			buf_reset(&out);
-			return cmd_book_status(BOOK_ERROR, err);
+			return cmd_book_status(store, BOOK_ERROR, err);
 		}
 	}
 	buf_adds(&out, l->n ? "\n]\n" : "]\n");
@@ -201,7 +201,7 @@ cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
 		return st;
 	if (outbox_foreach(store, &f, keep_msg, &l, &err) != 0)
-		st = cmd_book_status(BOOK_ERROR, err);
+		st = cmd_book_status(store, BOOK_ERROR, err);
 	else if (json)
 		st = print_json(store, &l);
 	else if (l.n == 0)
@@ -276,7 +276,7 @@ load_ids(struct store *store, char **ids, int n, struct msgs *l)
 			return CMD_DATAERR;
 		}
 		if (rc != 0)
-			return cmd_book_status(BOOK_ERROR, err);
+			return cmd_book_status(store, BOOK_ERROR, err);
 		keep_msg(&m, l);
 		outbox_msg_reset(&m);
 	}
@@ -331,7 +331,7 @@ cmd_retry(struct cmd_ctx *ctx, int argc, char **argv)
 		f.partner_key = argv[optind];
 	if (failed || f.partner_key != NULL) {
 		if (outbox_foreach(store, &f, keep_retryable, &l, &err) != 0)
-			st = cmd_book_status(BOOK_ERROR, err);
+			st = cmd_book_status(store, BOOK_ERROR, err);
 		else if (l.n == 0)
 			log_info("nothing to retry");
 	} else

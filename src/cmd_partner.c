@@ -135,7 +135,7 @@ partner_add(struct cmd_ctx *ctx, struct partner_args *a)
 		    p.name, p.cadence, p.next_due ? p.next_due : "never");
 		partner_reset(&p);
 	}
-	st = cmd_book_status(rc, err);
+	st = cmd_book_status(store, rc, err);
 	cmd_close_book(store, &book);
 	return st;
 }
@@ -160,7 +160,7 @@ partner_edit(struct cmd_ctx *ctx, struct partner_args *a)
 	rc = book_partner_edit(&book, a->args[0], &a->in, ctx->now, &err);
 	if (rc == 0)
 		log_info("updated %s", a->in.key ? a->in.key : a->args[0]);
-	st = cmd_book_status(rc, err);
+	st = cmd_book_status(store, rc, err);
 	cmd_close_book(store, &book);
 	return st;
 }
@@ -186,7 +186,7 @@ partner_archive_or_remove(struct cmd_ctx *ctx, struct partner_args *a,
 		rc = book_partner_archive(&book, a->args[0], ctx->now, &err);
 	if (rc == 0)
 		log_info("%s %s", remove ? "removed" : "archived", a->args[0]);
-	st = cmd_book_status(rc, err);
+	st = cmd_book_status(store, rc, err);
 	cmd_close_book(store, &book);
 	return st;
 }
@@ -251,7 +251,7 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a)
 	buf_init(&ls.json);
 	table_init(&ls.table, 6, header);
 	if (store_partner_foreach(store, a->all, list_one, &ls, &ls.err) != 0)
-		st = cmd_book_status(BOOK_ERROR, ls.err);
+		st = cmd_book_status(store, BOOK_ERROR, ls.err);
 	else if (a->json) {
 		buf_adds(&ls.json, ls.first ? "[]\n" : "\n]\n");
 		st = cmd_write("[", 1);
@@ -358,7 +358,8 @@ partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 	}
 	partner_reset(&p);
 done:
-	st = cmd_book_status(rc == 0 ? 0 : rc > 0 ? BOOK_ERROR : rc, err);
+	st = cmd_book_status(store, rc == 0 ? 0 : rc > 0 ? BOOK_ERROR : rc,
+	    err);
 	if (st == CMD_OK && a->json)
 		st = cmd_write(json.data, json.len);
 	buf_reset(&json);

@@ -115,7 +115,7 @@ cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	buf_init(&page);
 	if (report_html(&book, now, &page, &err) != 0)
-		st = cmd_book_status(BOOK_ERROR, err);
+		st = cmd_book_status(store, BOOK_ERROR, err);
 	else if (output == NULL)
 		st = cmd_write(buf_str(&page), page.len);
 	else

@@ -97,7 +97,6 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 		[RUN_LOCKED] = CMD_TEMPFAIL,
 		[RUN_NO_LOCK] = CMD_CANTCREAT,
 		[RUN_TRANSPORT] = CMD_CANTCREAT,
-		[RUN_DATABASE] = CMD_SOFTWARE,
 	};
 	struct run_report rr = { ctx, dry_run };
 	const struct deliver_stats *ds;
@@ -113,12 +112,18 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 		return st;
 	re = run_pipeline(&composer, ctx->db_path, now, dry_run, plan, arg,
 	    report_event, &rr, &result, &err);
+	/* A database failure says why in its exit code (locked: 75). */
+	if (re == RUN_DATABASE)
+		st = cmd_book_status(store, BOOK_ERROR, err);
+	else if (re != RUN_OK) {
+		cmd_error("%s", err);
+		st = by_error[re];
+	}
+	if (re != RUN_DATABASE)
+		free(err);
 	cmd_close_composer(store, &book, &composer);
 	if (re != RUN_OK)
-		cmd_error("%s", err);
-	free(err);
-	if (re != RUN_OK)
-		return by_error[re];
+		return st;
 	if (dry_run)
 		return CMD_OK;
 	st = run_status(&result);
@@ -224,18 +229,18 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	composed_init(&msg);
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
-		st = cmd_book_status(rc, err);
+		st = cmd_book_status(store, rc, err);
 		goto done;
 	}
 	if (kind_arg == NULL)
 		kind = plan_kind_now(&book, &p, now);
 	if (plan_preview_row(&book, &p, kind, now, &row, &err) != 0)
-		st = cmd_book_status(BOOK_INVALID, err);
+		st = cmd_book_status(store, BOOK_INVALID, err);
 	else {
 		rc = compose_row(&composer, &row, now, &msg, &err);
 		if (rc != 0)
-			st = cmd_book_status(rc == COMPOSE_STALE ? BOOK_INVALID :
-			    BOOK_ERROR, err);
+			st = cmd_book_status(store, rc == COMPOSE_STALE ?
+			    BOOK_INVALID : BOOK_ERROR, err);
 		else
 			st = cmd_write(msg.text.data, msg.text.len);
 		outbox_msg_reset(&row);
@@ -277,7 +282,7 @@ cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
 		return st;
 	if (store_partner_count(store, false, &count, &err) != 0) {
-		st = cmd_book_status(BOOK_ERROR, err);
+		st = cmd_book_status(store, BOOK_ERROR, err);
 		cmd_close_book(store, &book);
 		return st;
 	}

@@ -181,7 +181,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	ss.book = &book;
 	buf_init(&out);
 	if (health_load(&book, now, NULL, &ss.health, &ss.err) != 0) {
-		st = cmd_book_status(BOOK_ERROR, ss.err);
+		st = cmd_book_status(store, BOOK_ERROR, ss.err);
 		goto done;
 	}
 	ss.rows = xcalloc(ss.health.nrows + 1, sizeof *ss.rows);
@@ -190,7 +190,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 			ss.rows[ss.nrows++] = &ss.health.rows[i];
 	if (json) {
 		if (print_json(&ss, &out) != 0)
-			st = cmd_book_status(BOOK_ERROR, ss.err);
+			st = cmd_book_status(store, BOOK_ERROR, ss.err);
 		else
 			st = cmd_write(buf_str(&out), out.len);
 	} else if (ss.nrows == 0)
@@ -203,7 +203,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 
 		if (outbox_foreach(store, &f, print_undelivered, &ss,
 		    &ss.err) != 0)
-			st = cmd_book_status(BOOK_ERROR, ss.err);
+			st = cmd_book_status(store, BOOK_ERROR, ss.err);
 	}
 done:
 	free(ss.rows);

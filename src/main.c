@@ -84,6 +84,7 @@ exit_code(enum cmd_status st)
 		[CMD_CANTCREAT] = EX_CANTCREAT,
 		[CMD_IOERR] = EX_IOERR,
 		[CMD_TEMPFAIL] = EX_TEMPFAIL,
+		[CMD_NOPERM] = EX_NOPERM,
 		[CMD_CONFIG] = EX_CONFIG,
 	};
 

@@ -5,6 +5,8 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -182,10 +184,114 @@ _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
     "one migration per schema version");
 
 
+/* The cause behind a system error number. */
+static enum fault
+errno_fault(int e)
+{
+	switch (e) {
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return FAULT_NOPERM;
+	case ENOENT:
+	case ENOTDIR:
+		return FAULT_MISSING;
+	case EISDIR:
+		return FAULT_NOTDB;
+	case EIO:
+	case ENOSPC:
+	case EDQUOT:
+		return FAULT_IO;
+	default:
+		return FAULT_INTERNAL;
+	}
+}
+
+/* The cause behind the connection's last error. */
+static enum fault
+sqlite_fault(sqlite3 *db)
+{
+	switch (sqlite3_extended_errcode(db) & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return FAULT_LOCKED;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+		return FAULT_IO;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return FAULT_NOPERM;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return FAULT_NOTDB;
+	case SQLITE_CANTOPEN:
+		/* SQLite keeps the errno of its failed open(2) */
+		return errno_fault(sqlite3_system_errno(db));
+	default:
+		return FAULT_INTERNAL;
+	}
+}
+
+/*
+ * Say fault f on path in *err, in the user's words.  ext is SQLite's
+ * extended result code (0: none), e the system's errno (0: unknown), what
+ * the operation and detail SQLite's message, shown where it says more.
+ * Returns -1.
+ */
+static int
+fault_err(char **err, const char *path, enum fault f, int ext, int e,
+    const char *what, const char *detail)
+{
+	switch (f) {
+	case FAULT_LOCKED:
+		return set_err(err, "%s is locked by another process (try "
+		    "again later)", path);
+	case FAULT_IO:
+		if (ext == SQLITE_FULL || e == ENOSPC || e == EDQUOT)
+			return set_err(err, "%s: the disk is full", path);
+		if (e == 0 || e == EIO)	/* SQLite's "disk I/O error" */
+			return set_err(err, "%s: I/O error while %s", path,
+			    what);
+		return set_err(err, "%s: I/O error while %s: %s", path, what,
+		    strerror(e));
+	case FAULT_NOPERM:
+		if ((ext & 0xff) == SQLITE_READONLY || e == EROFS)
+			return set_err(err, "%s is read-only (touchbase must be "
+			    "able to write it and its directory)", path);
+		return set_err(err, "%s: permission denied", path);
+	case FAULT_NOTDB:
+		if (e == EISDIR)
+			return set_err(err, "%s is not a touchbase database "
+			    "(it is a directory)", path);
+		if ((ext & 0xff) == SQLITE_CORRUPT)
+			return set_err(err, "%s is not a touchbase database: "
+			    "it is damaged (%s)", path, detail);
+		return set_err(err, "%s is not a touchbase database (not an "
+		    "SQLite file)", path);
+	case FAULT_MISSING:
+		return set_err(err, "%s: no such database; run \"touchbase "
+		    "init\"", path);
+	default:
+		return set_err(err, "%s: %s: %s", path, what, detail);
+	}
+}
+
+/* Record and say the cause of the connection's last error. */
+static int
+sdb_fail(struct store *s, const char *what, const char *detail, char **err)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	int e = sqlite3_system_errno(s->db);
+
+	s->fault = sqlite_fault(s->db);
+	return fault_err(err, s->path, s->fault, ext, e, what, detail);
+}
+
 int
 sdb_err(struct store *s, char **err, const char *what)
 {
-	return set_err(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return sdb_fail(s, what, sqlite3_errmsg(s->db), err);
 }
 
 int
@@ -239,8 +345,7 @@ sdb_exec(struct store *s, const char *sql, const char *what, char **err)
 	char *msg = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		set_err(err, "%s: %s: %s", s->path, what,
-		    msg ? msg : sqlite3_errmsg(s->db));
+		sdb_fail(s, what, msg ? msg : sqlite3_errmsg(s->db), err);
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -271,8 +376,10 @@ store_migrate_to(struct store *s, int version, char **err)
 
 	if (store_schema_version(s, &current, err) != 0)
 		return -1;
-	if (version > NMIGRATIONS)
+	if (version > NMIGRATIONS) {
+		s->fault = FAULT_INTERNAL;
 		return set_err(err, "no schema version %d", version);
+	}
 	while (current < version) {
 		char *sql;
 
@@ -307,29 +414,104 @@ configure_connection(struct store *s, char **err)
 	return 0;
 }
 
+/*
+ * What the file system says before SQLite opens path: a missing or
+ * unreachable file, or for a new one an unusable directory (SQLite would
+ * report those as an open failure with the wrong errno).  Returns the
+ * fault, FAULT_NONE when SQLite may try.
+ */
+static enum fault
+check_path(const char *path, enum store_open_mode mode, char **err)
+{
+	struct stat sb;
+	enum fault f;
+	char *dir;
+	int e;
+
+	if (stat(path, &sb) == 0)
+		return FAULT_NONE;
+	e = errno;
+	if (e == ENOENT && mode != STORE_EXISTING) {
+		/* a new file: its directory must let us create it */
+		dir = xstrdup(path);
+		e = faccessat(AT_FDCWD, dirname(dir), W_OK | X_OK,
+		    AT_EACCESS) == 0 ? 0 : errno;
+		free(dir);
+		if (e == 0)
+			return FAULT_NONE;
+		if (e == ENOENT || e == ENOTDIR) {
+			set_err(err, "%s: cannot create the database: no such "
+			    "directory", path);
+			return FAULT_MISSING;
+		}
+	}
+	f = errno_fault(e);
+	fault_err(err, path, f, 0, e, "opening the database", strerror(e));
+	return f;
+}
+
+/* Refuse what is not touchbase's database at a version this program can
+ * use as mode asks; sets s->fault. */
+static int
+check_schema(struct store *s, enum store_open_mode mode, int version,
+    char **err)
+{
+	sqlite3_stmt *st;
+	int rc, tables = 0, ours = 0;
+
+	if (sdb_prepare(s, "SELECT count(*), coalesce(sum(name = 'partners'),"
+	    " 0) FROM sqlite_master WHERE type = 'table'", &st, err) != 0)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tables = sqlite3_column_int(st, 0);
+		ours = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sdb_err(s, err, "reading the schema");
+	if (version == 0 ? tables > 0 : ours == 0)
+		set_err(err, "%s is not a touchbase database (it holds another "
+		    "program's tables)", s->path);
+	else if (version > STORE_SCHEMA_VERSION)
+		set_err(err, "%s: database schema version %d was made by a "
+		    "newer touchbase (this one knows up to %d); upgrade "
+		    "touchbase", s->path, version, STORE_SCHEMA_VERSION);
+	else if (mode == STORE_EXISTING && version == 0)
+		set_err(err, "%s is not a touchbase database (it is empty); "
+		    "run \"touchbase init\"", s->path);
+	else if (mode == STORE_EXISTING && version < STORE_SCHEMA_VERSION)
+		set_err(err, "%s: database schema version %d is older than "
+		    "%d; run \"touchbase init\" to upgrade it", s->path,
+		    version, STORE_SCHEMA_VERSION);
+	else
+		return 0;
+	s->fault = FAULT_NOTDB;
+	return -1;
+}
+
 int
 store_open(const char *path, enum store_open_mode mode, struct store **out,
-    int *from, int *to, char **err)
+    int *from, int *to, enum fault *fault, char **err)
 {
 	struct store *s;
-	struct stat sb;
+	enum fault f;
 	int flags = SQLITE_OPEN_READWRITE, version;
 
 	*out = NULL;
-	if (mode == STORE_EXISTING && stat(path, &sb) != 0) {
-		if (errno == ENOENT)
-			return set_err(err, "%s: no database here; create it "
-			    "with \"touchbase init\"", path);
-		return set_err(err, "%s: %s", path, strerror(errno));
+	if (fault != NULL)
+		*fault = FAULT_NONE;
+	if ((f = check_path(path, mode, err)) != FAULT_NONE) {
+		if (fault != NULL)
+			*fault = f;
+		return -1;
 	}
 	if (mode != STORE_EXISTING)
 		flags |= SQLITE_OPEN_CREATE;
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		sdb_err(s, err, "cannot open the database");
-		store_close(s);
-		return -1;
+		sdb_err(s, err, "opening the database");
+		goto fail;
 	}
 	if (configure_connection(s, err) != 0 ||
 	    store_schema_version(s, &version, err) != 0)
@@ -340,22 +522,8 @@ store_open(const char *path, enum store_open_mode mode, struct store **out,
 		*out = s;
 		return 0;
 	}
-	if (version > STORE_SCHEMA_VERSION) {
-		set_err(err, "%s: database schema version %d was made by a "
-		    "newer touchbase (this one knows up to %d); upgrade "
-		    "touchbase", path, version, STORE_SCHEMA_VERSION);
+	if (check_schema(s, mode, version, err) != 0)
 		goto fail;
-	}
-	if (mode == STORE_EXISTING && version < STORE_SCHEMA_VERSION) {
-		if (version == 0)
-			set_err(err, "%s: not a touchbase database (or empty); "
-			    "run \"touchbase init\"", path);
-		else
-			set_err(err, "%s: database schema version %d is older "
-			    "than %d; run \"touchbase init\" to upgrade it",
-			    path, version, STORE_SCHEMA_VERSION);
-		goto fail;
-	}
 	if (mode == STORE_CREATE &&
 	    store_migrate_to(s, STORE_SCHEMA_VERSION, err) != 0)
 		goto fail;
@@ -364,6 +532,8 @@ store_open(const char *path, enum store_open_mode mode, struct store **out,
 	*out = s;
 	return 0;
 fail:
+	if (fault != NULL)
+		*fault = s->fault;
 	store_close(s);
 	return -1;
 }
@@ -376,6 +546,12 @@ store_close(struct store *s)
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
+}
+
+enum fault
+store_fault(const struct store *s)
+{
+	return s->fault;
 }
 
 int
@@ -425,8 +601,10 @@ store_json_object(struct store *s, const struct json_field *fields, size_t n,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (n > 400)
+	if (n > 400) {
+		s->fault = FAULT_INTERNAL;
 		return set_err(err, "too many JSON fields (%zu)", n);
+	}
 	buf_init(&sql);
 	buf_adds(&sql, "SELECT json_object(");
 	for (size_t i = 0; i < n; i++)
@@ -477,8 +655,10 @@ store_json_array(struct store *s, const char *const *items, size_t n,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (n > 500)
+	if (n > 500) {
+		s->fault = FAULT_INTERNAL;
 		return set_err(err, "too many JSON items (%zu)", n);
+	}
 	buf_init(&sql);
 	buf_adds(&sql, "SELECT json_array(");
 	for (size_t i = 0; i < n; i++)

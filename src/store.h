@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "fault.h"
 #include "util.h"
 
 #define STORE_SCHEMA_VERSION 4
@@ -83,12 +84,20 @@ enum store_open_mode {
  * init"), an older schema ("run touchbase init to upgrade") and a newer
  * one ("made by a newer touchbase").  STORE_CREATE creates or upgrades
  * and stores the versions before and after in *from and *to (either may
- * be NULL).
- * Returns 0 or -1 with *err.  Free with store_close.
+ * be NULL).  Both refuse an SQLite file that holds something else.
+ * Returns 0 or -1 with *err naming path and what is wrong in the user's
+ * words, and *fault (when fault is not NULL) set to the cause:
+ * FAULT_LOCKED, FAULT_IO, FAULT_NOPERM, FAULT_NOTDB (not SQLite, another
+ * program's or another version's schema), FAULT_MISSING (no file, or for
+ * STORE_CREATE no directory) or FAULT_INTERNAL.  Free with store_close.
  */
 int store_open(const char *path, enum store_open_mode mode, struct store **out,
-    int *from, int *to, char **err);
+    int *from, int *to, enum fault *fault, char **err);
 void store_close(struct store *s);		/* NULL ok */
+
+/* The cause of the last failure of an operation on s (the *err it
+ * returned says the same in words); FAULT_NONE when none failed. */
+enum fault store_fault(const struct store *s);
 
 /* Apply migrations up to `version` only (tests build old databases). */
 int store_migrate_to(struct store *s, int version, char **err);

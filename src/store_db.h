@@ -11,12 +11,16 @@
 #include "store.h"
 
 struct store {
-	sqlite3	*db;
-	char	*path;
-	int	 depth;		/* open transactions; >1 are savepoints */
+	sqlite3		*db;
+	char		*path;
+	int		 depth;	/* open transactions; >1 are savepoints */
+	enum fault	 fault;	/* the cause of the last failure */
 };
 
-/* "PATH: what: SQLite's message" into *err; returns -1. */
+/* Record the cause of the connection's last error in s->fault and say it
+ * in *err, naming the path ("PATH is locked by another process ..."; for
+ * a cause the user cannot act on "PATH: what: SQLite's message");
+ * returns -1. */
 int sdb_err(struct store *s, char **err, const char *what);
 /* Prepare sql into *st; -1 with *err. */
 int sdb_prepare(struct store *s, const char *sql, sqlite3_stmt **st,

@@ -26,7 +26,7 @@ setup(void)
 	config_init(&cfg);
 	ck_assert_int_ge(asprintf(&path, "%s/tb.db", dir), 0);
 	ck_assert_int_eq(store_open(path, STORE_CREATE, &store, NULL, NULL,
-	    &err), 0);
+	    NULL, &err), 0);
 	free(path);
 	ck_assert_int_eq(book_init(&book, store, &cfg, &err), 0);
 }

@@ -1,8 +1,13 @@
-/* check_store.c: schema migrations and partner book queries. */
+/* check_store.c: schema migrations, partner book queries, and the causes
+ * of database failures. */
 #include <check.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -65,24 +70,24 @@ START_TEST(test_create_and_reopen)
 	int from, to, version;
 
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), -1);
+	    NULL, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "touchbase init"));
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, 0);
 	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
 	store_close(s);
 	/* init again is a no-op */
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(store_schema_version(s, &version, &err), 0);
 	ck_assert_int_eq(version, STORE_SCHEMA_VERSION);
 	store_close(s);
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), 0);
+	    NULL, &err), 0);
 	store_close(s);
 }
 END_TEST
@@ -94,8 +99,8 @@ START_TEST(test_upgrade_from_v1)
 	char *err = NULL;
 	int from, to;
 
-	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, &err),
-	    0);
+	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, NULL,
+	    &err), 0);
 	ck_assert_int_eq(store_migrate_to(s, 1, &err), 0);
 	store_close(s);
 	raw_sql("INSERT INTO partners (key, name, owner_email, cadence,"
@@ -105,11 +110,11 @@ START_TEST(test_upgrade_from_v1)
 	    "INSERT INTO checkins (partner_id, date, created_at) VALUES (1,"
 	    " '2025-06-01', '2025-06-01T00:00:00Z');");
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), -1);
+	    NULL, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "older"));
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, 1);
 	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
@@ -132,8 +137,8 @@ START_TEST(test_upgrade_from_v2)
 	char *err = NULL;
 	int from, to;
 
-	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, &err),
-	    0);
+	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, NULL,
+	    &err), 0);
 	ck_assert_int_eq(store_migrate_to(s, 2, &err), 0);
 	store_close(s);
 	raw_sql("INSERT INTO partners (key, name, owner_email, cadence,"
@@ -147,7 +152,7 @@ START_TEST(test_upgrade_from_v2)
 	    " '2026-01-26T00:00:00Z'),"
 	    " (1, 'old', 'overdue', '2026-01-02', 'o@example.org', 'sent',"
 	    " 'm2@x', NULL, NULL, '2026-01-05T00:00:00Z');");
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, 2);
 	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
@@ -175,21 +180,261 @@ END_TEST
 START_TEST(test_newer_refused)
 {
 	struct store *s;
+	enum fault fault;
 	char *err = NULL;
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	store_close(s);
 	raw_sql("PRAGMA user_version = 99");
 	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
-	    &err), -1);
+	    &fault, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "newer touchbase"));
+	ck_assert_int_eq(fault, FAULT_NOTDB);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
-	    &err), -1);
+	    &fault, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "newer touchbase"));
+	ck_assert_int_eq(fault, FAULT_NOTDB);
 	free(err);
+}
+END_TEST
+
+/*
+ * Causes of failure: what the file at db_path is, and what opening it
+ * must report.
+ */
+static const struct open_case {
+	const char		*what;
+	const char		*text;	/* written to the file, or NULL */
+	const char		*sql;	/* run on a new SQLite file, or NULL */
+	const char		*file;	/* below dir (default tb.db) */
+	enum store_open_mode	 mode;
+	enum fault		 fault;
+	const char		*says;
+} open_cases[] = {
+	{ "no file", NULL, NULL, NULL, STORE_EXISTING, FAULT_MISSING,
+	    "tb.db: no such database; run \"touchbase init\"" },
+	{ "no directory to create it in", NULL, NULL, "no/such/tb.db",
+	    STORE_CREATE, FAULT_MISSING, "no such directory" },
+	{ "a text file", "key,name\nriverside,Riverside\n", NULL, NULL,
+	    STORE_EXISTING, FAULT_NOTDB,
+	    "tb.db is not a touchbase database (not an SQLite file)" },
+	{ "a text file given to init", "hello\n", NULL, NULL, STORE_CREATE,
+	    FAULT_NOTDB, "tb.db is not a touchbase database" },
+	{ "an empty SQLite file", NULL, "PRAGMA user_version = 0", NULL,
+	    STORE_EXISTING, FAULT_NOTDB,
+	    "(it is empty); run \"touchbase init\"" },
+	{ "another program's SQLite file", NULL, "CREATE TABLE notes (x)",
+	    NULL, STORE_EXISTING, FAULT_NOTDB,
+	    "tb.db is not a touchbase database (it holds another program's "
+	    "tables)" },
+	{ "another program's SQLite file given to init", NULL,
+	    "CREATE TABLE notes (x)", NULL, STORE_CREATE, FAULT_NOTDB,
+	    "another program's tables" },
+	{ "another program's versioned SQLite file", NULL,
+	    "CREATE TABLE notes (x); PRAGMA user_version = 3", NULL,
+	    STORE_EXISTING, FAULT_NOTDB, "another program's tables" },
+};
+
+START_TEST(test_open_faults)
+{
+	const struct open_case *c = &open_cases[_i];
+	char *path = NULL, *err = NULL;
+	enum fault fault = FAULT_NONE;
+	struct store *s;
+	FILE *f;
+
+	if (c->text != NULL) {
+		ck_assert_ptr_nonnull(f = fopen(db_path, "w"));
+		fputs(c->text, f);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	if (c->sql != NULL)
+		raw_sql(c->sql);
+	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, c->file ? c->file :
+	    "tb.db"), 0);
+	ck_assert_msg(store_open(path, c->mode, &s, NULL, NULL, &fault,
+	    &err) == -1, "%s: opened", c->what);
+	ck_assert_msg(fault == c->fault, "%s: fault %d, wanted %d", c->what,
+	    fault, c->fault);
+	ck_assert_msg(strstr(err, c->says) != NULL, "%s: \"%s\" lacks \"%s\"",
+	    c->what, err, c->says);
+	free(err);
+	free(path);
+}
+END_TEST
+
+/* Another connection holding the write lock (WAL lets readers through),
+ * or with locking_mode = EXCLUSIVE the whole file. */
+static sqlite3 *
+hold_lock(bool readers_too)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	if (readers_too)
+		ck_assert_int_eq(sqlite3_exec(db, "PRAGMA locking_mode = "
+		    "EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN EXCLUSIVE; "
+	    "PRAGMA user_version", NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+/* A write waits out the busy timeout, then fails as locked; the store
+ * remembers the cause for the command layer. */
+START_TEST(test_locked_write)
+{
+	struct partner p = sample("riverside");
+	struct store *s;
+	char *err = NULL;
+	sqlite3 *db;
+
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	    NULL, &err), 0);
+	ck_assert_int_eq(store_fault(s), FAULT_NONE);
+	db = hold_lock(false);
+	ck_assert_int_eq(store_partner_add(s, &p, "2026-01-05T10:00:00Z",
+	    &err), -1);
+	ck_assert_int_eq(store_fault(s), FAULT_LOCKED);
+	ck_assert_ptr_nonnull(strstr(err, "tb.db is locked by another process "
+	    "(try again later)"));
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(store_partner_add(s, &p, "2026-01-05T10:00:00Z",
+	    &err), 0);
+	store_close(s);
+}
+END_TEST
+
+/* Opening fails as locked when even reading must wait. */
+START_TEST(test_locked_open)
+{
+	struct store *s;
+	enum fault fault;
+	char *err = NULL;
+	sqlite3 *db;
+
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	    NULL, &err), 0);
+	store_close(s);
+	db = hold_lock(true);
+	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
+	    &fault, &err), -1);
+	ck_assert_int_eq(fault, FAULT_LOCKED);
+	ck_assert_ptr_nonnull(strstr(err, "is locked by another process"));
+	free(err);
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * Permissions: the modes of the file and of dir, and what opening it
+ * must report to someone those modes apply to.
+ */
+static const struct perm_case {
+	const char		*what;
+	bool			 exists;
+	mode_t			 file_mode;
+	mode_t			 dir_mode;
+	enum store_open_mode	 mode;
+	const char		*says;
+} perm_cases[] = {
+	{ "a read-only file in a read-only directory", true, 0444, 0555,
+	    STORE_EXISTING, "tb.db is read-only" },
+	{ "init on a read-only file", true, 0444, 0555, STORE_CREATE,
+	    "tb.db is read-only" },
+	{ "an unreadable file", true, 0000, 0755, STORE_EXISTING,
+	    "tb.db: permission denied" },
+	{ "a directory one cannot enter", true, 0644, 0000, STORE_EXISTING,
+	    "tb.db: permission denied" },
+	{ "init in a read-only directory", false, 0, 0555, STORE_CREATE,
+	    "tb.db: permission denied" },
+};
+
+/* What a child reports of its store_open. */
+struct open_result {
+	int		 skip;	/* 1: cannot become nobody, 2: bits ignored */
+	int		 rc;
+	enum fault	 fault;
+	char		 msg[200];
+};
+
+/*
+ * store_open in a child that the mode bits apply to: root ignores them,
+ * so as root the child becomes nobody first.  _exit keeps the child
+ * clear of the leak check and of the test runner's state.
+ */
+static void
+open_in_child(enum store_open_mode mode, struct open_result *r)
+{
+	int fds[2], status;
+	pid_t pid;
+
+	memset(r, 0, sizeof *r);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		struct store *s = NULL;
+		char *err = NULL;
+
+		close(fds[0]);
+		if (geteuid() == 0 && (setgroups(0, NULL) != 0 ||
+		    setresgid(65534, 65534, 65534) != 0 ||
+		    setresuid(65534, 65534, 65534) != 0))
+			r->skip = 1;
+		else if (faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) == 0 &&
+		    faccessat(AT_FDCWD, db_path, R_OK | W_OK, AT_EACCESS) == 0)
+			r->skip = 2;
+		else {
+			r->rc = store_open(db_path, mode, &s, NULL, NULL,
+			    &r->fault, &err);
+			snprintf(r->msg, sizeof r->msg, "%s", err ? err : "");
+			store_close(s);
+			free(err);
+		}
+		_exit(write(fds[1], r, sizeof *r) == sizeof *r ? 0 : 1);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], r, sizeof *r), sizeof *r);
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+START_TEST(test_permission_faults)
+{
+	const struct perm_case *c = &perm_cases[_i];
+	struct open_result r;
+	struct store *s;
+	char *err = NULL;
+
+	if (c->exists) {
+		ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL,
+		    NULL, NULL, &err), 0);
+		store_close(s);
+		ck_assert_int_eq(chmod(db_path, c->file_mode), 0);
+	}
+	ck_assert_int_eq(chmod(dir, c->dir_mode), 0);
+	open_in_child(c->mode, &r);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	if (c->exists)
+		ck_assert_int_eq(chmod(db_path, 0600), 0);
+	if (r.skip) {
+		printf("check_store: skipped \"%s\": %s\n", c->what,
+		    r.skip == 1 ? "cannot drop root privileges to nobody "
+		    "(65534) here" : "the mode bits do not apply here");
+		return;
+	}
+	ck_assert_msg(r.rc == -1, "%s: opened", c->what);
+	ck_assert_msg(r.fault == FAULT_NOPERM, "%s: fault %d (%s)", c->what,
+	    r.fault, r.msg);
+	ck_assert_msg(strstr(r.msg, c->says) != NULL, "%s: \"%s\" lacks "
+	    "\"%s\"", c->what, r.msg, c->says);
 }
 END_TEST
 
@@ -209,7 +454,7 @@ START_TEST(test_partners_contacts_checkins)
 	char *err = NULL;
 	int n = 0;
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	ck_assert_int_eq(store_partner_add(s, &p, "2026-01-05T10:00:00Z",
 	    &err), 0);
@@ -267,7 +512,7 @@ START_TEST(test_nested_transactions)
 	struct partner a = sample("a"), b = sample("b"), got;
 	char *err = NULL;
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	ck_assert_int_eq(store_begin(s, &err), 0);
 	ck_assert_int_eq(store_partner_add(s, &a, "2026-01-01T00:00:00Z",
@@ -300,7 +545,7 @@ START_TEST(test_json_object)
 		{ "missing", JSON_TEXT, NULL, 0 },
 	};
 
-	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL,
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
 	buf_init(&out);
 	ck_assert_int_eq(store_json_object(s, f, 6, &out, &err), 0);
@@ -325,6 +570,17 @@ main(void)
 	tcase_add_test(tc, test_upgrade_from_v1);
 	tcase_add_test(tc, test_upgrade_from_v2);
 	tcase_add_test(tc, test_newer_refused);
+	suite_add_tcase(su, tc);
+	tc = tcase_create("faults");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	/* the locked cases wait out the 10 s busy timeout */
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_open_faults, 0,
+	    sizeof open_cases / sizeof open_cases[0]);
+	tcase_add_test(tc, test_locked_write);
+	tcase_add_test(tc, test_locked_open);
+	tcase_add_loop_test(tc, test_permission_faults, 0,
+	    sizeof perm_cases / sizeof perm_cases[0]);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("queries");
 	tcase_add_checked_fixture(tc, setup, teardown);

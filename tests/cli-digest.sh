@@ -5,14 +5,6 @@
 # parsed back with Python's email package.
 . "${srcdir:-.}/tests/lib.sh"
 
-server_pid=
-stop_server() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null &&
-		wait "$server_pid" 2>/dev/null
-	server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-
 # configure [EXTRA]: the [digest] section gets EXTRA lines.
 configure() {
 	cat >touchbase.conf <<CONF
@@ -241,7 +233,7 @@ if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
 	mkdir -p spool
 	/usr/bin/python3 "$srcdir/tests/smtp_server.py" --port-file port \
 		--spool spool 2>spool.log &
-	server_pid=$!
+	bg_pid=$!
 	for _ in $(seq 100); do
 		[ -s port ] && break
 		sleep 0.1
@@ -280,7 +272,7 @@ for path in glob.glob(sys.argv[1] + "/*.eml"):
         found.append(path)
 assert len(found) == 1, found
 PY
-	stop_server
+	stop_bg
 else
 	echo "python3-aiosmtpd is not installed: the SMTP case is skipped"
 fi

@@ -8,14 +8,6 @@
 	{ echo "python3-aiosmtpd is not installed"; exit 77; }
 command -v openssl >/dev/null || { echo "openssl is not installed"; exit 77; }
 
-server_pid=
-stop_server() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null &&
-		wait "$server_pid" 2>/dev/null
-	server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
-
 # start_server SPOOL ARGS...: an aiosmtpd server on a free port ($port).
 start_server() {
 	spool=$1
@@ -24,7 +16,7 @@ start_server() {
 	mkdir -p "$spool"
 	/usr/bin/python3 "$srcdir/tests/smtp_server.py" --port-file port \
 		--spool "$spool" "$@" 2>"$spool.log" &
-	server_pid=$!
+	bg_pid=$!
 	for _ in $(seq 100); do
 		[ -s port ] && break
 		sleep 0.1
@@ -125,7 +117,7 @@ for path in glob.glob(sys.argv[1] + "/*.eml"):
 assert kinds == {"reminder": 30, "invitation": 10, "overdue": 30,
                  "escalation": 30}, kinds
 PY
-stop_server
+stop_bg
 
 # A 451 defers (exit 75, shown by status); a later run delivers.
 start_server spool2 --fail-first 1
@@ -140,7 +132,7 @@ contains out.txt "451"
 expect 0 -d two.db run --now 2026-01-30T18:00
 checks=$((checks + 1))
 [ "$(message_ids spool2 | wc -l)" = 1 ] || fail "the deferred message was not delivered once"
-stop_server
+stop_bg
 
 # A server that keeps answering 451: retried until retry_max_hours after
 # the message was planned, then failed (exit 65), with the reason shown.
@@ -157,7 +149,7 @@ expect 65 -d five.db run --now 2026-01-31T12:30
 expect 0 -d five.db status --now 2026-01-31T12:30
 contains out.txt "failed"
 contains out.txt "gave up after 24 hours"
-stop_server
+stop_bg
 
 # Nothing listening: 69, nothing lost.
 configure "smtp://127.0.0.1:9" "starttls = off"
@@ -189,7 +181,7 @@ checks=$((checks + 1))
 
 # SIGKILL in the middle of delivery, then run again until done: every
 # message arrives, and a duplicate can only repeat a Message-ID.
-stop_server
+stop_bg
 start_server spool4
 configure "smtp://127.0.0.1:$port" "starttls = off"
 expect 0 -d four.db init

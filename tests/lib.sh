@@ -8,7 +8,15 @@ srcdir=$(cd "$srcdir" && pwd)
 PYTHONPATH="$srcdir/tests${PYTHONPATH:+:$PYTHONPATH}"
 export srcdir PYTHONPATH
 work=$(mktemp -d "${TMPDIR:-/tmp}/touchbase-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# bg_pid: a process the test started in the background (a server, a lock
+# holder); stop_bg kills it by that PID, and so does the exit trap.
+bg_pid=
+stop_bg() {
+	[ -n "$bg_pid" ] && kill "$bg_pid" 2>/dev/null &&
+		wait "$bg_pid" 2>/dev/null
+	bg_pid=
+}
+trap 'stop_bg; rm -rf "$work"' EXIT
 cd "$work" || exit 99
 # No configuration from the machine or the user: built-in defaults.
 export TOUCHBASE_CONFIG= XDG_CONFIG_HOME="$work/xdg" HOME="$work"
@@ -20,12 +28,14 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# expect CODE COMMAND...: run touchbase, compare the exit status.
+# expect CODE COMMAND...: run touchbase (through $run_as when set, such
+# as setpriv to run it as another user), compare the exit status.
+run_as=
 expect() {
 	want=$1
 	shift
 	checks=$((checks + 1))
-	"$TOUCHBASE" "$@" >out.txt 2>err.txt
+	$run_as "$TOUCHBASE" "$@" >out.txt 2>err.txt
 	got=$?
 	if [ "$got" != "$want" ]; then
 		fail "touchbase $* exited $got, wanted $want"
