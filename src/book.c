@@ -35,6 +35,68 @@ book_reset(struct book *b)
 	memset(b, 0, sizeof *b);
 }
 
+int
+book_open(struct book *b, const char *path, bool create,
+    const struct config *cfg, int *from, int *to, enum fault *fault,
+    char **err)
+{
+	struct store *s;
+
+	memset(b, 0, sizeof *b);
+	if (store_open(path, create ? STORE_CREATE : STORE_EXISTING, &s, from,
+	    to, fault, err) != 0)
+		return BOOK_ERROR;
+	if (book_init(b, s, cfg, err) != 0) {
+		store_close(s);
+		memset(b, 0, sizeof *b);
+		return BOOK_INVALID;
+	}
+	return BOOK_OK;
+}
+
+void
+book_close(struct book *b)
+{
+	struct store *s = b->store;
+
+	book_reset(b);
+	store_close(s);
+}
+
+enum fault
+book_fault(const struct book *b)
+{
+	return b->store != NULL ? store_fault(b->store) : FAULT_NONE;
+}
+
+int
+book_partner_foreach(struct book *b, bool include_archived,
+    store_partner_fn fn, void *arg, char **err)
+{
+	return store_partner_foreach(b->store, include_archived, fn, arg, err);
+}
+
+int
+book_partner_count(struct book *b, bool include_archived, long *count,
+    char **err)
+{
+	return store_partner_count(b->store, include_archived, count, err);
+}
+
+int
+book_contact_foreach(struct book *b, const struct partner *p,
+    store_contact_fn fn, void *arg, char **err)
+{
+	return store_contact_foreach(b->store, p->id, fn, arg, err);
+}
+
+int
+book_checkin_foreach(struct book *b, const struct partner *p, int limit,
+    store_checkin_fn fn, void *arg, char **err)
+{
+	return store_checkin_foreach(b->store, p->id, limit, fn, arg, err);
+}
+
 char *
 book_timestamp(time_t t, char out[21])
 {

@@ -49,6 +49,33 @@ int book_init(struct book *b, struct store *store, const struct config *cfg,
     char **err);
 void book_reset(struct book *b);
 
+/*
+ * Open the database at path (it must exist at the current schema; with
+ * create, it is created or upgraded, and *from and *to get the schema
+ * versions before and after) and the book on it, which then owns the
+ * store: close both with book_close.  Returns 0; BOOK_ERROR with *fault
+ * and *err when the database cannot be opened; BOOK_INVALID with *err
+ * when the configuration's calendar (holidays) cannot be loaded.
+ */
+int book_open(struct book *b, const char *path, bool create,
+    const struct config *cfg, int *from, int *to, enum fault *fault,
+    char **err);
+void book_close(struct book *b);		/* a zeroed book ok */
+/* Why the book's database last failed (FAULT_NONE: it did not). */
+enum fault book_fault(const struct book *b);
+
+/* Every partner (archived ones too when asked), in key order; fn returns
+ * non-zero to stop, which is then returned. */
+int book_partner_foreach(struct book *b, bool include_archived,
+    store_partner_fn fn, void *arg, char **err);
+int book_partner_count(struct book *b, bool include_archived, long *count,
+    char **err);
+/* A partner's contacts; its check-ins, newest first (limit <= 0: all). */
+int book_contact_foreach(struct book *b, const struct partner *p,
+    store_contact_fn fn, void *arg, char **err);
+int book_checkin_foreach(struct book *b, const struct partner *p, int limit,
+    store_checkin_fn fn, void *arg, char **err);
+
 /* Validation shared with import: each returns 0 or BOOK_INVALID with
  * *err naming the field and value.  book_check_email applies address.h's
  * rule. */

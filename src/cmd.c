@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
 #include "tz.h"
 
 void
@@ -67,7 +66,7 @@ cmd_fault_status(enum fault f)
 }
 
 enum cmd_status
-cmd_book_status(const struct store *store, int rc, char *err)
+cmd_book_status(const struct book *book, int rc, char *err)
 {
 	if (rc != 0 && err != NULL)
 		cmd_error("%s", err);
@@ -80,65 +79,57 @@ cmd_book_status(const struct store *store, int rc, char *err)
 	case BOOK_EXISTS:
 		return CMD_DATAERR;
 	default:
-		return cmd_fault_status(store != NULL ? store_fault(store) :
+		return cmd_fault_status(book != NULL ? book_fault(book) :
 		    FAULT_NONE);
 	}
 }
 
 enum cmd_status
-cmd_open_book(struct cmd_ctx *ctx, struct store **store, struct book *book)
+cmd_open_book(struct cmd_ctx *ctx, struct book *book)
 {
-	enum fault fault;
+	enum fault fault = FAULT_NONE;
 	char *err = NULL;
+	int rc;
 
-	memset(book, 0, sizeof *book);
-	if (store_open(ctx->db_path, STORE_EXISTING, store, NULL, NULL,
-	    &fault, &err) != 0) {
+	rc = book_open(book, ctx->db_path, false, &ctx->cfg, NULL, NULL, &fault,
+	    &err);
+	if (rc != 0)
 		cmd_error("%s", err);
-		free(err);
-		return cmd_fault_status(fault);
-	}
-	if (book_init(book, *store, &ctx->cfg, &err) != 0) {
-		cmd_error("%s", err);
-		free(err);
-		store_close(*store);
-		*store = NULL;
+	free(err);
+	if (rc == BOOK_INVALID)
 		return CMD_CONFIG;
-	}
-	return CMD_OK;
+	return rc == 0 ? CMD_OK : cmd_fault_status(fault);
 }
 
 void
-cmd_close_book(struct store *store, struct book *book)
+cmd_close_book(struct book *book)
 {
-	book_reset(book);
-	store_close(store);
+	book_close(book);
 }
 
 enum cmd_status
-cmd_open_composer(struct cmd_ctx *ctx, struct store **store,
-    struct book *book, struct composer *composer)
+cmd_open_composer(struct cmd_ctx *ctx, struct book *book,
+    struct composer *composer)
 {
 	enum cmd_status st;
 	char *err = NULL;
 
-	if ((st = cmd_open_book(ctx, store, book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, book)) != CMD_OK)
 		return st;
 	if (composer_init(composer, book, &err) != 0) {
 		cmd_error("%s", err);
 		free(err);
-		cmd_close_book(*store, book);
+		cmd_close_book(book);
 		return CMD_CONFIG;
 	}
 	return CMD_OK;
 }
 
 void
-cmd_close_composer(struct store *store, struct book *book,
-    struct composer *composer)
+cmd_close_composer(struct book *book, struct composer *composer)
 {
 	composer_reset(composer);
-	cmd_close_book(store, book);
+	cmd_close_book(book);
 }
 
 enum cmd_status

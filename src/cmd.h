@@ -56,15 +56,13 @@ enum cmd_status cmd_usage_error(const struct cmd_usage *u, const char *fmt,
 /* Open the database (must exist) and the book.  On failure prints the
  * error and returns its status: cmd_fault_status of the cause, or
  * CMD_CONFIG for a bad holiday calendar. */
-enum cmd_status cmd_open_book(struct cmd_ctx *ctx, struct store **store,
-    struct book *book);
-void cmd_close_book(struct store *store, struct book *book);
+enum cmd_status cmd_open_book(struct cmd_ctx *ctx, struct book *book);
+void cmd_close_book(struct book *book);
 /* The same, and the composer (templates loaded: a template error is
  * CMD_CONFIG). */
-enum cmd_status cmd_open_composer(struct cmd_ctx *ctx, struct store **store,
-    struct book *book, struct composer *composer);
-void cmd_close_composer(struct store *store, struct book *book,
+enum cmd_status cmd_open_composer(struct cmd_ctx *ctx, struct book *book,
     struct composer *composer);
+void cmd_close_composer(struct book *book, struct composer *composer);
 
 /* The status for a database failure of cause f: locked CMD_TEMPFAIL, I/O
  * or a full disk CMD_IOERR, permission denied or read-only CMD_NOPERM,
@@ -73,9 +71,9 @@ void cmd_close_composer(struct store *store, struct book *book,
 enum cmd_status cmd_fault_status(enum fault f);
 
 /* Print err (and free it) and map a book status to a command status; a
- * BOOK_ERROR by the cause of store's last failure (store may be NULL:
- * CMD_SOFTWARE). */
-enum cmd_status cmd_book_status(const struct store *store, int rc, char *err);
+ * BOOK_ERROR by the cause of the book's last database failure (book may
+ * be NULL: CMD_SOFTWARE). */
+enum cmd_status cmd_book_status(const struct book *book, int rc, char *err);
 
 /* Parse --now (NULL: ctx->now) into *now; prints errors. */
 enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,

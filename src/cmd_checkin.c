@@ -26,7 +26,6 @@ cmd_checkin(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *date = NULL, *note = NULL, *by = NULL;
-	struct store *store;
 	struct book book;
 	struct partner p;
 	enum cmd_status st;
@@ -52,7 +51,7 @@ cmd_checkin(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(&checkin_usage, "checkin needs one KEY");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	rc = book_checkin(&book, argv[optind], date, note, by, ctx->now, &err);
 	if (rc == 0 && book_partner_get(&book, argv[optind], &p, &err) == 0) {
@@ -60,7 +59,7 @@ cmd_checkin(struct cmd_ctx *ctx, int argc, char **argv)
 		    p.name, p.last_checkin, p.next_due ? p.next_due : "never");
 		partner_reset(&p);
 	}
-	st = cmd_book_status(store, rc, err);
-	cmd_close_book(store, &book);
+	st = cmd_book_status(&book, rc, err);
+	cmd_close_book(&book);
 	return st;
 }

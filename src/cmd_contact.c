@@ -42,9 +42,9 @@ contact_list(struct book *book, const char *key)
 	int rc;
 
 	if ((rc = book_partner_get(book, key, &p, &err)) != 0)
-		return cmd_book_status(book->store, rc, err);
+		return cmd_book_status(book, rc, err);
 	table_init(&t, 4, header);
-	rc = store_contact_foreach(book->store, p.id, list_contact, &t, &err);
+	rc = book_contact_foreach(book, &p, list_contact, &t, &err);
 	if (rc == 0 && t.nrows == 1)
 		log_info("%s has no contacts yet: add one with \"touchbase "
 		    "contact add %s NAME EMAIL\"", p.name, p.key);
@@ -52,7 +52,7 @@ contact_list(struct book *book, const char *key)
 		table_print(&t, stdout);
 	table_reset(&t);
 	partner_reset(&p);
-	return cmd_book_status(book->store, rc == 0 ? 0 : BOOK_ERROR, err);
+	return cmd_book_status(book, rc == 0 ? 0 : BOOK_ERROR, err);
 }
 
 enum cmd_status
@@ -68,7 +68,6 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	const char *role = NULL, *name = NULL, *sub;
 	bool invite = false, no_invite = false;
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	char *err = NULL, **args;
@@ -122,7 +121,7 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 	    strcmp(sub, "remove") != 0 && strcmp(sub, "edit") != 0)
 		return cmd_usage_error(&contact_usage, "unknown contact "
 		    "subcommand \"%s\"", sub);
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	if (strcmp(sub, "list") == 0) {
 		st = contact_list(&book, args[0]);
@@ -132,7 +131,7 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 		if (rc == 0)
 			log_info("added %s <%s> to %s%s", args[1], args[2],
 			    args[0], invite ? " (invited to check-ins)" : "");
-		st = cmd_book_status(store, rc, err);
+		st = cmd_book_status(&book, rc, err);
 	} else if (strcmp(sub, "edit") == 0) {
 		rc = book_contact_edit(&book, args[0], args[1], name, role,
 		    invite ? 1 : no_invite ? 0 : -1, &err);
@@ -140,13 +139,13 @@ cmd_contact(struct cmd_ctx *ctx, int argc, char **argv)
 			log_info("changed %s of %s%s", args[1], args[0],
 			    invite ? " (invited to check-ins)" : no_invite ?
 			    " (no longer invited to check-ins)" : "");
-		st = cmd_book_status(store, rc, err);
+		st = cmd_book_status(&book, rc, err);
 	} else {
 		rc = book_contact_remove(&book, args[0], args[1], &err);
 		if (rc == 0)
 			log_info("removed %s from %s", args[1], args[0]);
-		st = cmd_book_status(store, rc, err);
+		st = cmd_book_status(&book, rc, err);
 	}
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }

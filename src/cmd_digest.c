@@ -52,27 +52,26 @@ static enum cmd_status
 digest_print(struct cmd_ctx *ctx, const char *owner, time_t now)
 {
 	struct composer composer;
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	struct buf text;
 	char *err = NULL, *recipient;
 	int rc;
 
-	if ((st = cmd_open_composer(ctx, &store, &book, &composer)) != CMD_OK)
+	if ((st = cmd_open_composer(ctx, &book, &composer)) != CMD_OK)
 		return st;
 	buf_init(&text);
 	recipient = print_recipient(&ctx->cfg, owner);
 	if (owner != NULL && (rc = digest_check_owner(&book, owner, &err)) != 0)
-		st = cmd_book_status(store, rc, err);
+		st = cmd_book_status(&book, rc, err);
 	else if (compose_digest_text(&composer, owner, recipient, now, &text,
 	    &err) != 0)
-		st = cmd_book_status(store, BOOK_ERROR, err);
+		st = cmd_book_status(&book, BOOK_ERROR, err);
 	else
 		st = cmd_write(buf_str(&text), text.len);
 	free(recipient);
 	buf_reset(&text);
-	cmd_close_composer(store, &book, &composer);
+	cmd_close_composer(&book, &composer);
 	return st;
 }
 
@@ -92,7 +91,6 @@ plan_now(struct book *b, time_t now, long *planned, void *arg, char **err)
 static enum cmd_status
 digest_send_check(struct cmd_ctx *ctx, const char *owner)
 {
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	char *err = NULL;
@@ -106,11 +104,11 @@ digest_send_check(struct cmd_ctx *ctx, const char *owner)
 		    ctx->cfg.source ? ctx->cfg.source : "touchbase.conf");
 		return CMD_CONFIG;
 	}
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	rc = digest_check_owner(&book, owner, &err);
-	st = cmd_book_status(store, rc, err);
-	cmd_close_book(store, &book);
+	st = cmd_book_status(&book, rc, err);
+	cmd_close_book(&book);
 	return st;
 }
 

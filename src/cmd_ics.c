@@ -85,7 +85,6 @@ cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct feed_filter f = { NULL, NULL, FEED_DAYS_DEFAULT };
 	const char *now_arg = NULL;
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	char *ics = NULL, *err = NULL;
@@ -99,17 +98,17 @@ cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	rc = feed_build(&book, &f, now, &ics, &n, &err);
 	if (rc != BOOK_OK)
-		st = cmd_book_status(store, rc, err);
+		st = cmd_book_status(&book, rc, err);
 	else {
 		log_debug("ics: %zu check-in%s within %d days", n,
 		    n == 1 ? "" : "s", f.days);
 		st = cmd_write(ics, strlen(ics));
 	}
 	free(ics);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }

@@ -43,7 +43,6 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct import_result r;
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	bool dry_run = false, progressed = false;
@@ -67,7 +66,7 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error("%s: %s", argv[optind], strerror(errno));
 		return CMD_NOINPUT;
 	}
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	rc = exchange_import(&book, argv[optind], dry_run, ctx->now,
 	    ctx->tty && !ctx->quiet ? show_progress : NULL, &progressed, &r,
@@ -88,8 +87,8 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		    r.contacts == 1 ? "" : "s", r.checkins,
 		    r.checkins == 1 ? "" : "s", argv[optind]);
 	import_result_reset(&r);
-	st = cmd_book_status(store, rc, err);
-	cmd_close_book(store, &book);
+	st = cmd_book_status(&book, rc, err);
+	cmd_close_book(&book);
 	return st;
 }
 
@@ -102,7 +101,6 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *format = "csv";
-	struct store *store;
 	struct book book;
 	struct buf out;
 	enum cmd_status st;
@@ -125,17 +123,17 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
 		return cmd_usage_error(&export_usage, "--format: \"%s\" is not "
 		    "csv or json", format);
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	buf_init(&out);
 	if (strcmp(format, "csv") == 0)
 		rc = exchange_export_csv(&book, &out, &err);
 	else
 		rc = exchange_export_json(&book, &out, &err);
-	st = cmd_book_status(store, rc == 0 ? 0 : BOOK_ERROR, err);
+	st = cmd_book_status(&book, rc == 0 ? 0 : BOOK_ERROR, err);
 	if (st == CMD_OK)
 		st = cmd_write(buf_str(&out), out.len);
 	buf_reset(&out);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }

@@ -4,7 +4,6 @@
 
 #include "cmd.h"
 #include "log.h"
-#include "store.h"
 
 static const struct cmd_usage init_usage = {
 	"init",
@@ -19,7 +18,7 @@ cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct store *store;
+	struct book book;
 	enum fault fault;
 	char *err = NULL;
 	int ch, from, to;
@@ -31,8 +30,8 @@ cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_error(&init_usage, "init takes no arguments");
-	if (store_open(ctx->db_path, STORE_CREATE, &store, &from, &to,
-	    &fault, &err) != 0) {
+	if (book_open(&book, ctx->db_path, true, &ctx->cfg, &from, &to, &fault,
+	    &err) == BOOK_ERROR) {
 		cmd_error("%s", err);
 		free(err);
 		/* no directory to create it in, or no reason known */
@@ -40,7 +39,9 @@ cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
 			return CMD_CANTCREAT;
 		return cmd_fault_status(fault);
 	}
-	store_close(store);
+	/* A bad holiday calendar is check's to report, not init's. */
+	free(err);
+	book_close(&book);
 	if (from == 0)
 		log_info("created %s (schema version %d)", ctx->db_path, to);
 	else if (from < to)

@@ -113,7 +113,7 @@ print_table(const struct msgs *l)
 }
 
 static enum cmd_status
-print_json(struct store *store, const struct msgs *l)
+print_json(struct book *book, const struct msgs *l)
 {
 	enum cmd_status st;
 	struct buf out;
@@ -123,9 +123,9 @@ print_json(struct store *store, const struct msgs *l)
 	buf_addc(&out, '[');
 	for (size_t i = 0; i < l->n; i++) {
 		buf_adds(&out, i ? ",\n  " : "\n  ");
-		if (outbox_json(store, &l->v[i], &out, &err) != 0) {
+		if (outbox_json(book->store, &l->v[i], &out, &err) != 0) {
 			buf_reset(&out);
-			return cmd_book_status(store, BOOK_ERROR, err);
+			return cmd_book_status(book, BOOK_ERROR, err);
 		}
 	}
 	buf_adds(&out, l->n ? "\n]\n" : "]\n");
@@ -163,7 +163,6 @@ cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct outbox_filter f = { .any_state = true };
 	struct msgs l = { NULL, 0 };
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	bool json = false;
@@ -198,18 +197,18 @@ cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&outbox_usage, "outbox takes one KEY at "
 		    "most");
 	f.partner_key = argc > optind ? argv[optind] : NULL;
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
-	if (outbox_foreach(store, &f, keep_msg, &l, &err) != 0)
-		st = cmd_book_status(store, BOOK_ERROR, err);
+	if (outbox_foreach(book.store, &f, keep_msg, &l, &err) != 0)
+		st = cmd_book_status(&book, BOOK_ERROR, err);
 	else if (json)
-		st = print_json(store, &l);
+		st = print_json(&book, &l);
 	else if (l.n == 0)
 		log_info("the outbox has no such message");
 	else
 		print_table(&l);
 	msgs_reset(&l);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }
 
@@ -231,7 +230,7 @@ typedef int (*change_fn)(struct store *s, struct outbox_msg *m, time_t now,
 /* Apply change to each of l, saying what it did; the first refusal
  * makes the status CMD_DATAERR, and the others are still tried. */
 static enum cmd_status
-change_each(struct cmd_ctx *ctx, struct store *store, struct msgs *l,
+change_each(struct cmd_ctx *ctx, struct book *book, struct msgs *l,
     change_fn change, const char *verb)
 {
 	enum cmd_status st = CMD_OK;
@@ -242,7 +241,7 @@ change_each(struct cmd_ctx *ctx, struct store *store, struct msgs *l,
 		struct outbox_msg *m = &l->v[i];
 
 		was = m->state;
-		if (change(store, m, ctx->now, &err) != 0) {
+		if (change(book->store, m, ctx->now, &err) != 0) {
 			cmd_error("%s", err);
 			free(err);
 			err = NULL;
@@ -258,7 +257,7 @@ change_each(struct cmd_ctx *ctx, struct store *store, struct msgs *l,
 
 /* The messages named by ids, or st != CMD_OK. */
 static enum cmd_status
-load_ids(struct store *store, char **ids, int n, struct msgs *l)
+load_ids(struct book *book, char **ids, int n, struct msgs *l)
 {
 	struct outbox_msg m;
 	char *err = NULL;
@@ -271,12 +270,13 @@ load_ids(struct store *store, char **ids, int n, struct msgs *l)
 			    "outbox)", ids[i]);
 			return CMD_USAGE;
 		}
-		if ((rc = outbox_get(store, id, &m, &err)) == STORE_NOT_FOUND) {
+		if ((rc = outbox_get(book->store, id, &m, &err)) ==
+		    STORE_NOT_FOUND) {
 			cmd_error("no message %ld in the outbox", id);
 			return CMD_DATAERR;
 		}
 		if (rc != 0)
-			return cmd_book_status(store, BOOK_ERROR, err);
+			return cmd_book_status(book, BOOK_ERROR, err);
 		keep_msg(&m, l);
 		outbox_msg_reset(&m);
 	}
@@ -300,7 +300,6 @@ cmd_retry(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct outbox_filter f = { .any_state = true };
 	struct msgs l = { NULL, 0 };
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	bool failed = false;
@@ -322,7 +321,7 @@ cmd_retry(struct cmd_ctx *ctx, int argc, char **argv)
 	if (failed == (argc > optind))
 		return cmd_usage_error(&retry_usage, "retry needs message ids, "
 		    "one KEY or --failed");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	if (failed) {
 		f.any_state = false;
@@ -330,16 +329,17 @@ cmd_retry(struct cmd_ctx *ctx, int argc, char **argv)
 	} else if (argc - optind == 1 && !parse_id(argv[optind], &id))
 		f.partner_key = argv[optind];
 	if (failed || f.partner_key != NULL) {
-		if (outbox_foreach(store, &f, keep_retryable, &l, &err) != 0)
-			st = cmd_book_status(store, BOOK_ERROR, err);
+		if (outbox_foreach(book.store, &f, keep_retryable, &l,
+		    &err) != 0)
+			st = cmd_book_status(&book, BOOK_ERROR, err);
 		else if (l.n == 0)
 			log_info("nothing to retry");
 	} else
-		st = load_ids(store, argv + optind, argc - optind, &l);
+		st = load_ids(&book, argv + optind, argc - optind, &l);
 	if (st == CMD_OK)
-		st = change_each(ctx, store, &l, outbox_retry, "retried");
+		st = change_each(ctx, &book, &l, outbox_retry, "retried");
 	msgs_reset(&l);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }
 
@@ -351,7 +351,6 @@ cmd_discard(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct msgs l = { NULL, 0 };
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	int ch;
@@ -361,12 +360,12 @@ cmd_discard(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc == optind)
 		return cmd_usage_error(&discard_usage, "discard needs message "
 		    "ids");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
-	st = load_ids(store, argv + optind, argc - optind, &l);
+	st = load_ids(&book, argv + optind, argc - optind, &l);
 	if (st == CMD_OK)
-		st = change_each(ctx, store, &l, outbox_discard, "discarded");
+		st = change_each(ctx, &book, &l, outbox_discard, "discarded");
 	msgs_reset(&l);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }

@@ -116,7 +116,6 @@ has_fields(const struct partner_input *in)
 static enum cmd_status
 partner_add(struct cmd_ctx *ctx, struct partner_args *a)
 {
-	struct store *store;
 	struct book book;
 	struct partner p;
 	enum cmd_status st;
@@ -127,7 +126,7 @@ partner_add(struct cmd_ctx *ctx, struct partner_args *a)
 		return cmd_usage_error(&partner_usage,
 		    "partner add needs one NAME (quote it if it has spaces)");
 	a->in.name = a->args[0];
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	rc = book_partner_add(&book, &a->in, ctx->now, &p, &err);
 	if (rc == 0) {
@@ -135,15 +134,14 @@ partner_add(struct cmd_ctx *ctx, struct partner_args *a)
 		    p.name, p.cadence, p.next_due ? p.next_due : "never");
 		partner_reset(&p);
 	}
-	st = cmd_book_status(store, rc, err);
-	cmd_close_book(store, &book);
+	st = cmd_book_status(&book, rc, err);
+	cmd_close_book(&book);
 	return st;
 }
 
 static enum cmd_status
 partner_edit(struct cmd_ctx *ctx, struct partner_args *a)
 {
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	char *err = NULL;
@@ -155,13 +153,13 @@ partner_edit(struct cmd_ctx *ctx, struct partner_args *a)
 	if (!has_fields(&a->in))
 		return cmd_usage_error(&partner_usage, "partner edit: nothing "
 		    "to change (give --owner, --cadence, ...)");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	rc = book_partner_edit(&book, a->args[0], &a->in, ctx->now, &err);
 	if (rc == 0)
 		log_info("updated %s", a->in.key ? a->in.key : a->args[0]);
-	st = cmd_book_status(store, rc, err);
-	cmd_close_book(store, &book);
+	st = cmd_book_status(&book, rc, err);
+	cmd_close_book(&book);
 	return st;
 }
 
@@ -169,7 +167,6 @@ static enum cmd_status
 partner_archive_or_remove(struct cmd_ctx *ctx, struct partner_args *a,
     bool remove)
 {
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	char *err = NULL;
@@ -178,7 +175,7 @@ partner_archive_or_remove(struct cmd_ctx *ctx, struct partner_args *a,
 	if (a->nargs != 1 || has_fields(&a->in))
 		return cmd_usage_error(&partner_usage, "partner %s needs one KEY "
 		    "and no options", remove ? "remove" : "archive");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	if (remove)
 		rc = book_partner_remove(&book, a->args[0], &err);
@@ -186,8 +183,8 @@ partner_archive_or_remove(struct cmd_ctx *ctx, struct partner_args *a,
 		rc = book_partner_archive(&book, a->args[0], ctx->now, &err);
 	if (rc == 0)
 		log_info("%s %s", remove ? "removed" : "archived", a->args[0]);
-	st = cmd_book_status(store, rc, err);
-	cmd_close_book(store, &book);
+	st = cmd_book_status(&book, rc, err);
+	cmd_close_book(&book);
 	return st;
 }
 
@@ -235,14 +232,13 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a)
 	static const char *const header[] = { "KEY", "NAME", "OWNER",
 	    "CADENCE", "LAST CHECK-IN", "NEXT DUE" };
 	struct list_state ls;
-	struct store *store;
 	enum cmd_status st;
 	struct book book;
 
 	if (a->nargs != 0 || has_fields(&a->in))
 		return cmd_usage_error(&partner_usage, "partner list takes only "
 		    "--all and --json");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	memset(&ls, 0, sizeof ls);
 	ls.book = &book;
@@ -250,8 +246,8 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a)
 	ls.first = true;
 	buf_init(&ls.json);
 	table_init(&ls.table, 6, header);
-	if (store_partner_foreach(store, a->all, list_one, &ls, &ls.err) != 0)
-		st = cmd_book_status(store, BOOK_ERROR, ls.err);
+	if (book_partner_foreach(&book, a->all, list_one, &ls, &ls.err) != 0)
+		st = cmd_book_status(&book, BOOK_ERROR, ls.err);
 	else if (a->json) {
 		buf_adds(&ls.json, ls.first ? "[]\n" : "\n]\n");
 		st = cmd_write("[", 1);
@@ -265,7 +261,7 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a)
 		table_print(&ls.table, stdout);
 	table_reset(&ls.table);
 	buf_reset(&ls.json);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }
 
@@ -328,7 +324,6 @@ print_partner(const struct partner *p)
 static enum cmd_status
 partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 {
-	struct store *store;
 	struct book book;
 	struct partner p;
 	struct buf json;
@@ -339,7 +334,7 @@ partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 	if (a->nargs != 1 || has_fields(&a->in))
 		return cmd_usage_error(&partner_usage, "partner show needs one "
 		    "KEY");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	buf_init(&json);
 	if ((rc = book_partner_get(&book, a->args[0], &p, &err)) != 0)
@@ -350,20 +345,20 @@ partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 			buf_addc(&json, '\n');
 	} else {
 		print_partner(&p);
-		rc = store_contact_foreach(store, p.id, print_contact, &n, &err);
+		rc = book_contact_foreach(&book, &p, print_contact, &n, &err);
 		n = 0;
 		if (rc == 0)
-			rc = store_checkin_foreach(store, p.id, 10, print_checkin,
+			rc = book_checkin_foreach(&book, &p, 10, print_checkin,
 			    &n, &err);
 	}
 	partner_reset(&p);
 done:
-	st = cmd_book_status(store, rc == 0 ? 0 : rc > 0 ? BOOK_ERROR : rc,
+	st = cmd_book_status(&book, rc == 0 ? 0 : rc > 0 ? BOOK_ERROR : rc,
 	    err);
 	if (st == CMD_OK && a->json)
 		st = cmd_write(json.data, json.len);
 	buf_reset(&json);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }
 

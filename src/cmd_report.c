@@ -75,7 +75,6 @@ cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	const char *now_arg = NULL, *output = NULL;
 	bool html = false;
-	struct store *store;
 	struct book book;
 	struct buf page;
 	enum cmd_status st;
@@ -111,16 +110,16 @@ cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		    "--output: empty file name");
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	buf_init(&page);
 	if (report_html(&book, now, &page, &err) != 0)
-		st = cmd_book_status(store, BOOK_ERROR, err);
+		st = cmd_book_status(&book, BOOK_ERROR, err);
 	else if (output == NULL)
 		st = cmd_write(buf_str(&page), page.len);
 	else
 		st = write_file(output, &page);
 	buf_reset(&page);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }

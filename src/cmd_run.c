@@ -102,26 +102,25 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 	const struct deliver_stats *ds;
 	struct run_result result;
 	struct composer composer;
-	struct store *store;
 	struct book book;
 	enum run_error re;
 	enum cmd_status st;
 	char *err = NULL;
 
-	if ((st = cmd_open_composer(ctx, &store, &book, &composer)) != CMD_OK)
+	if ((st = cmd_open_composer(ctx, &book, &composer)) != CMD_OK)
 		return st;
 	re = run_pipeline(&composer, ctx->db_path, now, dry_run, plan, arg,
 	    report_event, &rr, &result, &err);
 	/* A database failure says why in its exit code (locked: 75). */
 	if (re == RUN_DATABASE)
-		st = cmd_book_status(store, BOOK_ERROR, err);
+		st = cmd_book_status(&book, BOOK_ERROR, err);
 	else if (re != RUN_OK) {
 		cmd_error("%s", err);
 		st = by_error[re];
 	}
 	if (re != RUN_DATABASE)
 		free(err);
-	cmd_close_composer(store, &book, &composer);
+	cmd_close_composer(&book, &composer);
 	if (re != RUN_OK)
 		return st;
 	if (dry_run)
@@ -194,7 +193,6 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 	struct composer composer;
 	struct outbox_msg row;
 	struct composed msg;
-	struct store *store;
 	struct partner p;
 	struct book book;
 	enum cmd_status st;
@@ -225,21 +223,21 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		free(err);
 		return st;
 	}
-	if ((st = cmd_open_composer(ctx, &store, &book, &composer)) != CMD_OK)
+	if ((st = cmd_open_composer(ctx, &book, &composer)) != CMD_OK)
 		return st;
 	composed_init(&msg);
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
-		st = cmd_book_status(store, rc, err);
+		st = cmd_book_status(&book, rc, err);
 		goto done;
 	}
 	if (kind_arg == NULL)
 		kind = plan_kind_now(&book, &p, now);
 	if (plan_preview_row(&book, &p, kind, now, &row, &err) != 0)
-		st = cmd_book_status(store, BOOK_INVALID, err);
+		st = cmd_book_status(&book, BOOK_INVALID, err);
 	else {
 		rc = compose_row(&composer, &row, now, &msg, &err);
 		if (rc != 0)
-			st = cmd_book_status(store, rc == COMPOSE_STALE ?
+			st = cmd_book_status(&book, rc == COMPOSE_STALE ?
 			    BOOK_INVALID : BOOK_ERROR, err);
 		else
 			st = cmd_write(msg.text.data, msg.text.len);
@@ -248,7 +246,7 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 	partner_reset(&p);
 done:
 	composed_reset(&msg);
-	cmd_close_composer(store, &book, &composer);
+	cmd_close_composer(&book, &composer);
 	return st;
 }
 
@@ -260,7 +258,6 @@ cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct composer composer;
-	struct store *store;
 	struct book book;
 	enum cmd_status st;
 	const char *const *dirs;
@@ -279,11 +276,11 @@ cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
 	    ctx->cfg.transport), ctx->cfg.transport == TRANSPORT_MAILDIR ?
 	    " into " : "", ctx->cfg.transport == TRANSPORT_MAILDIR ?
 	    ctx->cfg.maildir : "");
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
-	if (store_partner_count(store, false, &count, &err) != 0) {
-		st = cmd_book_status(store, BOOK_ERROR, err);
-		cmd_close_book(store, &book);
+	if (book_partner_count(&book, false, &count, &err) != 0) {
+		st = cmd_book_status(&book, BOOK_ERROR, err);
+		cmd_close_book(&book);
 		return st;
 	}
 	printf("database:      %s (%ld active partner%s)\n", ctx->db_path,
@@ -301,6 +298,6 @@ cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
 		printf(")\n");
 	}
 	composer_reset(&composer);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }

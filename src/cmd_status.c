@@ -143,7 +143,6 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *now_arg = NULL;
 	time_t now;
 	bool json = false;
-	struct store *store;
 	struct book book;
 	struct buf out;
 	enum cmd_status st;
@@ -176,12 +175,12 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&status_usage, "status takes no arguments");
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
-	if ((st = cmd_open_book(ctx, &store, &book)) != CMD_OK)
+	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	ss.book = &book;
 	buf_init(&out);
 	if (health_load(&book, now, NULL, &ss.health, &ss.err) != 0) {
-		st = cmd_book_status(store, BOOK_ERROR, ss.err);
+		st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 		goto done;
 	}
 	ss.rows = xcalloc(ss.health.nrows + 1, sizeof *ss.rows);
@@ -190,7 +189,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 			ss.rows[ss.nrows++] = &ss.health.rows[i];
 	if (json) {
 		if (print_json(&ss, &out) != 0)
-			st = cmd_book_status(store, BOOK_ERROR, ss.err);
+			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 		else
 			st = cmd_write(buf_str(&out), out.len);
 	} else if (ss.nrows == 0)
@@ -201,14 +200,14 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		struct outbox_filter f = { .any_state = true,
 		    .undelivered = true };
 
-		if (outbox_foreach(store, &f, print_undelivered, &ss,
+		if (outbox_foreach(book.store, &f, print_undelivered, &ss,
 		    &ss.err) != 0)
-			st = cmd_book_status(store, BOOK_ERROR, ss.err);
+			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 	}
 done:
 	free(ss.rows);
 	health_reset(&ss.health);
 	buf_reset(&out);
-	cmd_close_book(store, &book);
+	cmd_close_book(&book);
 	return st;
 }
