@@ -1,6 +1,6 @@
 /*
- * digest.c: the leadership digest: the health of every partnership as a
- * template context, and the outbox rows that send it each week.
+ * digest.c: the leadership digest's view: the health of every partnership
+ * as a template context (digest_plan.c puts digests in the outbox).
  */
 #include "digest.h"
 

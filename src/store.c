@@ -1,6 +1,7 @@
 /*
  * store.c: the SQLite connection, schema, migrations, transactions and
- * JSON; the queries are in store_book.c and store_outbox.c.
+ * JSON; the queries are in store_book.c, store_invite.c and
+ * store_outbox.c (the outbox's, private to outbox.c).
  */
 #include "store.h"
 
