@@ -57,7 +57,7 @@ struct digest_planner {
 	struct book	*book;
 	time_t		 now;
 	char		 occurrence[21];	/* ISO week or timestamp */
-	char		*domain;
+	struct outbox_ids ids;
 	long		*planned;
 	char		**err;
 };
@@ -71,7 +71,7 @@ add_row(struct digest_planner *dp, const char *scope, const char *recipient)
 	int rc;
 
 	outbox_msg_init(&m, OUTBOX_DIGEST, 0, scope, dp->occurrence,
-	    recipient, dp->domain);
+	    recipient, &dp->ids);
 	rc = outbox_add(dp->book->store, &m, dp->now, &added, dp->err);
 	if (rc == 0 && added)
 		(*dp->planned)++;
@@ -121,9 +121,11 @@ planner_run(struct digest_planner *dp, const char *owner)
 {
 	int rc;
 
-	dp->domain = outbox_domain(dp->book->cfg);
+	if (outbox_ids_load(dp->book->store, dp->book->cfg, &dp->ids,
+	    dp->err) != 0)
+		return -1;
 	if (store_begin(dp->book->store, dp->err) != 0) {
-		free(dp->domain);
+		outbox_ids_reset(&dp->ids);
 		return -1;
 	}
 	rc = owner != NULL ? add_row(dp, "owner", owner) : add_rows(dp);
@@ -131,7 +133,7 @@ planner_run(struct digest_planner *dp, const char *owner)
 		rc = -1;
 	if (rc != 0)
 		store_rollback(dp->book->store);
-	free(dp->domain);
+	outbox_ids_reset(&dp->ids);
 	return rc;
 }
 

@@ -97,12 +97,12 @@ meeting_future(const struct meeting *m, time_t now, bool *future, char **err)
 
 void
 lifecycle_init(struct lifecycle *lc, struct book *b, time_t now,
-    const char *domain)
+    const struct outbox_ids *ids)
 {
 	memset(lc, 0, sizeof *lc);
 	lc->book = b;
 	lc->now = now;
-	lc->domain = domain;
+	lc->ids = ids;
 	book_timestamp(now, lc->now_ts);
 }
 
@@ -183,7 +183,7 @@ invite_msg(struct lifecycle *lc, const struct invite_rec *inv,
 	int rc;
 
 	outbox_msg_init(msg, kind, inv->partner_id, inv->partner_key,
-	    inv->occurrence, recipient, lc->domain);
+	    inv->occurrence, recipient, lc->ids);
 	memset(&om, 0, sizeof om);
 	om.set = true;
 	om.tz = (char *)m->tz;
@@ -532,7 +532,7 @@ invite_new(struct lifecycle *lc, const struct partner *p,
 	if (date_parse(p->next_due, &due, err) != 0)
 		return -1;
 	meeting_of(lc->book, p, &m);
-	inv->uid = invite_uid(p->key, due, lc->domain);
+	inv->uid = invite_uid(p->key, due, lc->ids->domain);
 	inv->partner_id = p->id;
 	inv->partner_key = xstrdup(p->key);
 	inv->partner_name = xstrdup(p->name);

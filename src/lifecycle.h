@@ -31,12 +31,12 @@ struct lifecycle {
 	struct book	*book;
 	time_t		 now;
 	char		 now_ts[21];
-	const char	*domain;	/* for UIDs and Message-IDs */
+	const struct outbox_ids *ids;	/* for UIDs and Message-IDs */
 	long		 planned;	/* outbox rows inserted */
 };
 
 void lifecycle_init(struct lifecycle *lc, struct book *b, time_t now,
-    const char *domain);
+    const struct outbox_ids *ids);
 
 /* Reconcile every open invite (see above) with the partners' next_due
  * as stored (book_sync_calendar first, for a changed calendar).  Call

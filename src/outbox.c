@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "message.h"
 #include "store_outbox.h"
@@ -17,6 +16,9 @@ static const char *const kind_names[OUTBOX_NKINDS] = {
 	[OUTBOX_CANCEL] = "cancel",
 	[OUTBOX_UPDATE] = "update",
 	[OUTBOX_DIGEST] = "digest",
+	[OUTBOX_DECLINED] = "declined",
+	[OUTBOX_COUNTER] = "counter",
+	[OUTBOX_CONFIRMATION] = "confirmation",
 };
 
 static const char *const state_names[OUTBOX_NSTATES] = {
@@ -26,6 +28,7 @@ static const char *const state_names[OUTBOX_NSTATES] = {
 	[OUTBOX_DEFERRED] = "deferred",
 	[OUTBOX_FAILED] = "failed",
 	[OUTBOX_SKIPPED] = "skipped",
+	[OUTBOX_BOUNCED] = "bounced",
 };
 
 /* moves[from] has bit `to` set when from -> to is allowed. */
@@ -34,12 +37,14 @@ static const unsigned moves[OUTBOX_NSTATES] = {
 	[OUTBOX_PENDING] = TO(OUTBOX_SENDING) | TO(OUTBOX_FAILED) |
 	    TO(OUTBOX_SKIPPED),
 	[OUTBOX_SENDING] = TO(OUTBOX_SENT) | TO(OUTBOX_DEFERRED) |
-	    TO(OUTBOX_FAILED) | TO(OUTBOX_SKIPPED) | TO(OUTBOX_SENDING),
+	    TO(OUTBOX_FAILED) | TO(OUTBOX_SKIPPED) | TO(OUTBOX_SENDING) |
+	    TO(OUTBOX_BOUNCED),
 	[OUTBOX_DEFERRED] = TO(OUTBOX_SENDING) | TO(OUTBOX_FAILED) |
 	    TO(OUTBOX_SKIPPED) | TO(OUTBOX_PENDING),
 	[OUTBOX_FAILED] = TO(OUTBOX_PENDING) | TO(OUTBOX_SKIPPED),
-	[OUTBOX_SENT] = 0,
+	[OUTBOX_SENT] = TO(OUTBOX_BOUNCED),
 	[OUTBOX_SKIPPED] = 0,
+	[OUTBOX_BOUNCED] = 0,
 };
 #undef TO
 
@@ -123,25 +128,42 @@ outbox_domain(const struct config *cfg)
 	return domain;
 }
 
-/* 128 random bits in hex: names neither the partner nor the kind. */
-static char *
-mint_message_id(const char *domain)
+int
+outbox_ids_load(struct store *s, const struct config *cfg,
+    struct outbox_ids *ids, char **err)
 {
-	unsigned char rnd[16];
-	char hex[2 * sizeof rnd + 1];
+	char *hex = NULL;
+	int rc;
 
-	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-		fatal("getrandom failed");
-	for (size_t i = 0; i < sizeof rnd; i++)
-		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-	return xasprintf("%s@%s", hex, domain);
+	memset(ids, 0, sizeof *ids);
+	rc = store_setting_get(s, "reply_key", &hex, err);
+	if (rc == STORE_NOT_FOUND)
+		return set_err(err, "the database has no reply key; run "
+		    "touchbase init");
+	if (rc != 0)
+		return -1;
+	rc = token_key_parse(hex, &ids->key, err);
+	free(hex);
+	if (rc != 0)
+		return -1;
+	ids->domain = outbox_domain(cfg);
+	return 0;
+}
+
+void
+outbox_ids_reset(struct outbox_ids *ids)
+{
+	free(ids->domain);
+	memset(ids, 0, sizeof *ids);
 }
 
 void
 outbox_msg_init(struct outbox_msg *m, enum outbox_kind kind, long partner_id,
     const char *partner_key, const char *occurrence, const char *recipient,
-    const char *domain)
+    const struct outbox_ids *ids)
 {
+	char *token;
+
 	memset(m, 0, sizeof *m);
 	m->kind = kind;
 	m->partner_id = partner_id;
@@ -149,7 +171,10 @@ outbox_msg_init(struct outbox_msg *m, enum outbox_kind kind, long partner_id,
 	m->occurrence = xstrdup(occurrence);
 	m->recipient = xstrdup(recipient);
 	m->state = OUTBOX_PENDING;
-	m->message_id = mint_message_id(domain);
+	/* A token: names neither the partner nor the kind. */
+	token = token_mint(&ids->key, recipient);
+	m->message_id = xasprintf("%s@%s", token, ids->domain);
+	free(token);
 }
 
 void
@@ -195,6 +220,7 @@ outbox_msg_reset(struct outbox_msg *m)
 	outbox_meeting_reset(&m->meeting);
 	free(m->last_error);
 	free(m->reply);
+	free(m->detail);
 	memset(m, 0, sizeof *m);
 }
 
@@ -212,6 +238,7 @@ outbox_msg_copy(struct outbox_msg *dst, const struct outbox_msg *src)
 	outbox_meeting_copy(&dst->meeting, &src->meeting);
 	dst->last_error = xstrdup(src->last_error);
 	dst->reply = xstrdup(src->reply);
+	dst->detail = xstrdup(src->detail);
 }
 
 int
@@ -263,6 +290,7 @@ outbox_move(struct store *s, struct outbox_msg *m, enum outbox_state to,
 		break;
 	case OUTBOX_FAILED:
 	case OUTBOX_SKIPPED:
+	case OUTBOX_BOUNCED:
 		m->next_attempt = 0;
 		break;
 	case OUTBOX_DEFERRED:
@@ -340,6 +368,7 @@ outbox_json(struct store *s, const struct outbox_msg *m, struct buf *out,
 			    next), 0 },
 			{ "last_error", JSON_TEXT, m->last_error, 0 },
 			{ "reply", JSON_TEXT, m->reply, 0 },
+			{ "detail", JSON_TEXT, m->detail, 0 },
 		};
 
 		rc = store_json_object(s, f, sizeof f / sizeof f[0], out, err);

@@ -18,7 +18,8 @@
  *               mid-send: sent again, same Message-ID)
  *   deferred -> sending | failed | skipped | pending (retry)
  *   failed   -> pending (retry) | skipped (discard)
- *   sent, skipped: final
+ *   sent     -> bounced (a bounce came back for it)
+ *   bounced, skipped: final
  *
  * The store keeps the rows (store_outbox.c, private to this module); it is
  * the only place where their text meets these types.
@@ -32,6 +33,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "token.h"
 #include "util.h"
 
 struct store;
@@ -43,9 +45,12 @@ enum outbox_kind {
 	OUTBOX_ESCALATION,	/* to the sponsor, owner in Cc */
 	OUTBOX_CANCEL,		/* METHOD:CANCEL of an invite */
 	OUTBOX_UPDATE,		/* METHOD:REQUEST, a moved meeting */
-	OUTBOX_DIGEST		/* the leadership or an owner's digest */
+	OUTBOX_DIGEST,		/* the leadership or an owner's digest */
+	OUTBOX_DECLINED,	/* to the owner: a contact declined */
+	OUTBOX_COUNTER,		/* to the owner: a contact proposed a time */
+	OUTBOX_CONFIRMATION	/* to an owner: their emailed command */
 };
-#define OUTBOX_NKINDS (OUTBOX_DIGEST + 1)
+#define OUTBOX_NKINDS (OUTBOX_CONFIRMATION + 1)
 
 enum outbox_state {
 	OUTBOX_PENDING,
@@ -53,9 +58,10 @@ enum outbox_state {
 	OUTBOX_SENT,
 	OUTBOX_DEFERRED,
 	OUTBOX_FAILED,
-	OUTBOX_SKIPPED
+	OUTBOX_SKIPPED,
+	OUTBOX_BOUNCED		/* sent, then returned by a bounce */
 };
-#define OUTBOX_NSTATES (OUTBOX_SKIPPED + 1)
+#define OUTBOX_NSTATES (OUTBOX_BOUNCED + 1)
 
 /* The names used in the database, on the command line and in JSON. */
 const char *outbox_kind_name(enum outbox_kind kind);
@@ -105,18 +111,32 @@ struct outbox_msg {
 						 * retry_max_hours counts
 						 * from here */
 	time_t			 sent_at;	/* 0 until sent */
+	char			*detail;	/* a notice's or confirmation's
+						 * text; a bounce's reason */
 };
 
 /* The domain of smtp.from, for Message-IDs and UIDs.  Caller frees. */
 char *outbox_domain(const struct config *cfg);
 
+/* What minting Message-IDs takes: the domain and the reply key. */
+struct outbox_ids {
+	char			*domain;
+	struct token_key	 key;
+};
+/* Load them (the key from the database).  Returns 0 or -1 with *err;
+ * reset with outbox_ids_reset. */
+int outbox_ids_load(struct store *s, const struct config *cfg,
+    struct outbox_ids *ids, char **err);
+void outbox_ids_reset(struct outbox_ids *ids);
+
 /*
  * A new pending message (all strings copied) with a freshly minted
- * Message-ID at domain.  Free with outbox_msg_reset.
+ * Message-ID: a reply token for the recipient (token.h) at the domain.
+ * Free with outbox_msg_reset.
  */
 void outbox_msg_init(struct outbox_msg *m, enum outbox_kind kind,
     long partner_id, const char *partner_key, const char *occurrence,
-    const char *recipient, const char *domain);
+    const char *recipient, const struct outbox_ids *ids);
 /* Give m the invite it carries: uid, sequence, attendees (copied) and
  * meeting (copied; NULL for none). */
 void outbox_msg_set_invite(struct outbox_msg *m, const char *uid,

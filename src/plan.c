@@ -16,7 +16,7 @@
 struct plan_state {
 	struct book		*book;
 	time_t			 now;
-	char			*domain;
+	struct outbox_ids	 ids;
 	struct plan_stats	*stats;
 	char			**err;
 	struct lifecycle	 lc;
@@ -29,7 +29,7 @@ plain_msg(struct plan_state *ps, const struct partner *p,
     enum outbox_kind kind, const char *recipient, struct outbox_msg *m)
 {
 	outbox_msg_init(m, kind, p->id, p->key, p->next_due, recipient,
-	    ps->domain);
+	    &ps->ids);
 }
 
 static int
@@ -107,10 +107,11 @@ plan_run(struct book *b, time_t now, struct plan_stats *stats, char **err)
 	if (tz_local_date(now, "UTC", &horizon, err) != 0)
 		return -1;
 	horizon = date_add_days(horizon, b->cfg->lead_days + 1);
-	ps.domain = outbox_domain(b->cfg);
-	lifecycle_init(&ps.lc, b, now, ps.domain);
+	if (outbox_ids_load(b->store, b->cfg, &ps.ids, err) != 0)
+		return -1;
+	lifecycle_init(&ps.lc, b, now, &ps.ids);
 	if (store_begin(b->store, err) != 0) {
-		free(ps.domain);
+		outbox_ids_reset(&ps.ids);
 		return -1;
 	}
 	/* Due dates follow the business-day calendar as configured now;
@@ -125,7 +126,7 @@ plan_run(struct book *b, time_t now, struct plan_stats *stats, char **err)
 	if (rc == 0)
 		rc = digest_plan(b, now, false, &stats->planned, err);
 	stats->planned += ps.lc.planned;
-	free(ps.domain);
+	outbox_ids_reset(&ps.ids);
 	if (rc != 0) {
 		store_rollback(b->store);
 		return -1;
@@ -153,8 +154,9 @@ plan_preview_row(struct book *b, const struct partner *p,
 	ps.book = b;
 	ps.now = now;
 	ps.err = err;
-	ps.domain = outbox_domain(b->cfg);
-	lifecycle_init(&ps.lc, b, now, ps.domain);
+	if (outbox_ids_load(b->store, b->cfg, &ps.ids, err) != 0)
+		return -1;
+	lifecycle_init(&ps.lc, b, now, &ps.ids);
 	switch (kind) {
 	case OUTBOX_REMINDER:
 		rc = lifecycle_preview_row(&ps.lc, p, kind, p->owner_email, msg,
@@ -188,7 +190,7 @@ plan_preview_row(struct book *b, const struct partner *p,
 	if (rc != 0)
 		outbox_msg_reset(msg);
 	strv_free(invitees, ninvitees);
-	free(ps.domain);
+	outbox_ids_reset(&ps.ids);
 	return rc;
 }
 

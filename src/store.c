@@ -175,9 +175,75 @@ static const char *const migrations[] = {
 	"  FROM outbox o JOIN partners p ON p.id = o.partner_id"
 	"  WHERE o.uid IS NOT NULL AND o.state IN ('sent', 'sending')"
 	"  GROUP BY o.uid;",
-	/* 3 -> 4: when a message was last queued (planned, or retried by
-	 * hand; NULL: when planned), which retry_max_hours counts from. */
-	"ALTER TABLE outbox ADD COLUMN queued_at TEXT;",
+	/* 3 -> 4: the outbox hears back.  New kinds (declined, counter,
+	 * confirmation) and the bounced state; queued_at: when a message was
+	 * last queued (planned, or retried by hand), which retry_max_hours
+	 * counts from; detail: what a confirmation or a notice to the owner
+	 * says.  Calendar answers per attendee, inbound messages seen once,
+	 * snoozes, bounced contacts, and the key of the reply tokens. */
+	"CREATE TABLE outbox_v4 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  partner_id INTEGER REFERENCES partners(id) ON DELETE SET NULL,"
+	"  partner_key TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reminder', 'invitation',"
+	"    'overdue', 'escalation', 'cancel', 'update', 'digest',"
+	"    'declined', 'counter', 'confirmation')),"
+	"  occurrence TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
+	"    'sending', 'sent', 'deferred', 'failed', 'skipped', 'bounced')),"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  uid TEXT,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  attendees TEXT,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt TEXT,"
+	"  last_error TEXT,"
+	"  reply TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  sent_at TEXT,"
+	"  meeting_date TEXT,"
+	"  meeting_time TEXT,"
+	"  meeting_tz TEXT,"
+	"  queued_at TEXT,"
+	"  detail TEXT,"
+	"  UNIQUE (partner_key, kind, occurrence, recipient, sequence));"
+	"INSERT INTO outbox_v4 (id, partner_id, partner_key, kind, occurrence,"
+	"  recipient, state, message_id, uid, sequence, attendees, attempts,"
+	"  next_attempt, last_error, reply, created_at, sent_at, meeting_date,"
+	"  meeting_time, meeting_tz)"
+	"  SELECT id, partner_id, partner_key, kind, occurrence, recipient,"
+	"  state, message_id, uid, sequence, attendees, attempts, next_attempt,"
+	"  last_error, reply, created_at, sent_at, meeting_date, meeting_time,"
+	"  meeting_tz FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_v4 RENAME TO outbox;"
+	"CREATE INDEX outbox_by_state ON outbox (state, next_attempt);"
+	"CREATE INDEX outbox_by_uid ON outbox (uid, recipient)"
+	"  WHERE uid IS NOT NULL;"
+	"CREATE INDEX outbox_by_partner ON outbox (partner_id);"
+	"CREATE TABLE replies ("
+	"  uid TEXT NOT NULL,"
+	"  attendee TEXT NOT NULL COLLATE NOCASE,"
+	"  partstat TEXT NOT NULL,"
+	"  sequence INTEGER NOT NULL,"
+	"  dtstamp TEXT,"
+	"  comment TEXT,"
+	"  received_at TEXT NOT NULL,"
+	"  PRIMARY KEY (uid, attendee));"
+	"CREATE TABLE inbound ("
+	"  key TEXT PRIMARY KEY,"
+	"  received_at TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  sender TEXT,"
+	"  partner_key TEXT,"
+	"  outcome TEXT NOT NULL,"
+	"  detail TEXT);"
+	"ALTER TABLE partners ADD COLUMN snooze_until TEXT;"
+	"ALTER TABLE contacts ADD COLUMN bounced_at TEXT;"
+	"ALTER TABLE contacts ADD COLUMN bounce_reason TEXT;"
+	"INSERT OR IGNORE INTO settings (name, value)"
+	"  VALUES ('reply_key', lower(hex(randomblob(32))));",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -12,10 +12,10 @@
 	"id, partner_id, partner_key, kind, occurrence, recipient, state," \
 	" message_id, uid, sequence, attendees, attempts, next_attempt," \
 	" last_error, reply, created_at, sent_at, meeting_date, meeting_time," \
-	" meeting_tz, queued_at"
+	" meeting_tz, queued_at, detail"
 
 static const char *const undelivered_states =
-    "('pending', 'sending', 'deferred', 'failed')";
+    "('pending', 'sending', 'deferred', 'failed', 'bounced')";
 
 /* A timestamp column, 0 when NULL; -1 when it is not one. */
 static int
@@ -71,6 +71,7 @@ outbox_from_row(struct store *s, sqlite3_stmt *st, struct outbox_msg *m,
 	m->attempts = sqlite3_column_int(st, 11);
 	m->last_error = sdb_column_text(st, 13);
 	m->reply = sdb_column_text(st, 14);
+	m->detail = sdb_column_text(st, 21);
 	if (outbox_kind_parse((const char *)sqlite3_column_text(st, 3),
 	    &m->kind, err) != 0 ||
 	    outbox_state_parse((const char *)sqlite3_column_text(st, 6),
@@ -136,9 +137,9 @@ store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
 		return -1;
 	if (sdb_prepare(s, "INSERT OR IGNORE INTO outbox (partner_id, partner_key,"
 	    " kind, occurrence, recipient, state, message_id, uid, sequence,"
-	    " attendees, created_at, meeting_date, meeting_time, meeting_tz)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14)", &st, err) != 0) {
+	    " attendees, created_at, meeting_date, meeting_time, meeting_tz,"
+	    " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	    " ?13, ?14, ?15)", &st, err) != 0) {
 		buf_reset(&attendees);
 		return -1;
 	}
@@ -156,6 +157,7 @@ store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
 		sdb_bind_text(st, 10, buf_str(&attendees));
 	bind_time(st, 11, now);
 	bind_meeting(st, 12, &m->meeting);
+	sdb_bind_text(st, 15, m->detail);
 	rc = sdb_step_done(s, st, "adding to the outbox", err);
 	sqlite3_finalize(st);
 	buf_reset(&attendees);

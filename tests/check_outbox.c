@@ -13,6 +13,24 @@
 #include "outbox.h"
 
 static const time_t t0 = 1796000000;	/* 2026-11-30 */
+static struct outbox_ids ids;
+
+static void
+setup(void)
+{
+	char *err = NULL;
+
+	fixture_setup();
+	ck_assert_msg(outbox_ids_load(store, &cfg, &ids, &err) == 0, "%s",
+	    err);
+}
+
+static void
+teardown(void)
+{
+	outbox_ids_reset(&ids);
+	fixture_teardown();
+}
 
 /* A stored message of kind to recipient (partner 0, occurrence day). */
 static void
@@ -23,7 +41,7 @@ add_msg(struct outbox_msg *m, enum outbox_kind kind, const char *occurrence,
 	char *err = NULL;
 
 	outbox_msg_init(m, kind, 0, "alpha", occurrence, recipient,
-	    "example.org");
+	    &ids);
 	ck_assert_msg(outbox_add(store, m, t0, &added, &err) == 0, "%s", err);
 	ck_assert(added);
 	ck_assert_int_gt(m->id, 0);
@@ -65,11 +83,12 @@ END_TEST
 /* The state machine of outbox.h, every pair. */
 static const char *const allowed[OUTBOX_NSTATES] = {
 	[OUTBOX_PENDING] = "sending failed skipped",
-	[OUTBOX_SENDING] = "sending sent deferred failed skipped",
-	[OUTBOX_SENT] = "",
+	[OUTBOX_SENDING] = "sending sent deferred failed skipped bounced",
+	[OUTBOX_SENT] = "bounced",
 	[OUTBOX_DEFERRED] = "pending sending failed skipped",
 	[OUTBOX_FAILED] = "pending skipped",
 	[OUTBOX_SKIPPED] = "",
+	[OUTBOX_BOUNCED] = "",
 };
 
 static bool
@@ -106,11 +125,12 @@ START_TEST(test_move_each)
 		for (int to = 0; to < OUTBOX_NSTATES; to++) {
 			char occ[16];
 
-			snprintf(occ, sizeof occ, "2026-12-%02d", from * 6 +
+			snprintf(occ, sizeof occ, "2026-%02d-%02d", from + 1,
 			    to + 1);
 			add_msg(&m, OUTBOX_OVERDUE, occ, "a@example.org");
 			/* Bring it to `from` along allowed moves. */
-			if (from == OUTBOX_SENT || from == OUTBOX_DEFERRED)
+			if (from == OUTBOX_SENT || from == OUTBOX_DEFERRED ||
+			    from == OUTBOX_BOUNCED)
 				ck_assert_int_eq(outbox_move(store, &m,
 				    OUTBOX_SENDING, NULL, NULL, t0, &err), 0);
 			if (from != OUTBOX_PENDING)
@@ -149,18 +169,27 @@ START_TEST(test_create)
 
 	add_msg(&a, OUTBOX_REMINDER, "2026-12-07", "owner@example.org");
 	outbox_msg_init(&b, OUTBOX_INVITATION, 0, "alpha", "2026-12-07",
-	    "c@partner.example", "example.org");
+	    "c@partner.example", &ids);
 	outbox_msg_set_invite(&b, "uid-1@example.org", 2, att, 2, &mt);
 	ck_assert_int_eq(outbox_add(store, &b, t0, &added, &err), 0);
 	/* Opaque, unique Message-IDs at the domain. */
-	ck_assert_uint_eq(strlen(a.message_id), 32 + strlen("@example.org"));
-	ck_assert_uint_eq(strspn(a.message_id, "0123456789abcdef"), 32);
+	/* Reply tokens: NONCE.MAC@domain, the MAC bound to the recipient. */
+	ck_assert_uint_eq(strlen(a.message_id), 33 + 1 + strlen(ids.domain));
+	ck_assert_uint_eq(strspn(a.message_id, "0123456789abcdef"), 16);
+	ck_assert_str_eq(a.message_id + 34, ids.domain);
+	{
+		char *local = strndup(a.message_id, 33);
+
+		ck_assert(token_valid(&ids.key, local, "OWNER@example.org"));
+		ck_assert(!token_valid(&ids.key, local, "c@partner.example"));
+		free(local);
+	}
 	ck_assert_ptr_null(strstr(a.message_id, "alpha"));
 	ck_assert_ptr_null(strstr(a.message_id, "reminder"));
 	ck_assert_str_ne(a.message_id, b.message_id);
 	/* The same message planned again is not added. */
 	outbox_msg_init(&again, OUTBOX_REMINDER, 0, "alpha", "2026-12-07",
-	    "owner@example.org", "example.org");
+	    "owner@example.org", &ids);
 	ck_assert_int_eq(outbox_add(store, &again, t0 + 3600, &added, &err),
 	    0);
 	ck_assert(!added);
@@ -187,7 +216,7 @@ START_TEST(test_create)
 }
 END_TEST
 
-struct ids {
+struct seen {
 	long	v[8];
 	size_t	n;
 	char	mid[8][64];
@@ -196,11 +225,12 @@ struct ids {
 static int
 collect_ids(const struct outbox_msg *m, void *arg)
 {
-	struct ids *ids = arg;
+	struct seen *seen = arg;
 
-	ck_assert_uint_lt(ids->n, 8);
-	snprintf(ids->mid[ids->n], sizeof ids->mid[0], "%s", m->message_id);
-	ids->v[ids->n++] = m->id;
+	ck_assert_uint_lt(seen->n, 8);
+	snprintf(seen->mid[seen->n], sizeof seen->mid[0], "%s",
+	    m->message_id);
+	seen->v[seen->n++] = m->id;
 	return 0;
 }
 
@@ -209,7 +239,7 @@ collect_ids(const struct outbox_msg *m, void *arg)
 START_TEST(test_crash_recovery)
 {
 	struct outbox_msg m, deferred, sent;
-	struct ids ready = { .n = 0 };
+	struct seen ready = { .n = 0 };
 	char *err = NULL;
 
 	add_msg(&m, OUTBOX_OVERDUE, "2026-12-01", "a@example.org");
@@ -342,7 +372,7 @@ sent_invite(enum outbox_kind kind, const char *recipient, int seq)
 	bool added;
 
 	outbox_msg_init(&m, kind, 0, "alpha", "2026-12-07", recipient,
-	    "example.org");
+	    &ids);
 	outbox_msg_set_invite(&m, "uid-2@example.org", seq, att, 2, &mt);
 	ck_assert_int_eq(outbox_add(store, &m, t0, &added, &err), 0);
 	ck_assert(added);
@@ -399,7 +429,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_transitions);
 	tcase_add_test(tc, test_move_each);

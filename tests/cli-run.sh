@@ -73,7 +73,7 @@ diff expected.txt summary.txt || fail "the Maildir holds other messages than exp
 expect 0 preview alpha --now 2026-03-18
 # Message-IDs are opaque: they name neither the partner nor the kind.
 checks=$((checks + 1))
-grep -Eq '^Message-Id: <[0-9a-f]{32}@childrens\.example\.org>' out.txt ||
+grep -Eq '^Message-Id: <[0-9a-f]{16}\.[0-9a-f]{16}@childrens\.example\.org>' out.txt ||
 	fail "preview's Message-ID is not opaque: $(grep -i '^Message-Id' out.txt)"
 contains out.txt "Content-Type: text/calendar; charset=utf-8; method=REQUEST"
 expect 0 preview alpha --kind escalation --now 2026-04-20
