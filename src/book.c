@@ -580,6 +580,74 @@ book_contact_remove(struct book *b, const char *key, const char *email,
 }
 
 int
+book_snooze(struct book *b, const char *key, const char *until, time_t now,
+    char **err)
+{
+	struct tb_date d, today;
+	struct partner p;
+	char text[DATE_STRLEN];
+	int rc;
+
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	rc = BOOK_INVALID;
+	if (until != NULL && (book_today(b, &p, now, &today, err) != 0 ||
+	    date_parse(until, &d, err) != 0))
+		goto done;
+	if (until != NULL && date_cmp(d, today) <= 0) {
+		set_err(err, "snooze until %s: that is not after today (%s)",
+		    until, date_format(today, text));
+		goto done;
+	}
+	rc = store_partner_set_snooze(b->store, p.id, until, err) == 0 ?
+	    BOOK_OK : BOOK_ERROR;
+done:
+	partner_reset(&p);
+	return rc;
+}
+
+int
+book_note_add(struct book *b, const char *key, const char *text,
+    const char *by, time_t now, char **err)
+{
+	struct partner_input in;
+	struct tb_date today;
+	struct partner p;
+	char date[DATE_STRLEN], *notes;
+	int rc;
+
+	if (str_empty(text))
+		return set_err(err, "note: empty"), BOOK_INVALID;
+	if (text_check("note", text, TEXT_MULTILINE, err) != 0)
+		return BOOK_INVALID;
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	if (book_today(b, &p, now, &today, err) != 0) {
+		partner_reset(&p);
+		return BOOK_ERROR;
+	}
+	notes = xasprintf("%s%s%s%s%s%s: %s", p.notes ? p.notes : "",
+	    str_empty(p.notes) ? "" : "\n", date_format(today, date),
+	    by ? " (" : "", by ? by : "", by ? ")" : "", text);
+	memset(&in, 0, sizeof in);
+	in.notes = notes;
+	rc = book_partner_edit(b, key, &in, now, err);
+	free(notes);
+	partner_reset(&p);
+	return rc;
+}
+
+int
+book_contact_bounced(struct book *b, long partner_id, const char *email,
+    const char *reason, time_t now, char **err)
+{
+	char ts[21];
+
+	return store_contact_set_bounced(b->store, partner_id, email,
+	    book_timestamp(now, ts), reason, err) == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
 book_checkin(struct book *b, const char *key, const char *date,
     const char *note, const char *by, time_t now, char **err)
 {

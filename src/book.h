@@ -64,6 +64,22 @@ void book_close(struct book *b);		/* a zeroed book ok */
 /* Why the book's database last failed (FAULT_NONE: it did not). */
 enum fault book_fault(const struct book *b);
 
+/*
+ * Hold key's reminders, overdue notices and escalations until the date
+ * until (YYYY-MM-DD, after today in the partner's zone), or, when until
+ * is NULL, no longer.  BOOK_INVALID for a date not after today.
+ */
+int book_snooze(struct book *b, const char *key, const char *until,
+    time_t now, char **err);
+/* Add a note to key's notes: a line "YYYY-MM-DD (by): text" after what
+ * is there (by may be NULL). */
+int book_note_add(struct book *b, const char *key, const char *text,
+    const char *by, time_t now, char **err);
+/* A contact's address bounced for good (reason: the server's words): it
+ * is left off new invites until it is edited. */
+int book_contact_bounced(struct book *b, long partner_id, const char *email,
+    const char *reason, time_t now, char **err);
+
 /* Every partner (archived ones too when asked), in key order; fn returns
  * non-zero to stop, which is then returned. */
 int book_partner_foreach(struct book *b, bool include_archived,

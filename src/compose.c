@@ -173,6 +173,15 @@ invite_current(struct composer *c, const struct outbox_msg *row,
 	return 0;
 }
 
+/* Notices to an owner (a decline, a proposed time, a confirmation) are
+ * not about the occurrence due: they stand while the partner does. */
+static bool
+compose_is_notice(enum outbox_kind kind)
+{
+	return kind == OUTBOX_DECLINED || kind == OUTBOX_COUNTER ||
+	    kind == OUTBOX_CONFIRMATION;
+}
+
 /* The partner a row is about, as it is now; COMPOSE_STALE when the row
  * is no longer due. */
 static int
@@ -203,8 +212,9 @@ subject_partner(struct composer *c, const struct outbox_msg *row,
 		return COMPOSE_STALE;
 	}
 	/* Messages without an invite are about the occurrence now due;
-	 * invites follow their own record. */
-	if (row->uid == NULL && (s->p.next_due == NULL ||
+	 * invites follow their own record; notices to owners stand. */
+	if (row->uid == NULL && !compose_is_notice(row->kind) &&
+	    (s->p.next_due == NULL ||
 	    strcmp(s->p.next_due, row->occurrence) != 0)) {
 		set_err(err, "the check-in due %s is no longer due (next due: "
 		    "%s)", row->occurrence, s->p.next_due ? s->p.next_due :
@@ -243,7 +253,13 @@ subject_load(struct composer *c, const struct outbox_msg *row, time_t now,
 	    row->meeting.tz : book_partner_tz(b, &s->p);
 	if (row->meeting.set)
 		s->due = row->meeting.date;
-	else if (date_parse(row->occurrence, &s->due, err) != 0)
+	else if (compose_is_notice(row->kind) && s->p.next_due != NULL) {
+		if (date_parse(s->p.next_due, &s->due, err) != 0)
+			return -1;
+	} else if (compose_is_notice(row->kind)) {
+		if (tz_local_date(now, s->tz, &s->due, err) != 0)
+			return -1;
+	} else if (date_parse(row->occurrence, &s->due, err) != 0)
 		return -1;
 	if (tz_local_date(now, s->tz, &s->today, err) != 0)
 		return -1;
@@ -452,6 +468,7 @@ struct envelope {
 	const char	*kind;		/* the template */
 	struct message_address to;
 	struct message_address cc;	/* cc.email NULL: none */
+	struct message_address reply_to; /* reply_to.email NULL: none */
 	const char	*message_id;
 	const char	*ics;		/* may be NULL */
 	const char	*ics_method;
@@ -503,11 +520,15 @@ assemble(struct composer *c, const struct envelope *env,
 		template_render(html, ctx, &htmlbuf);
 	extra = xcalloc(nheaders ? nheaders : 1, sizeof *extra);
 	memset(&msg, 0, sizeof msg);
+	msg.reply_to = env->reply_to.email != NULL ? &env->reply_to : NULL;
 	for (size_t i = 0; i < nheaders; i++) {
 		if (strcasecmp(headers[i].name, "Subject") == 0)
 			msg.subject = headers[i].value;
 		else
 			extra[nextra++] = headers[i];
+		/* The template's own Reply-To wins. */
+		if (strcasecmp(headers[i].name, "Reply-To") == 0)
+			msg.reply_to = NULL;
 	}
 	msg.from.name = c->org_name;
 	msg.from.email = c->org_email;
@@ -684,6 +705,13 @@ envelope_of(const struct subject *s, const struct outbox_msg *row,
 		env->cc.email = s->p.owner_email;
 		env->cc.name = s->p.owner_name;
 	}
+	/* A partner contact who just replies reaches the owner, whom the
+	 * text names as the person to write to. */
+	if (strcasecmp(row->recipient, s->p.owner_email) != 0 &&
+	    row->kind != OUTBOX_ESCALATION) {
+		env->reply_to.email = s->p.owner_email;
+		env->reply_to.name = s->p.owner_name;
+	}
 	env->message_id = row->message_id;
 	env->ics = ics;
 	env->ics_method = row->kind == OUTBOX_CANCEL ? "CANCEL" : "REQUEST";
@@ -708,6 +736,7 @@ compose_row(struct composer *c, const struct outbox_msg *row, time_t now,
 	}
 	ctx = build_context(c, &s, outbox_kind_name(row->kind),
 	    row->recipient);
+	set_opt(ctx, "detail", row->detail);
 	if (row->kind == OUTBOX_UPDATE)
 		rc = set_previous(c, ctx, row, err);
 	if (rc == 0 && row->uid != NULL &&

@@ -51,6 +51,7 @@ compose_schema(bool digest)
 	tvalue_set_str(m, "key", "x");
 	tvalue_set_str(m, "name", "x");
 	tvalue_set_str(m, "tier", "x");
+	tvalue_set_str(ctx, "detail", "x");
 	tvalue_set_str(m, "notes", "x");
 	tvalue_set_str(m, "timezone", "x");
 	m = tvalue_set_map(ctx, "owner");

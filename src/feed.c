@@ -244,7 +244,7 @@ add_item(struct feed_state *fs, const struct partner *p, struct tb_date due,
 {
 	const struct config *cfg = fs->book->cfg;
 	enum partner_state st = state_stage(cfg, &due, today,
-	    !str_empty(p->sponsor_email)).state;
+	    !str_empty(p->sponsor_email), NULL).state;
 	struct feed_item *it;
 	struct meeting m;
 

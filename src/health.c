@@ -30,7 +30,7 @@ collect(const struct partner *p, void *arg)
 	struct health_load *hl = arg;
 	struct health_row row;
 	struct stage stage;
-	struct tb_date due, since;
+	struct tb_date due, since, until;
 	struct cadence c;
 	char *err = NULL;
 
@@ -41,8 +41,13 @@ collect(const struct partner *p, void *arg)
 		return -1;
 	if (p->next_due && date_parse(p->next_due, &due, hl->err) != 0)
 		return -1;
+	if (p->snooze_until && date_parse(p->snooze_until, &until,
+	    hl->err) != 0)
+		return -1;
 	stage = state_stage(hl->book->cfg, p->next_due ? &due : NULL,
-	    row.today, !str_empty(p->sponsor_email));
+	    row.today, !str_empty(p->sponsor_email),
+	    p->snooze_until ? &until : NULL);
+	row.snoozed = stage.snoozed;
 	row.state = stage.state;
 	row.late = stage.late;
 	row.days_since = since_date(p, &since) == 0 ?

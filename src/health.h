@@ -23,6 +23,7 @@ struct health_row {
 						 * when in the future */
 	long			 period_days;	/* the cadence's length */
 	long			 undelivered;	/* outbox rows not sent */
+	bool			 snoozed;	/* held until p.snooze_until */
 	char			*cadence;	/* described: "every month" */
 };
 

@@ -109,7 +109,8 @@ lifecycle_init(struct lifecycle *lc, struct book *b, time_t now,
 static int
 collect_invitee(const struct contact *c, void *arg)
 {
-	if (c->invite)
+	/* An address that bounced for good is left off until it is edited. */
+	if (c->invite && c->bounced_at == NULL)
 		emails_add(arg, c->email);
 	return 0;
 }

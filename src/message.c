@@ -251,7 +251,7 @@ header_name_ok(const char *name)
 {
 	static const char *const ours[] = { "From", "To", "Cc", "Bcc",
 	    "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
-	    "Content-Transfer-Encoding" };
+	    "Content-Transfer-Encoding", "Auto-Submitted" };
 
 	if (name == NULL || *name == '\0')
 		return false;
@@ -288,7 +288,9 @@ build_message(const struct message *msg, GMimeMessage *m, char **err)
 	if (add_mailboxes(m, GMIME_ADDRESS_TYPE_FROM, &msg->from, 1, err) != 0 ||
 	    add_mailboxes(m, GMIME_ADDRESS_TYPE_TO, msg->to, msg->nto,
 	    err) != 0 ||
-	    add_mailboxes(m, GMIME_ADDRESS_TYPE_CC, msg->cc, msg->ncc, err) != 0)
+	    add_mailboxes(m, GMIME_ADDRESS_TYPE_CC, msg->cc, msg->ncc, err) != 0 ||
+	    (msg->reply_to != NULL && add_mailboxes(m,
+	    GMIME_ADDRESS_TYPE_REPLY_TO, msg->reply_to, 1, err) != 0))
 		return -1;
 	if (msg->subject == NULL)
 		return set_err(err, "the subject is missing");
@@ -296,6 +298,10 @@ build_message(const struct message *msg, GMimeMessage *m, char **err)
 		return -1;
 	g_mime_message_set_subject(m, msg->subject, "utf-8");
 	g_mime_message_set_message_id(m, msg->message_id);
+	/* RFC 3834: what touchbase sends is generated; auto-responders do
+	 * not answer it, so there are no mail loops. */
+	g_mime_object_set_header(GMIME_OBJECT(m), "Auto-Submitted",
+	    "auto-generated", NULL);
 	date = g_date_time_new_from_unix_utc((gint64)msg->date);
 	g_mime_message_set_date(m, date);
 	g_date_time_unref(date);

@@ -27,6 +27,7 @@ struct message {
 	size_t				 nto;
 	const struct message_address	*cc;
 	size_t				 ncc;
+	const struct message_address	*reply_to;	/* may be NULL */
 	const char			*subject;	/* UTF-8 */
 	const char			*message_id;	/* without <> */
 	time_t				 date;
@@ -40,7 +41,7 @@ struct message {
 
 /*
  * Compose msg as a complete RFC 5322 message with CRLF line endings into
- * out (appended).  multipart/alternative of text/plain, text/html (when
+ * out (appended), with Auto-Submitted: auto-generated (RFC 3834).  multipart/alternative of text/plain, text/html (when
  * set) and text/calendar; method=M; charset=UTF-8 (when ics is set).
  * Returns 0 or -1 with *err (e.g. an invalid address or header name).
  */

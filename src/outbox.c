@@ -1,6 +1,7 @@
 /* outbox.c: the typed message queue: names, creation, transitions. */
 #include "outbox.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,9 @@ outbox_domain(const struct config *cfg)
 	if (message_address_parse(cfg->from, &name, &email, NULL) != 0)
 		return xstrdup("localhost");
 	domain = xstrdup(strrchr(email, '@') + 1);
+	/* Lower case, as Message-IDs are looked up. */
+	for (char *p = domain; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
 	free(name);
 	free(email);
 	return domain;
@@ -381,6 +385,13 @@ int
 outbox_get(struct store *s, long id, struct outbox_msg *out, char **err)
 {
 	return store_outbox_get(s, id, out, err);
+}
+
+int
+outbox_find(struct store *s, const char *message_id, struct outbox_msg *out,
+    char **err)
+{
+	return store_outbox_find(s, message_id, out, err);
 }
 
 int

@@ -191,6 +191,10 @@ int outbox_json(struct store *s, const struct outbox_msg *m,
 
 /* One message by id; STORE_NOT_FOUND (1) when there is none. */
 int outbox_get(struct store *s, long id, struct outbox_msg *out, char **err);
+/* One message by its Message-ID (without <>, any case of the domain);
+ * STORE_NOT_FOUND (1) when it is not ours. */
+int outbox_find(struct store *s, const char *message_id,
+    struct outbox_msg *out, char **err);
 
 typedef int (*outbox_fn)(const struct outbox_msg *m, void *arg);
 

@@ -53,13 +53,15 @@ static int
 stage_now(struct book *b, const struct partner *p, time_t now,
     struct stage *st, char **err)
 {
-	struct tb_date today, due;
+	struct tb_date today, due, until;
 
 	if (book_today(b, p, now, &today, err) != 0 ||
-	    (p->next_due != NULL && date_parse(p->next_due, &due, err) != 0))
+	    (p->next_due != NULL && date_parse(p->next_due, &due, err) != 0) ||
+	    (p->snooze_until != NULL && date_parse(p->snooze_until, &until,
+	    err) != 0))
 		return -1;
 	*st = state_stage(b->cfg, p->next_due ? &due : NULL, today,
-	    !str_empty(p->sponsor_email));
+	    !str_empty(p->sponsor_email), p->snooze_until ? &until : NULL);
 	return 0;
 }
 

@@ -5,10 +5,11 @@
 
 struct stage
 state_stage(const struct config *cfg, const struct tb_date *due,
-    struct tb_date today, bool has_sponsor)
+    struct tb_date today, bool has_sponsor,
+    const struct tb_date *snooze_until)
 {
 	struct stage st = { STATE_UNSCHEDULED, 0, false, OUTBOX_REMINDER,
-	    false };
+	    false, false };
 
 	if (due == NULL)
 		return st;
@@ -27,7 +28,8 @@ state_stage(const struct config *cfg, const struct tb_date *due,
 		st.state = STATE_OK;
 		return st;
 	}
-	st.sends = true;
+	st.snoozed = snooze_until != NULL && date_cmp(today, *snooze_until) < 0;
+	st.sends = !st.snoozed;
 	return st;
 }
 

@@ -16,6 +16,8 @@
  *     and a sponsor is set                         sponsor, owner in Cc
  * A partner without a sponsor never escalates: past escalate_after_days it
  * stays overdue, and its owner has had the overdue notice (sent once).
+ * A snoozed partner (an owner's "snooze", or touchbase snooze) keeps its
+ * state but is sent nothing before the day its snooze ends.
  */
 #ifndef TB_STATE_H
 #define TB_STATE_H
@@ -43,12 +45,15 @@ struct stage {
 						 * overdue or escalation */
 	bool			 invite_contacts; /* the invite also goes to
 						 * invited contacts (not late) */
+	bool			 snoozed;	/* held: sends nothing today */
 };
 
 /* The stage of a partner whose next due date is due (NULL: nothing
- * scheduled), on its local date today, with or without a sponsor. */
+ * scheduled), on its local date today, with or without a sponsor, and
+ * snoozed until snooze_until (NULL: not snoozed). */
 struct stage state_stage(const struct config *cfg, const struct tb_date *due,
-    struct tb_date today, bool has_sponsor);
+    struct tb_date today, bool has_sponsor,
+    const struct tb_date *snooze_until);
 /* "ok", "due", "overdue", "escalated", "unscheduled". */
 const char *state_name(enum partner_state s);
 

@@ -46,6 +46,7 @@ struct partner {
 	char	*updated_at;
 	char	*next_due;		/* may be NULL until computed */
 	char	*last_checkin;		/* derived: latest check-in date */
+	char	*snooze_until;		/* reminders held until, or NULL */
 };
 
 struct contact {
@@ -55,6 +56,9 @@ struct contact {
 	char	*email;
 	char	*role;			/* may be NULL */
 	bool	 invite;
+	char	*bounced_at;		/* its address bounced for good
+					 * then (a timestamp), or NULL */
+	char	*bounce_reason;
 };
 
 struct checkin {
@@ -205,6 +209,54 @@ int store_invite_foreach_open(struct store *s, store_invite_fn fn, void *arg,
 /* The id of the partner's latest check-in (by id), 0 when none. */
 int store_checkin_latest_id(struct store *s, long partner_id, long *id,
     char **err);
+
+/*
+ * What comes back.  A calendar answer: the latest of each attendee per
+ * invite UID (partstat ACCEPTED, TENTATIVE, DECLINED, ...).
+ */
+struct reply_rec {
+	char	*uid;
+	char	*attendee;
+	char	*partstat;
+	int	 sequence;
+	char	*dtstamp;		/* timestamp, or NULL */
+	char	*comment;		/* may be NULL */
+	char	*received_at;
+};
+void reply_rec_reset(struct reply_rec *r);
+/* STORE_NOT_FOUND when the attendee has not answered uid. */
+int store_reply_get(struct store *s, const char *uid, const char *attendee,
+    struct reply_rec *out, char **err);
+/* Insert or replace the attendee's answer. */
+int store_reply_put(struct store *s, const struct reply_rec *r, char **err);
+typedef int (*store_reply_fn)(const struct reply_rec *r, void *arg);
+/* The answers to the invites of a partner (by its id), newest first. */
+int store_reply_foreach_partner(struct store *s, long partner_id,
+    store_reply_fn fn, void *arg, char **err);
+
+/* An inbound message processed: its key (its Message-ID, or a hash of
+ * it), what it was and what was done. */
+struct inbound_rec {
+	char	*key;
+	char	*received_at;
+	char	*kind;
+	char	*sender;		/* may be NULL */
+	char	*partner_key;		/* may be NULL */
+	char	*outcome;		/* e.g. "checked in", "ignored" */
+	char	*detail;		/* why, may be NULL */
+};
+/* Whether key was processed already: 0 with *seen. */
+int store_inbound_seen(struct store *s, const char *key, bool *seen,
+    char **err);
+int store_inbound_add(struct store *s, const struct inbound_rec *r,
+    char **err);
+
+/* Hold a partner's reminders until date (NULL: no longer). */
+int store_partner_set_snooze(struct store *s, long partner_id,
+    const char *date, char **err);
+/* Mark a contact's address as bounced for good (when NULL: clear it). */
+int store_contact_set_bounced(struct store *s, long partner_id,
+    const char *email, const char *when, const char *reason, char **err);
 
 /* A named value the program keeps; STORE_NOT_FOUND (and *value NULL)
  * when unset.  The caller frees *value. */

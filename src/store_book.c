@@ -10,7 +10,8 @@
 	"p.id, p.key, p.name, p.owner_email, p.owner_name, p.sponsor_email," \
 	" p.cadence, p.start_date, p.timezone, p.tier, p.notes, p.archived," \
 	" p.created_at, p.updated_at, p.next_due," \
-	" (SELECT max(date) FROM checkins c WHERE c.partner_id = p.id)"
+	" (SELECT max(date) FROM checkins c WHERE c.partner_id = p.id)," \
+	" p.snooze_until"
 
 void
 partner_reset(struct partner *p)
@@ -29,6 +30,7 @@ partner_reset(struct partner *p)
 	free(p->updated_at);
 	free(p->next_due);
 	free(p->last_checkin);
+	free(p->snooze_until);
 	memset(p, 0, sizeof *p);
 }
 
@@ -50,6 +52,7 @@ partner_copy(struct partner *dst, const struct partner *src)
 	dst->updated_at = xstrdup(src->updated_at);
 	dst->next_due = xstrdup(src->next_due);
 	dst->last_checkin = xstrdup(src->last_checkin);
+	dst->snooze_until = xstrdup(src->snooze_until);
 }
 
 void
@@ -58,6 +61,8 @@ contact_reset(struct contact *c)
 	free(c->name);
 	free(c->email);
 	free(c->role);
+	free(c->bounced_at);
+	free(c->bounce_reason);
 	memset(c, 0, sizeof *c);
 }
 
@@ -90,6 +95,7 @@ partner_from_row(sqlite3_stmt *st, struct partner *p)
 	p->updated_at = sdb_column_text(st, 13);
 	p->next_due = sdb_column_text(st, 14);
 	p->last_checkin = sdb_column_text(st, 15);
+	p->snooze_until = sdb_column_text(st, 16);
 }
 
 /* Bind the editable columns as ?1..?12 in the order of the INSERT. */
@@ -364,9 +370,9 @@ store_contact_foreach(struct store *s, long partner_id, store_contact_fn fn,
 	struct contact c;
 	int rc, stop = 0;
 
-	if (sdb_prepare(s, "SELECT id, partner_id, name, email, role, invite"
-	    " FROM contacts WHERE partner_id = ?1 ORDER BY name, email", &st,
-	    err) != 0)
+	if (sdb_prepare(s, "SELECT id, partner_id, name, email, role, invite,"
+	    " bounced_at, bounce_reason FROM contacts WHERE partner_id = ?1"
+	    " ORDER BY name, email", &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, partner_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -376,6 +382,8 @@ store_contact_foreach(struct store *s, long partner_id, store_contact_fn fn,
 		c.email = sdb_column_text(st, 3);
 		c.role = sdb_column_text(st, 4);
 		c.invite = sqlite3_column_int(st, 5) != 0;
+		c.bounced_at = sdb_column_text(st, 6);
+		c.bounce_reason = sdb_column_text(st, 7);
 		stop = fn(&c, arg);
 		contact_reset(&c);
 		if (stop != 0)

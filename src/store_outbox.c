@@ -267,6 +267,22 @@ store_outbox_get(struct store *s, long id, struct outbox_msg *out,
 }
 
 int
+store_outbox_find(struct store *s, const char *message_id,
+    struct outbox_msg *out, char **err)
+{
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof *out);
+	/* Message-IDs are minted in lower case; a client may change the
+	 * domain's case. */
+	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
+	    " WHERE message_id = lower(?1)", &st, err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, message_id);
+	return outbox_one(s, st, out, err);
+}
+
+int
 store_outbox_save(struct store *s, const struct outbox_msg *m,
     enum outbox_state from, char **err)
 {

@@ -20,6 +20,8 @@ int store_outbox_save(struct store *s, const struct outbox_msg *m,
     enum outbox_state from, char **err);
 int store_outbox_get(struct store *s, long id, struct outbox_msg *out,
     char **err);
+int store_outbox_find(struct store *s, const char *message_id,
+    struct outbox_msg *out, char **err);
 int store_outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn,
     void *arg, char **err);
 int store_outbox_foreach(struct store *s, const struct outbox_filter *f,

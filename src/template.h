@@ -82,7 +82,7 @@ int template_check(const struct template *t, const struct tvalue *schema,
 /* The templates touchbase sends, each as NAME.txt and NAME.html. */
 #define TEMPLATE_NAMES \
 	"reminder", "invitation", "overdue", "escalation", "cancel", "update", \
-	"digest"
+	"digest", "declined", "counter", "confirmation"
 
 struct template_set;
 

@@ -83,3 +83,13 @@ token_valid(const struct token_key *key, const char *local,
 		diff |= (unsigned char)(mac[i] ^ local[NONCE_HEX + 1 + i]);
 	return diff == 0;
 }
+
+char *
+token_digest(const void *data, size_t len)
+{
+	gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+	char *copy = xstrdup(hex);
+
+	g_free(hex);
+	return copy;
+}

@@ -11,6 +11,7 @@
 #define TB_TOKEN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define TOKEN_KEY_LEN 32
 
@@ -28,5 +29,9 @@ char *token_mint(const struct token_key *key, const char *recipient);
  * token minted for recipient (any case) with key. */
 bool token_valid(const struct token_key *key, const char *local,
     const char *recipient);
+
+/* The SHA-256 of data in hex (64 digits), e.g. to know a message again
+ * that has no Message-ID.  Caller frees. */
+char *token_digest(const void *data, size_t len);
 
 #endif

@@ -52,7 +52,7 @@ START_TEST(test_rule)
 
 	cfg.grace_days = cases[_i].grace;
 	cfg.escalate_after_days = cases[_i].escalate;
-	st = state_stage(&cfg, &due, today, cases[_i].sponsor);
+	st = state_stage(&cfg, &due, today, cases[_i].sponsor, NULL);
 	ck_assert_int_eq(st.state, cases[_i].state);
 	ck_assert_int_eq(st.late, cases[_i].late);
 	ck_assert_int_eq(st.sends, *cases[_i].sends != '\0');
@@ -60,9 +60,23 @@ START_TEST(test_rule)
 		ck_assert_str_eq(outbox_kind_name(st.kind), cases[_i].sends);
 	ck_assert_int_eq(st.invite_contacts, st.state == STATE_DUE &&
 	    cases[_i].late <= 0);
-	st = state_stage(&cfg, NULL, today, cases[_i].sponsor);
+	st = state_stage(&cfg, NULL, today, cases[_i].sponsor, NULL);
 	ck_assert_int_eq(st.state, STATE_UNSCHEDULED);
 	ck_assert(!st.sends);
+	/* Snoozed until tomorrow: the same state, nothing sent; from the
+	 * day the snooze ends, sent again. */
+	{
+		struct tb_date tomorrow = date_add_days(today, 1);
+
+		st = state_stage(&cfg, &due, today, cases[_i].sponsor,
+		    &tomorrow);
+		ck_assert_int_eq(st.state, cases[_i].state);
+		ck_assert(!st.sends);
+		ck_assert_int_eq(st.snoozed, st.state != STATE_OK);
+		st = state_stage(&cfg, &due, today, cases[_i].sponsor,
+		    &today);
+		ck_assert_int_eq(st.sends, *cases[_i].sends != '\0');
+	}
 }
 END_TEST
 

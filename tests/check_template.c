@@ -664,7 +664,7 @@ test_schema(void)
 	static const char *const top[] = { "kind", "cadence", "due_date",
 	    "due_date_long", "days_until_due", "days_overdue", "last_checkin",
 	    "last_checkin_long", "last_checkin_note", "days_since_checkin",
-	    "checkin_command" };
+	    "checkin_command", "detail" };
 	static const char *const meeting[] = { "date", "date_long", "time",
 	    "end_time", "timezone", "minutes" };
 
@@ -981,11 +981,17 @@ START_TEST(test_default_render)
 		ck_assert_ptr_null(strcasestr(buf_str(&txt), "overdue"));
 		ck_assert_ptr_null(strcasestr(buf_str(&html), "escalat"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&txt), "Dear "));
+	} else if (strcmp(name, "declined") == 0 ||
+	    strcmp(name, "counter") == 0 ||
+	    strcmp(name, "confirmation") == 0) {
+		/* Notices to the owner: what happened, and the partner. */
+		ck_assert_ptr_nonnull(strstr(buf_str(&txt), "Riverside"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&html), "Riverside"));
 	} else {
-		ck_assert_ptr_nonnull(strstr(buf_str(&txt),
-		    "touchbase checkin riverside-peds"));
-		ck_assert_ptr_nonnull(strstr(buf_str(&html),
-		    "touchbase checkin riverside-peds"));
+		/* Owners have no shell: they reply "done" by email. */
+		ck_assert_ptr_nonnull(strstr(buf_str(&txt), "done"));
+		ck_assert_ptr_nonnull(strstr(buf_str(&html), "done"));
+		ck_assert_ptr_null(strstr(buf_str(&txt), "touchbase checkin"));
 		ck_assert_ptr_nonnull(strstr(buf_str(&txt), sparse ?
 		    "none on record" : "Tuesday, 1 September 2026"));
 	}
