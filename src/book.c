@@ -70,6 +70,18 @@ book_fault(const struct book *b)
 }
 
 int
+book_begin(struct book *b, char **err)
+{
+	return store_begin(b->store, err);
+}
+
+void
+book_rollback(struct book *b)
+{
+	store_rollback(b->store);
+}
+
+int
 book_partner_foreach(struct book *b, bool include_archived,
     store_partner_fn fn, void *arg, char **err)
 {

@@ -63,6 +63,10 @@ int book_open(struct book *b, const char *path, bool create,
 void book_close(struct book *b);		/* a zeroed book ok */
 /* Why the book's database last failed (FAULT_NONE: it did not). */
 enum fault book_fault(const struct book *b);
+/* A transaction over everything done to the book until the rollback
+ * (a dry run).  Returns 0 or -1 with *err. */
+int book_begin(struct book *b, char **err);
+void book_rollback(struct book *b);
 
 /*
  * Hold key's reminders, overdue notices and escalations until the date

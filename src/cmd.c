@@ -1,5 +1,6 @@
 /* cmd.c: helpers shared by the command files. */
 #include "cmd.h"
+#include "log.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -173,8 +174,9 @@ table_add(struct table *t, const char *const *row)
 {
 	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols,
 	    sizeof *t->cells);
+	/* Names are untrusted: no escape sequence reaches the terminal. */
 	for (size_t c = 0; c < t->ncols; c++)
-		t->cells[t->nrows * t->ncols + c] = xstrdup(row[c] ? row[c] :
+		t->cells[t->nrows * t->ncols + c] = log_escape(row[c] ? row[c] :
 		    "-");
 	t->nrows++;
 }

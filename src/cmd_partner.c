@@ -6,6 +6,7 @@
 #include "cadence.h"
 #include "cmd.h"
 #include "exchange.h"
+#include "health.h"
 #include "log.h"
 
 static const struct cmd_usage partner_usage = {
@@ -274,6 +275,10 @@ print_contact(const struct contact *c, void *arg)
 		printf("\nContacts:\n");
 	printf("  %s <%s>%s%s%s\n", c->name, c->email, c->role ? ", " : "",
 	    c->role ? c->role : "", c->invite ? " (invited to check-ins)" : "");
+	if (c->bounced_at != NULL)
+		printf("    address bounced on %.10s: %s; left off invites until "
+		    "it is edited\n", c->bounced_at, c->bounce_reason ?
+		    c->bounce_reason : "");
 	return 0;
 }
 
@@ -316,9 +321,25 @@ print_partner(const struct partner *p)
 		printf("  Time zone:     %s\n", p->timezone);
 	if (p->tier)
 		printf("  Tier:          %s\n", p->tier);
+	if (p->snooze_until)
+		printf("  Snoozed until: %s\n", p->snooze_until);
 	if (p->notes)
 		printf("  Notes:         %s\n", p->notes);
 	free(phrase);
+}
+
+/* The answers to the current invite, under the partner. */
+static int
+print_answers(struct book *b, const struct partner *p, char **err)
+{
+	char *answers;
+
+	if (health_answers(b, p, &answers, err) != 0)
+		return -1;
+	if (answers != NULL)
+		printf("  Invite:        %s\n", answers);
+	free(answers);
+	return 0;
 }
 
 static enum cmd_status
@@ -345,7 +366,10 @@ partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 			buf_addc(&json, '\n');
 	} else {
 		print_partner(&p);
-		rc = book_contact_foreach(&book, &p, print_contact, &n, &err);
+		rc = print_answers(&book, &p, &err);
+		if (rc == 0)
+			rc = book_contact_foreach(&book, &p, print_contact, &n,
+			    &err);
 		n = 0;
 		if (rc == 0)
 			rc = book_checkin_foreach(&book, &p, 10, print_checkin,

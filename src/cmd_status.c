@@ -56,22 +56,29 @@ static void
 print_table(const struct status_state *ss)
 {
 	static const char *const header[] = { "STATE", "KEY", "NAME", "OWNER",
-	    "CADENCE", "LAST CHECK-IN", "NEXT DUE", "MAIL" };
+	    "CADENCE", "LAST CHECK-IN", "NEXT DUE", "MAIL", "NOTE" };
 	struct table t;
 
-	table_init(&t, 8, header);
+	table_init(&t, 9, header);
 	for (size_t i = 0; i < ss->nrows; i++) {
 		const struct health_row *r = ss->rows[i];
 		char *when = when_text(r), *mail = r->undelivered ?
 		    xasprintf("%ld undelivered", r->undelivered) : xstrdup("ok");
+		/* What came back: a snooze, the invitees' answers. */
+		char *note = xasprintf("%s%s%s%s%s", r->snoozed ?
+		    "snoozed until " : "", r->snoozed ? r->p.snooze_until : "",
+		    r->snoozed && r->answers ? "; " : "",
+		    r->answers ? r->answers : "",
+		    !r->snoozed && !r->answers ? "-" : "");
 		const char *row[] = { state_name(r->state), r->p.key, r->p.name,
 		    r->p.owner_name ? r->p.owner_name : r->p.owner_email,
 		    r->cadence, r->p.last_checkin ? r->p.last_checkin : "never",
-		    when, mail };
+		    when, mail, note };
 
 		table_add(&t, row);
 		free(when);
 		free(mail);
+		free(note);
 	}
 	table_print(&t, stdout);
 	table_reset(&t);

@@ -41,6 +41,8 @@ compose_schema(bool digest)
 			tvalue_set_str(m, "next_due", "x");
 			tvalue_set_int(m, "days_overdue", 1);
 			tvalue_set_int(m, "days_until_due", 1);
+			tvalue_set_str(m, "answers", "x");
+			tvalue_set_str(m, "snoozed_until", "x");
 			m = tvalue_set_map(m, "owner");
 			tvalue_set_str(m, "name", "x");
 			tvalue_set_str(m, "email", "x");

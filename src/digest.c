@@ -79,6 +79,14 @@ add_item(struct tvalue *list, const struct health_row *r)
 		tvalue_set_null(m, "next_due");
 	tvalue_set_int(m, "days_overdue", r->late > 0 ? r->late : 0);
 	tvalue_set_int(m, "days_until_due", r->late < 0 ? -r->late : 0);
+	if (r->answers != NULL)
+		tvalue_set_str(m, "answers", r->answers);
+	else
+		tvalue_set_null(m, "answers");
+	if (r->snoozed)
+		tvalue_set_str(m, "snoozed_until", r->p.snooze_until);
+	else
+		tvalue_set_null(m, "snoozed_until");
 	owner = tvalue_set_map(m, "owner");
 	tvalue_set_str(owner, "name", !str_empty(r->p.owner_name) ?
 	    r->p.owner_name : r->p.owner_email);

@@ -55,6 +55,7 @@ collect(const struct partner *p, void *arg)
 	if (row.days_since < 0)
 		row.days_since = -1;
 	if (outbox_undelivered_count(hl->book->store, p->id, &row.undelivered,
+	    hl->err) != 0 || health_answers(hl->book, p, &row.answers,
 	    hl->err) != 0)
 		return -1;
 	if (cadence_parse(p->cadence, &c, &err) == 0) {
@@ -110,6 +111,7 @@ health_reset(struct health *h)
 	for (size_t i = 0; i < h->nrows; i++) {
 		partner_reset(&h->rows[i].p);
 		free(h->rows[i].cadence);
+		free(h->rows[i].answers);
 	}
 	free(h->rows);
 	memset(h, 0, sizeof *h);
@@ -121,4 +123,89 @@ health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1])
 	memset(counts, 0, sizeof(long) * (STATE_UNSCHEDULED + 1));
 	for (size_t i = 0; i < h->nrows; i++)
 		counts[h->rows[i].state]++;
+}
+
+struct answers {
+	struct book		*book;
+	const struct partner	*p;
+	const char		*uid;
+	struct buf		 text;
+};
+
+struct name_of {
+	const char	*email;
+	char		*name;		/* found: a copy */
+};
+
+static int
+copy_name(const struct contact *c, void *arg)
+{
+	struct name_of *n = arg;
+
+	if (strcasecmp(c->email, n->email) != 0)
+		return 0;
+	n->name = xstrdup(c->name);
+	return 1;
+}
+
+static const char *
+answer_verb(const char *partstat)
+{
+	if (strcasecmp(partstat, "ACCEPTED") == 0)
+		return "accepted";
+	if (strcasecmp(partstat, "DECLINED") == 0)
+		return "declined";
+	if (strcasecmp(partstat, "TENTATIVE") == 0)
+		return "tentative";
+	return NULL;
+}
+
+static int
+add_answer(const struct reply_rec *r, void *arg)
+{
+	struct answers *a = arg;
+	const char *verb = answer_verb(r->partstat);
+	struct name_of found = { r->attendee, NULL };
+	char *name;
+
+	if (verb == NULL || strcmp(r->uid, a->uid) != 0)
+		return 0;
+	/* The name as the book has it now. */
+	if (strcasecmp(r->attendee, a->p->owner_email) == 0)
+		name = xstrdup(a->p->owner_name ? a->p->owner_name :
+		    r->attendee);
+	else {
+		if (book_contact_foreach(a->book, a->p, copy_name, &found,
+		    NULL) < 0)
+			found.name = NULL;
+		name = found.name ? found.name : xstrdup(r->attendee);
+	}
+	buf_printf(&a->text, "%s%s %s", a->text.len ? ", " : "", name, verb);
+	free(name);
+	return 0;
+}
+
+int
+health_answers(struct book *b, const struct partner *p, char **text,
+    char **err)
+{
+	struct answers a = { b, p, NULL, { NULL, 0, 0 } };
+	struct invite_rec inv;
+	int rc;
+
+	*text = NULL;
+	rc = store_invite_get_open(b->store, p->id, &inv, err);
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	if (rc != 0)
+		return -1;
+	a.uid = inv.uid;
+	buf_init(&a.text);
+	rc = store_reply_foreach_partner(b->store, p->id, add_answer, &a,
+	    err) < 0 ? -1 : 0;
+	if (rc == 0 && a.text.len > 0)
+		*text = buf_steal(&a.text);
+	buf_reset(&a.text);
+	invite_rec_reset(&inv);
+	return rc;
 }

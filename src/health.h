@@ -24,6 +24,8 @@ struct health_row {
 	long			 period_days;	/* the cadence's length */
 	long			 undelivered;	/* outbox rows not sent */
 	bool			 snoozed;	/* held until p.snooze_until */
+	char			*answers;	/* "Maria Gómez accepted", or
+						 * NULL: no answer yet */
 	char			*cadence;	/* described: "every month" */
 };
 
@@ -41,6 +43,15 @@ struct health {
 int health_load(struct book *b, time_t now, const char *owner,
     struct health *out, char **err);
 void health_reset(struct health *h);
+
+/*
+ * The answers to p's current invite, one phrase each joined by ", "
+ * ("Maria Gómez accepted, Tom Park declined"), into *text (NULL when
+ * there is no open invite or no answer yet; caller frees).  Returns 0 or
+ * -1 with *err.
+ */
+int health_answers(struct book *b, const struct partner *p, char **text,
+    char **err);
 
 /* Counts per state, indexed by enum partner_state. */
 void health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1]);

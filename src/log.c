@@ -1,5 +1,6 @@
 /* log.c: leveled diagnostics to stderr or syslog. */
 #include "log.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -90,14 +91,22 @@ log_escape(const char *s)
 {
 	struct buf b;
 
-	buf_init(&b);
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t left = s != NULL ? strlen(s) : 0, n;
 
-		if (c < 0x20 || c == 0x7f)
-			buf_printf(&b, "\\x%02x", c);
-		else
-			buf_addc(&b, (char)c);
+	buf_init(&b);
+	buf_adds(&b, "");
+	/* C0 and C1 controls, DEL and bytes that are not UTF-8 would reach
+	 * a terminal as commands: shown as \xNN instead. */
+	for (; left > 0; u += n, left -= n) {
+		n = text_utf8_seq(u, left);
+		if (n == 0 || *u < 0x20 || *u == 0x7f ||
+		    (n == 2 && u[0] == 0xc2 && u[1] < 0xa0)) {
+			n = n == 0 ? 1 : n;
+			for (size_t i = 0; i < n; i++)
+				buf_printf(&b, "\\x%02x", u[i]);
+		} else
+			buf_add(&b, u, n);
 	}
 	return buf_steal(&b);
 }

@@ -407,7 +407,19 @@ partner_row(struct buf *b, const struct health_row *h)
 	cell_partner(b, &h->p);
 	cell_owner(b, &h->p, false);
 	buf_printf(b, "<td data-label=\"State\"><span class=\"badge\">%s"
-	    "</span></td>", state_label[h->state]);
+	    "</span>", state_label[h->state]);
+	/* What came back: a snooze, the invitees' answers. */
+	if (h->snoozed) {
+		buf_adds(b, "<span class=\"sub\">snoozed until ");
+		esc(b, h->p.snooze_until, 12);
+		buf_adds(b, "</span>");
+	}
+	if (h->answers != NULL) {
+		buf_adds(b, "<span class=\"sub\">");
+		esc(b, h->answers, 300);
+		buf_adds(b, "</span>");
+	}
+	buf_adds(b, "</td>");
 	cell_next(b, h);
 	cell_last(b, h);
 	buf_adds(b, "<td class=\"nowrap wrap\" data-label=\"Cadence\">");

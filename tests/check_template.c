@@ -710,7 +710,7 @@ test_digest_schema(void)
 	    "healthy" };
 	static const char *const item[] = { "key", "name", "cadence",
 	    "last_checkin", "days_since", "next_due", "days_overdue",
-	    "days_until_due" };
+	    "days_until_due", "answers", "snoozed_until" };
 
 	tvalue_set_str(s, "kind", "digest");
 	tvalue_set_str(s, "today", "x");

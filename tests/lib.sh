@@ -59,3 +59,26 @@ finish() {
 	[ "$failures" = 0 ]
 	exit $?
 }
+
+# hold DB [all]: another process holding BEGIN EXCLUSIVE on DB until
+# stop_bg; WAL lets readers through unless "all" (locking_mode =
+# EXCLUSIVE) keeps them out too.
+hold() {
+	rm -f held
+	/usr/bin/python3 -c '
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+if sys.argv[2] == "all":
+    db.execute("PRAGMA locking_mode = EXCLUSIVE")
+db.execute("BEGIN EXCLUSIVE")
+db.execute("PRAGMA user_version").fetchall()
+open("held", "w").close()
+time.sleep(300)
+' "$1" "${2:-writers}" &
+	bg_pid=$!
+	for _ in $(seq 100); do
+		[ -e held ] && return
+		sleep 0.1
+	done
+	fail "the process holding $1 did not start"
+}
