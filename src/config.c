@@ -262,18 +262,17 @@ parse_bool(const char *s, bool *out)
 	return -1;
 }
 
-/* One or two digits, a colon, two digits: 00:00 to 23:59. */
+/* HH:MM, or H:MM as people write it ("9:45"), 00:00 to 23:59. */
 static int
 parse_time(const char *s, int *hour, int *minute)
 {
-	size_t nh = strspn(s, "0123456789");
+	char padded[6];
 
-	if (nh < 1 || nh > 2 || s[nh] != ':' ||
-	    strspn(s + nh + 1, "0123456789") != 2 || s[nh + 3] != '\0')
-		return -1;
-	*hour = atoi(s);
-	*minute = atoi(s + nh + 1);
-	return *hour <= 23 && *minute <= 59 ? 0 : -1;
+	if (strlen(s) == 4 && s[1] == ':') {
+		snprintf(padded, sizeof padded, "0%s", s);
+		s = padded;
+	}
+	return date_hhmm_parse(s, hour, minute, NULL);
 }
 
 /* "monday" or "mon", any case. */

@@ -51,6 +51,15 @@ int date_cmp(struct tb_date a, struct tb_date b);
 /* Parse exactly "HH:MM" (00:00 to 23:59).  Returns 0, or -1 with *err. */
 int date_hhmm_parse(const char *s, int *hour, int *minute, char **err);
 
+/*
+ * The clock time at the start of s, for parsers of longer forms (ISO 8601
+ * date-times, UTC offsets): "HH:MM" (00:00 to 23:59) and, when second is
+ * not NULL, ":SS" (00 to 59) if it follows (else *second is 0).  Returns
+ * the characters read (5 or 8), or -1 when s does not start with a time
+ * of day; nothing is written then.
+ */
+int date_hhmm_scan(const char *s, int *hour, int *minute, int *second);
+
 #define DATE_TIMESTAMP_STRLEN 21	/* "YYYY-MM-DDTHH:MM:SSZ" and NUL */
 /* t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out.  Returns out. */
 char *date_timestamp(time_t t, char out[DATE_TIMESTAMP_STRLEN]);

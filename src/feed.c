@@ -57,17 +57,6 @@ item_reset(struct feed_item *it)
 	memset(it, 0, sizeof *it);
 }
 
-/* "HH:MM" as the invites table stores it. */
-static int
-parse_hhmm(const char *s, int *hour, int *minute)
-{
-	if (strlen(s) != 5 || s[2] != ':' || strspn(s, "0123456789:") != 5)
-		return -1;
-	*hour = (s[0] - '0') * 10 + (s[1] - '0');
-	*minute = (s[3] - '0') * 10 + (s[4] - '0');
-	return *hour < 24 && *minute < 60 ? 0 : -1;
-}
-
 /*
  * What an open invite put on calendars: its UID and SEQUENCE, and its
  * meeting, with the configuration filling what an invite recorded
@@ -83,7 +72,8 @@ meeting_from_invite(const struct invite_rec *inv, struct meeting *m,
 	    date_parse(inv->meeting_date, &m->date, err) != 0)
 		return prefix_err(err, "invite %s: meeting date", inv->uid);
 	if (!str_empty(inv->meeting_time) &&
-	    parse_hhmm(inv->meeting_time, &m->hour, &m->minute) != 0)
+	    date_hhmm_parse(inv->meeting_time, &m->hour, &m->minute,
+	    NULL) != 0)
 		return set_err(err, "invite %s: meeting time \"%s\" is not "
 		    "HH:MM", inv->uid, inv->meeting_time);
 	if (!str_empty(inv->meeting_tz)) {
