@@ -88,9 +88,7 @@ void
 composed_reset(struct composed *m)
 {
 	buf_reset(&m->text);
-	for (size_t i = 0; i < m->nrcpt; i++)
-		free(m->rcpt[i]);
-	free(m->rcpt);
+	strv_free(m->rcpt, m->nrcpt);
 	free(m->subject);
 	composed_init(m);
 }
@@ -443,8 +441,7 @@ build_invite(struct composer *c, const struct subject *s,
 static void
 add_rcpt(struct composed *out, const char *email)
 {
-	out->rcpt = xreallocarray(out->rcpt, out->nrcpt + 1, sizeof *out->rcpt);
-	out->rcpt[out->nrcpt++] = xstrdup(email);
+	strv_add(&out->rcpt, &out->nrcpt, xstrdup(email));
 }
 
 /* Who a message goes to, beyond what the template says. */

@@ -570,16 +570,11 @@ static void TB_PRINTF(2, 3)
 add_warning(struct config *cfg, const char *fmt, ...)
 {
 	va_list ap;
-	size_t n = 0;
+	size_t n = strv_len(cfg->warnings);
 
-	while (cfg->warnings != NULL && cfg->warnings[n] != NULL)
-		n++;
-	cfg->warnings = xreallocarray(cfg->warnings, n + 2,
-	    sizeof *cfg->warnings);
 	va_start(ap, fmt);
-	cfg->warnings[n] = xvasprintf(fmt, ap);
+	strv_add(&cfg->warnings, &n, xvasprintf(fmt, ap));
 	va_end(ap);
-	cfg->warnings[n + 1] = NULL;
 }
 
 /* What the caller should print on every run, though nothing is wrong. */
@@ -768,9 +763,7 @@ config_reset(struct config *cfg)
 	}
 	free(cfg->source);
 	cfg->source = NULL;
-	for (size_t i = 0; cfg->warnings != NULL && cfg->warnings[i]; i++)
-		free(cfg->warnings[i]);
-	free(cfg->warnings);
+	strv_free(cfg->warnings, strv_len(cfg->warnings));
 	cfg->warnings = NULL;
 }
 

@@ -24,9 +24,7 @@ struct reader {
 static void
 clear_fields(struct reader *r)
 {
-	for (size_t i = 0; i < r->nfields; i++)
-		free(r->fields[i]);
-	free(r->fields);
+	strv_free(r->fields, r->nfields);
 	r->fields = NULL;
 	r->nfields = 0;
 }
@@ -38,8 +36,8 @@ on_field(void *data, size_t len, void *arg)
 
 	if (r->stop)
 		return;
-	r->fields = xreallocarray(r->fields, r->nfields + 1, sizeof *r->fields);
-	r->fields[r->nfields++] = xstrndup(data ? data : "", data ? len : 0);
+	strv_add(&r->fields, &r->nfields, xstrndup(data ? data : "",
+	    data ? len : 0));
 }
 
 static void

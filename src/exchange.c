@@ -47,9 +47,7 @@ add_error_text(struct import_state *st, char *msg)
 		free(msg);
 		return;
 	}
-	r->errors = xreallocarray(r->errors, r->nlisted + 2, sizeof *r->errors);
-	r->errors[r->nlisted++] = msg;
-	r->errors[r->nlisted] = NULL;
+	strv_add(&r->errors, &r->nlisted, msg);
 }
 
 static void
@@ -61,9 +59,7 @@ add_error(struct import_state *st, long line, const char *why)
 void
 import_result_reset(struct import_result *r)
 {
-	for (size_t i = 0; r->errors && r->errors[i]; i++)
-		free(r->errors[i]);
-	free(r->errors);
+	strv_free(r->errors, r->nlisted);
 	memset(r, 0, sizeof *r);
 }
 

@@ -38,8 +38,7 @@ emails_add(struct emails *e, const char *email)
 {
 	if (emails_has(e, email))
 		return;
-	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-	e->v[e->n++] = xstrdup(email);
+	strv_add(&e->v, &e->n, xstrdup(email));
 }
 
 /* The meeting an invite puts on calendars. */

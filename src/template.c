@@ -114,12 +114,9 @@ tvalue_free(struct tvalue *v)
 {
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < v->n; i++) {
-		if (v->keys != NULL)
-			free(v->keys[i]);
+	for (size_t i = 0; i < v->n; i++)
 		tvalue_free(v->items[i]);
-	}
-	free(v->keys);
+	strv_free(v->keys, v->n);
 	free(v->items);
 	free(v->s);
 	free(v);

@@ -34,11 +34,7 @@ struct sendmail {
 void
 transport_command_free(char **argv)
 {
-	if (argv == NULL)
-		return;
-	for (size_t i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
+	strv_free(argv, strv_len(argv));
 }
 
 /* Add the word in b (when one was started) to *argv. */
@@ -47,9 +43,7 @@ split_push(char ***argv, size_t *n, struct buf *b, bool *inword)
 {
 	if (!*inword)
 		return;
-	*argv = xreallocarray(*argv, *n + 2, sizeof **argv);
-	(*argv)[(*n)++] = buf_steal(b);
-	(*argv)[*n] = NULL;
+	strv_add(argv, n, buf_steal(b));
 	*inword = false;
 }
 

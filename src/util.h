@@ -64,6 +64,11 @@ char *buf_steal(struct buf *b);
 void strv_free(char **v, size_t n);
 /* A deep copy of v[0..n) (NULL when n is 0); free with strv_free. */
 char **strv_copy(const char *const *v, size_t n);
+/* The number of strings before v's terminating NULL; 0 for NULL. */
+size_t strv_len(char *const *v);
+/* Append s (the vector takes it over) to the *n strings of *v (NULL
+ * when empty), keeping a NULL after the last, and count it in *n. */
+void strv_add(char ***v, size_t *n, char *s);
 
 /* Write all of data to fd, retrying short writes and EINTR.  Returns 0
  * or -1 with errno set. */

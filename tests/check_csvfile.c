@@ -42,11 +42,8 @@ keep(const struct csv_record *rec, void *arg)
 static void
 rows_free(struct rows *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		for (size_t j = 0; j < r->widths[i]; j++)
-			free(r->rows[i][j]);
-		free(r->rows[i]);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		strv_free(r->rows[i], r->widths[i]);
 	free(r->rows);
 	free(r->widths);
 	free(r->lines);
