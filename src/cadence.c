@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include <libical/ical.h>
 
+#include "file.h"
 #include "util.h"
 
 #define EVERY_MAX	1000		/* largest N in "every N ..." */
@@ -674,40 +674,6 @@ load_list(const char *value, struct dates *ds, char **err)
 	return rc;
 }
 
-/* Read a whole text file of at most ICS_MAX bytes. */
-static char *
-read_text(const char *path, char **err)
-{
-	FILE *fp;
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		set_err(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf_init(&b);
-	buf_adds(&b, "");
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-		if (b.len + n > ICS_MAX) {
-			set_err(err, "%s: larger than %u bytes", path, ICS_MAX);
-			goto fail;
-		}
-		buf_add(&b, chunk, n);
-	}
-	if (ferror(fp)) {
-		set_err(err, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(fp);
-	return buf_steal(&b);
-fail:
-	fclose(fp);
-	buf_reset(&b);
-	return NULL;
-}
-
 /* A VEVENT's SUMMARY (or UID) for messages, control characters masked. */
 static void
 event_name(icalcomponent *ev, char *out, size_t size)
@@ -923,7 +889,7 @@ load_ics(const char *path, struct dates *ds, char **err)
 	size_t found = 0;
 	int rc;
 
-	if ((text = read_text(path, err)) == NULL)
+	if ((text = file_read(path, ICS_MAX, 0, NULL, NULL, err)) == NULL)
 		return -1;
 	if (!has_vcalendar(text)) {
 		free(text);

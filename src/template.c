@@ -5,16 +5,13 @@
  * the array with the context stack kept in frames on the C stack.
  */
 #include "template.h"
+#include "file.h"
 #include "text.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Templates are small; anything bigger is a mistake, not a template. */
 #define TEMPLATE_MAX_SIZE	(1024 * 1024)
@@ -596,50 +593,13 @@ template_name(const struct template *t)
 	return t->name;
 }
 
-/*
- * Read a whole regular file.  When missing is not NULL, a file that does
- * not exist sets *missing and returns NULL without an error.
- */
+/* A template is a regular file (a FIFO in the templates directory must
+ * not hang us) of at most 1 MiB. */
 static char *
 read_file(const char *path, size_t *len, bool *missing, char **err)
 {
-	struct stat st;
-	struct buf b;
-	char chunk[8192];
-	ssize_t n;
-	int fd, rc;
-
-	/* O_NONBLOCK: a FIFO in the templates directory must not hang us. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		if (missing != NULL && (errno == ENOENT || errno == ENOTDIR)) {
-			*missing = true;
-			return NULL;
-		}
-		set_err(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if ((rc = fstat(fd, &st)) == -1 || !S_ISREG(st.st_mode)) {
-		set_err(err, "%s: %s", path, rc == -1 ? strerror(errno) :
-		    "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	buf_init(&b);
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 || b.len + n > TEMPLATE_MAX_SIZE) {
-			set_err(err, "%s: %s", path, n == -1 ? strerror(errno) :
-			    "larger than 1 MiB");
-			buf_reset(&b);
-			close(fd);
-			return NULL;
-		}
-		buf_add(&b, chunk, n);
-	}
-	close(fd);
-	*len = b.len;
-	return buf_steal(&b);
+	return file_read(path, TEMPLATE_MAX_SIZE, FILE_REGULAR, len, missing,
+	    err);
 }
 
 static bool

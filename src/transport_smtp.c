@@ -23,6 +23,7 @@
 
 #include <curl/curl.h>
 
+#include "file.h"
 #include "util.h"
 
 /* libcurl 7.88 (Debian 12) spells the option with three Ls. */
@@ -186,23 +187,17 @@ static char *
 password_from_file(const char *path, char **err)
 {
 	char *secret, *password = NULL;
-	ssize_t n;
-	int fd;
+	size_t n;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		set_err(err, "smtp.password_file: %s: %s", path,
-		    strerror(errno));
+	if ((secret = file_read(path, SMTP_SECRET_MAX - 1, FILE_SECRET |
+	    FILE_TRUNCATE, &n, NULL, err)) == NULL) {
+		prefix_err(err, "smtp.password_file");
 		return NULL;
 	}
-	secret = xmalloc(SMTP_SECRET_MAX);
-	if ((n = read_secret(fd, secret)) < 0)
-		set_err(err, "smtp.password_file: %s: %s", path,
-		    strerror(errno));
-	else if ((password = first_line_secret(secret)) == NULL)
+	if ((password = first_line_secret(secret)) == NULL)
 		set_err(err, "smtp.password_file: %s: the first line is empty",
 		    path);
-	close(fd);
-	explicit_bzero(secret, SMTP_SECRET_MAX);
+	explicit_bzero(secret, n);
 	free(secret);
 	return password;
 }

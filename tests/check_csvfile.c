@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "csvfile.h"
+#include "file.h"
 
 static const char *const spectrum[] = {
 	"comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json",
@@ -53,17 +54,9 @@ rows_free(struct rows *r)
 static char *
 slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *text;
-	long n;
+	char *err = NULL, *text = file_read(path, CSV_MAX, 0, NULL, NULL, &err);
 
-	ck_assert_msg(f != NULL, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)n + 1);
-	ck_assert_int_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	ck_assert_msg(text != NULL, "%s", err);
 	return text;
 }
 

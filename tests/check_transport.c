@@ -20,8 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run_suite.h"
 #include "config.h"
+#include "file.h"
 #include "transport.h"
+#include "util.h"
 
 #define PASSWORD	"s3cret-Pa55word"
 #define SERVER_WAIT_MS	15000
@@ -92,21 +95,11 @@ teardown(void)
 static char *
 slurp(const char *path, size_t *lenp)
 {
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long len;
+	bool missing = false;
+	char *err = NULL, *data;
 
-	if (f == NULL)
-		return NULL;
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(len = ftell(f), 0);
-	rewind(f);
-	ck_assert_ptr_nonnull(data = malloc((size_t)len + 1));
-	ck_assert_uint_eq(fread(data, 1, (size_t)len, f), (size_t)len);
-	data[len] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = (size_t)len;
+	data = file_read(path, BUF_MAX, 0, lenp, &missing, &err);
+	ck_assert_msg(data != NULL || missing, "%s", err);
 	return data;
 }
 
@@ -849,16 +842,12 @@ START_TEST(test_sendmail_missing)
 }
 END_TEST
 
-#define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static TCase *
 tcase(Suite *s, const char *name)
 {
-	TCase *tc = tcase_create(name);
+	TCase *tc = check_tcase(s, name, setup, teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
-	suite_add_tcase(s, tc);
 	return tc;
 }
 
@@ -897,11 +886,5 @@ transport_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(transport_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(transport_suite());
 }
