@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -144,3 +145,82 @@ file_read(const char *path, size_t max, int flags, size_t *len,
 	return data;
 }
 
+/* fsync the directory that holds path, so that a rename in it lasts. */
+static int
+sync_parent(const char *path, char **err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") : slash == path ?
+	    xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	int fd, rc = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    fsync(fd) != 0)
+		rc = set_err(err, "%s: %s", dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+/* Create the temporary file: tmp itself, or a fresh name beside path. */
+static int
+create_tmp(const char *path, const char *tmp, mode_t mode, char **name)
+{
+	mode_t mask;
+	int fd;
+
+	if (tmp != NULL) {
+		*name = xstrdup(tmp);
+		return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	}
+	*name = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkostemp(*name, O_CLOEXEC)) < 0)
+		return -1;
+	/* mkstemp makes 0600; give the mode asked for, as umask allows. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, mode & ~mask) != 0) {
+		int saved = errno;
+
+		close(fd);
+		unlink(*name);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+enum file_status
+file_replace(const char *path, const char *tmp, mode_t mode,
+    const char *data, size_t len, char **err)
+{
+	enum file_status st = FILE_OK;
+	char *name;
+	int fd;
+
+	if ((fd = create_tmp(path, tmp, mode, &name)) < 0) {
+		set_err(err, "%s: %s", tmp != NULL ? tmp : path,
+		    strerror(errno));
+		free(name);
+		return FILE_CANTCREATE;
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		set_err(err, "%s: %s", name, strerror(errno));
+		st = FILE_IOERR;
+	}
+	if (close(fd) != 0 && st == FILE_OK) {
+		set_err(err, "%s: %s", name, strerror(errno));
+		st = FILE_IOERR;
+	}
+	if (st == FILE_OK && rename(name, path) != 0) {
+		set_err(err, "%s: %s", path, strerror(errno));
+		st = FILE_CANTCREATE;
+	}
+	if (st != FILE_OK)
+		unlink(name);
+	else if (sync_parent(path, err) != 0)
+		st = FILE_IOERR;
+	free(name);
+	return st;
+}

@@ -1,9 +1,14 @@
-/* file.h: whole files read into memory, with a cap on their size. */
+/*
+ * file.h: whole files in and out.  Reading one into memory with a cap on
+ * its size, and replacing one whole (temporary file, fsync, rename) so
+ * that no reader ever sees half of it.
+ */
 #ifndef TB_FILE_H
 #define TB_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* How file_read treats what it opens (flags, or'ed). */
 #define FILE_REGULAR	0x01	/* only a regular file; a FIFO is refused
@@ -23,5 +28,22 @@
  */
 char *file_read(const char *path, size_t max, int flags, size_t *len,
     bool *missing, char **err);
+
+enum file_status {
+	FILE_OK = 0,
+	FILE_CANTCREATE,	/* the file could not be made or put in place */
+	FILE_IOERR		/* writing or syncing it failed */
+};
+
+/*
+ * Replace path with data[0..len): write it to the new file tmp (NULL: a
+ * fresh name "PATH.XXXXXX" beside path) with permissions mode less the
+ * umask, fsync it, rename it to path and fsync path's directory.  A
+ * reader sees the old file or the whole new one, and after a crash the
+ * file is one of them.  Returns FILE_OK, or another status with *err
+ * "FILE: why" naming the file at fault; tmp is removed then.
+ */
+enum file_status file_replace(const char *path, const char *tmp, mode_t mode,
+    const char *data, size_t len, char **err);
 
 #endif

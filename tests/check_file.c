@@ -1,4 +1,4 @@
-/* check_file.c: reading whole files. */
+/* check_file.c: reading whole files and replacing them whole. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +44,17 @@ make(const char *name, const char *text)
 		ck_assert_int_eq(fclose(f), 0);
 	}
 	return path;
+}
+
+/* How many entries dir holds: no temporary file may be left behind. */
+static int
+entries(void)
+{
+	char *cmd = xasprintf("test $(ls -A '%s' | wc -l) -eq 1", dir);
+	int rc = system(cmd);
+
+	free(cmd);
+	return rc;
 }
 
 static const struct {
@@ -162,6 +173,69 @@ START_TEST(test_read_refused)
 }
 END_TEST
 
+/* path holds text and has permissions mode. */
+static void
+assert_file(const char *path, const char *text, mode_t mode)
+{
+	struct stat st;
+	char *got, *err = NULL;
+
+	ck_assert_msg((got = file_read(path, 100, 0, NULL, NULL, &err)) !=
+	    NULL, "%s", err);
+	ck_assert_str_eq(got, text);
+	free(got);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, mode);
+}
+
+START_TEST(test_replace)
+{
+	char *path = make("report.html", "old"), *err = NULL;
+	mode_t mask = umask(022);
+
+	ck_assert_int_eq(file_replace(path, NULL, 0666, "new page", 8, &err),
+	    FILE_OK);
+	assert_file(path, "new page", 0644);
+	ck_assert_int_eq(entries(), 0);
+	/* Into a directory that is not there: nothing is made. */
+	free(path);
+	path = make("missing/report.html", NULL);
+	ck_assert_int_eq(file_replace(path, NULL, 0666, "x", 1, &err),
+	    FILE_CANTCREATE);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	free(err);
+	free(path);
+	umask(mask);
+}
+END_TEST
+
+/* A named temporary file, as a Maildir's tmp/ to new/. */
+START_TEST(test_replace_tmp)
+{
+	char *tmp = make("msg.tmp", NULL), *path = make("msg", NULL), *text;
+	char *err = NULL;
+
+	ck_assert_int_eq(file_replace(path, tmp, 0600, "body\n", 5, &err),
+	    FILE_OK);
+	ck_assert_int_eq(access(tmp, F_OK), -1);
+	assert_file(path, "body\n", 0600);
+	/* A temporary file that exists already is never written over. */
+	free(tmp);
+	tmp = make("taken", "someone else's");
+	ck_assert_int_eq(file_replace(path, tmp, 0600, "other", 5, &err),
+	    FILE_CANTCREATE);
+	ck_assert_ptr_nonnull(strstr(err, tmp));
+	ck_assert_ptr_nonnull(strstr(err, "File exists"));
+	free(err);
+	ck_assert_ptr_nonnull(text = file_read(tmp, 100, 0, NULL, NULL,
+	    NULL));
+	ck_assert_str_eq(text, "someone else's");
+	free(text);
+	free(tmp);
+	free(path);
+}
+END_TEST
+
 static TCase *
 tcase(Suite *s, const char *name)
 {
@@ -177,5 +251,7 @@ main(void)
 	    NCASES(read_cases));
 	tcase_add_test(tcase(s, "read_big"), test_read_big);
 	tcase_add_test(tcase(s, "read_refused"), test_read_refused);
+	tcase_add_test(tcase(s, "replace"), test_replace);
+	tcase_add_test(tcase(s, "replace_tmp"), test_replace_tmp);
 	return check_run(s);
 }
