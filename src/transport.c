@@ -14,7 +14,10 @@ transport_open(const struct config *cfg, char **err)
 	case TRANSPORT_SMTP:
 		return transport_smtp_open(cfg, err);
 	case TRANSPORT_SENDMAIL:
-		return transport_sendmail_open(cfg->sendmail, err);
+		/* As long as one message may take over SMTP: a hung
+		 * sendmail must not keep a run alive. */
+		return transport_sendmail_open(cfg->sendmail,
+		    4 * (cfg->timeout > 0 ? cfg->timeout : 30), err);
 	}
 	set_err(err, "unknown transport");
 	return NULL;

@@ -61,7 +61,8 @@ void transport_close(struct transport *t);	/* NULL ok */
 /* The implementations, for transport.c. */
 struct transport *transport_maildir_open(const char *dir, char **err);
 struct transport *transport_smtp_open(const struct config *cfg, char **err);
-struct transport *transport_sendmail_open(const char *command, char **err);
+struct transport *transport_sendmail_open(const char *command, int timeout,
+    char **err);
 
 /*
  * Split a command line such as delivery.sendmail or smtp.password_command
