@@ -79,25 +79,26 @@ static const char *const state_label[] = { "On track", "Due", "Overdue",
 static void
 esc(struct buf *b, const char *s, size_t max)
 {
-	static const char special[] = "&<>\"'";
-	static const char *const entity[] = { "&amp;", "&lt;", "&gt;",
-	    "&quot;", "&#39;" };
-	const char *hit;
+	const char *run = s;
 	size_t chars = 0;
 
-	for (; s != NULL && *s; s++) {
+	if (s == NULL)
+		return;
+	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if ((c & 0xc0) != 0x80 && max > 0 && chars++ == max) {
+			buf_add_html(b, run, (size_t)(s - run));
 			buf_adds(b, "\u2026");
 			return;
 		}
-		if ((hit = strchr(special, c)) != NULL)
-			buf_adds(b, entity[hit - special]);
-		else
-			buf_addc(b, (c < 0x20 && c != '\n') || c == 0x7f ?
-			    ' ' : (char)c);
+		if ((c < 0x20 && c != '\n') || c == 0x7f) {
+			buf_add_html(b, run, (size_t)(s - run));
+			buf_addc(b, ' ');
+			run = s + 1;
+		}
 	}
+	buf_add_html(b, run, (size_t)(s - run));
 }
 
 static const char *

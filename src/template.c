@@ -664,22 +664,6 @@ truthy(const struct tvalue *v)
 	    (v->type == TV_LIST && v->n > 0));
 }
 
-static const char *
-html_entity(char c)
-{
-	switch (c) {
-	case '&':
-		return "&amp;";
-	case '<':
-		return "&lt;";
-	case '>':
-		return "&gt;";
-	case '"':
-		return "&quot;";
-	}
-	return "&#39;";
-}
-
 enum emit_mode { EMIT_PLAIN, EMIT_HTML, EMIT_HEADER };
 
 static void
@@ -694,18 +678,18 @@ emit(struct buf *out, const struct tvalue *v, enum emit_mode mode)
 	if (v == NULL || (v->type != TV_STR && v->type != TV_BOOL))
 		return;
 	s = v->type == TV_STR ? v->s : v->b ? "true" : "false";
+	if (mode == EMIT_HTML) {
+		buf_add_html(out, s, strlen(s));
+		return;
+	}
+	/* A header value stays on its line: controls become spaces. */
 	while (*s != '\0') {
-		n = mode == EMIT_HTML ? strcspn(s, "&<>\"'") :
-		    mode == EMIT_HEADER ? strcspn(s, controls) : strlen(s);
+		n = mode == EMIT_HEADER ? strcspn(s, controls) : strlen(s);
 		buf_add(out, s, n);
 		if (*(s += n) == '\0')
 			break;
-		if (mode == EMIT_HTML)
-			buf_adds(out, html_entity(*s++));
-		else {
-			buf_addc(out, ' ');
-			s++;
-		}
+		buf_addc(out, ' ');
+		s++;
 	}
 }
 

@@ -193,6 +193,39 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	free(s);
 }
 
+void
+buf_add_html(struct buf *b, const char *s, size_t len)
+{
+	const char *ref;
+	size_t from = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&':
+			ref = "&amp;";
+			break;
+		case '<':
+			ref = "&lt;";
+			break;
+		case '>':
+			ref = "&gt;";
+			break;
+		case '"':
+			ref = "&quot;";
+			break;
+		case '\'':
+			ref = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		buf_add(b, s + from, i - from);
+		buf_adds(b, ref);
+		from = i + 1;
+	}
+	buf_add(b, s + from, len - from);
+}
+
 const char *
 buf_str(const struct buf *b)
 {

@@ -55,6 +55,9 @@ void buf_add(struct buf *b, const void *data, size_t len);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) TB_PRINTF(2, 3);
+/* Append s[0..len) with &, <, >, " and ' as HTML character references,
+ * safe in element content and in quoted attribute values alike. */
+void buf_add_html(struct buf *b, const char *s, size_t len);
 /* The text ("" when empty); valid until the next change to b. */
 const char *buf_str(const struct buf *b);
 /* Hand the text to the caller (who frees it) and leave b empty. */
