@@ -475,6 +475,19 @@ cadence_describe(const struct cadence *c)
 	return s;
 }
 
+char *
+cadence_describe_spec(const char *spec)
+{
+	struct cadence c;
+	char *text;
+
+	if (cadence_parse(spec, &c, NULL) != 0)
+		return xstrdup(spec);
+	text = cadence_describe(&c);
+	cadence_reset(&c);
+	return text;
+}
+
 double
 cadence_period_days(const struct cadence *c)
 {

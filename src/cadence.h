@@ -47,6 +47,10 @@ char *cadence_format(const struct cadence *c);
 /* A phrase for people: "every month", "every 2 weeks", "on a fixed
  * schedule (FREQ=MONTHLY;BYDAY=2TU)".  Caller frees. */
 char *cadence_describe(const struct cadence *c);
+/* The phrase of cadence_describe for a stored spec, or the spec itself
+ * when it does not parse (one written by a later version): for showing,
+ * never for scheduling.  Caller frees. */
+char *cadence_describe_spec(const char *spec);
 /* Nominal length of one period in days (months count 30.44); for charts. */
 double cadence_period_days(const struct cadence *c);
 

@@ -333,8 +333,7 @@ build_context(struct composer *c, const struct subject *s,
 	struct tvalue *ctx = tvalue_new_map(), *m, *list;
 	long until = date_diff(s->today, s->due);
 	struct tb_date last;
-	struct cadence cad;
-	char *phrase, *err = NULL;
+	char *phrase;
 
 	tvalue_set_str(ctx, "kind", kind);
 	m = tvalue_set_map(ctx, "partner");
@@ -364,12 +363,7 @@ build_context(struct composer *c, const struct subject *s,
 		set_opt(m, "role", s->contacts[i].role);
 		tvalue_set_bool(m, "invited", s->contacts[i].invite);
 	}
-	if (cadence_parse(s->p.cadence, &cad, &err) == 0) {
-		phrase = cadence_describe(&cad);
-		cadence_reset(&cad);
-	} else
-		phrase = xstrdup(s->p.cadence);
-	free(err);
+	phrase = cadence_describe_spec(s->p.cadence);
 	tvalue_set_str(ctx, "cadence", phrase);
 	free(phrase);
 	set_date(ctx, "due_date", s->due);

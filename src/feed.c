@@ -152,22 +152,6 @@ days_phrase(long n, const char *past)
 	    a == 1 ? "" : "s", n > 0 ? past : "");
 }
 
-/* The cadence as people say it ("every month"); the spec if unreadable. */
-static char *
-cadence_text(const char *spec)
-{
-	struct cadence c;
-	char *text, *err = NULL;
-
-	if (cadence_parse(spec, &c, &err) != 0) {
-		free(err);
-		return xstrdup(spec);
-	}
-	text = cadence_describe(&c);
-	cadence_reset(&c);
-	return text;
-}
-
 /* The last check-in (or the start, when there was none) and its age. */
 static void
 add_since(struct buf *b, const struct partner *p, struct tb_date today)
@@ -195,7 +179,7 @@ describe(const struct partner *p, enum partner_state st,
     struct tb_date today, struct tb_date due)
 {
 	struct buf b;
-	char *cad = cadence_text(p->cadence), *when;
+	char *cad = cadence_describe_spec(p->cadence), *when;
 	char text[DATE_STRLEN];
 
 	when = days_phrase(date_diff(due, today), " late");

@@ -118,6 +118,10 @@ START_TEST(test_parse_good)
 	phrase = cadence_describe(&c);
 	ck_assert_str_eq(canon, good[_i].canonical);
 	ck_assert_str_eq(phrase, good[_i].phrase);
+	free(phrase);
+	/* The same phrase straight from the stored spec. */
+	phrase = cadence_describe_spec(good[_i].spec);
+	ck_assert_str_eq(phrase, good[_i].phrase);
 	ck_assert_double_eq_tol(cadence_period_days(&c), good[_i].period,
 	    0.001);
 	/* The canonical form parses back to the same cadence. */
@@ -519,6 +523,21 @@ START_TEST(test_holiday_bad)
 }
 END_TEST
 
+/* A spec this version cannot read is shown as it is. */
+START_TEST(test_describe_unreadable)
+{
+	const char *specs[] = { "fortnightly-ish", "every 0 days",
+	    "RRULE:FREQ=SOMETIMES" };
+
+	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+		char *phrase = cadence_describe_spec(specs[i]);
+
+		ck_assert_str_eq(phrase, specs[i]);
+		free(phrase);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -531,6 +550,7 @@ main(void)
 	tcase_add_loop_test(tc, test_parse_good, 0, N(good));
 	tcase_add_loop_test(tc, test_parse_bad, 0, N(bad));
 	tcase_add_test(tc, test_parse_null);
+	tcase_add_test(tc, test_describe_unreadable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("next_due");
 	tcase_add_loop_test(tc, test_next_due, 0, N(dues));
