@@ -209,8 +209,8 @@ list_one(const struct partner *p, void *arg)
 	if (ls->as_json) {
 		buf_adds(&ls->json, ls->first ? "\n  " : ",\n  ");
 		ls->first = false;
-		return exchange_partner_json(ls->book, p, false, 0, &ls->json,
-		    &ls->err);
+		return exchange_partner_json(ls->book, p, false, 0, NULL, 0,
+		    &ls->json, &ls->err);
 	}
 	phrase = cadence_describe_spec(p->cadence);
 	{
@@ -334,7 +334,8 @@ partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 	if ((rc = book_partner_get(&book, a->args[0], &p, &err)) != 0)
 		goto done;
 	if (a->json) {
-		rc = exchange_partner_json(&book, &p, true, 10, &json, &err);
+		rc = exchange_partner_json(&book, &p, true, 10, NULL, 0, &json,
+		    &err);
 		if (rc == 0)
 			buf_addc(&json, '\n');
 	} else {
