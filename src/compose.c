@@ -298,15 +298,12 @@ set_meeting(struct tvalue *ctx, const struct config *cfg,
 	struct tvalue *m = tvalue_set_map(ctx, "meeting");
 	int end = s->hour * 60 + s->minute + cfg->meeting_minutes;
 	const char *tz = s->tz;
-	char *t;
+	char t[DATE_HHMM_STRLEN];
 
 	set_date(m, "date", s->due);
-	t = xasprintf("%02d:%02d", s->hour, s->minute);
-	tvalue_set_str(m, "time", t);
-	free(t);
-	t = xasprintf("%02d:%02d", end / 60 % 24, end % 60);
-	tvalue_set_str(m, "end_time", t);
-	free(t);
+	tvalue_set_str(m, "time", date_hhmm_format(s->hour, s->minute, t));
+	tvalue_set_str(m, "end_time", date_hhmm_format(end / 60 % 24,
+	    end % 60, t));
 	tvalue_set_str(m, "timezone", tz);
 	tvalue_set_int(m, "minutes", cfg->meeting_minutes);
 }
@@ -618,7 +615,7 @@ set_previous(struct composer *c, struct tvalue *ctx,
 {
 	struct outbox_msg was;
 	struct tvalue *m;
-	char time[16];
+	char time[DATE_HHMM_STRLEN] = "";
 	int rc;
 
 	rc = outbox_invite_sent(c->book->store, row->uid, row->recipient,
@@ -631,8 +628,8 @@ set_previous(struct composer *c, struct tvalue *ctx,
 		m = tvalue_set_map(ctx, "previous");
 		set_date(m, "due_date", was.meeting.date);
 		if (was.meeting.hour >= 0)
-			snprintf(time, sizeof time, "%02d:%02d",
-			    was.meeting.hour, was.meeting.minute);
+			date_hhmm_format(was.meeting.hour, was.meeting.minute,
+			    time);
 		tvalue_set_str(m, "meeting_time", was.meeting.hour >= 0 ?
 		    time : "");
 	}

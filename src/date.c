@@ -200,6 +200,14 @@ date_hhmm_parse(const char *s, int *hour, int *minute, char **err)
 }
 
 char *
+date_hhmm_format(int hour, int minute, char out[DATE_HHMM_STRLEN])
+{
+	snprintf(out, DATE_HHMM_STRLEN, "%02u:%02u", (unsigned)hour % 100u,
+	    (unsigned)minute % 100u);
+	return out;
+}
+
+char *
 date_timestamp(time_t t, char out[DATE_TIMESTAMP_STRLEN])
 {
 	struct tm tm;

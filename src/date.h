@@ -51,6 +51,11 @@ int date_cmp(struct tb_date a, struct tb_date b);
 /* Parse exactly "HH:MM" (00:00 to 23:59).  Returns 0, or -1 with *err. */
 int date_hhmm_parse(const char *s, int *hour, int *minute, char **err);
 
+#define DATE_HHMM_STRLEN 6	/* "HH:MM" and NUL */
+/* hour (0..23) and minute (0..59) as "HH:MM", the form date_hhmm_parse
+ * reads, into out.  Returns out. */
+char *date_hhmm_format(int hour, int minute, char out[DATE_HHMM_STRLEN]);
+
 /*
  * The clock time at the start of s, for parsers of longer forms (ISO 8601
  * date-times, UTC offsets): "HH:MM" (00:00 to 23:59) and, when second is

@@ -108,7 +108,7 @@ static const struct {
 START_TEST(test_hhmm)
 {
 	int h = -7, m = -7, sec = -7, n;
-	char *err = NULL;
+	char *err = NULL, out[DATE_HHMM_STRLEN];
 
 	n = date_hhmm_scan(hhmm_cases[_i].text, &h, &m, &sec);
 	ck_assert_msg(n == hhmm_cases[_i].scanned, "\"%s\": scanned %d",
@@ -125,6 +125,9 @@ START_TEST(test_hhmm)
 	if (hhmm_cases[_i].parsed == 0) {
 		ck_assert_int_eq(h, hhmm_cases[_i].h);
 		ck_assert_int_eq(m, hhmm_cases[_i].m);
+		/* What is parsed is written back the same way. */
+		ck_assert_str_eq(date_hhmm_format(h, m, out),
+		    hhmm_cases[_i].text);
 	} else {
 		ck_assert_ptr_nonnull(strstr(err, hhmm_cases[_i].text));
 		free(err);
