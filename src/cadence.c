@@ -687,6 +687,16 @@ load_list(const char *value, struct dates *ds, char **err)
 	return rc;
 }
 
+bool
+cadence_holiday_list_valid(const char *value)
+{
+	struct dates ds = { NULL, 0, 0 };
+	bool ok = load_list(value, &ds, NULL) == 0 && ds.n > 0;
+
+	free(ds.v);
+	return ok;
+}
+
 /* A VEVENT's SUMMARY (or UID) for messages, control characters masked. */
 static void
 event_name(icalcomponent *ev, char *out, size_t size)
@@ -922,15 +932,22 @@ load_ics(const char *path, struct dates *ds, char **err)
 	return rc;
 }
 
+bool
+cadence_holidays_ics_name(const char *value)
+{
+	size_t n = strlen(value);
+
+	return n > 4 && strcasecmp(value + n - 4, ".ics") == 0;
+}
+
+/* An .ics name, or a file by another name. */
 static bool
 is_ics_path(const char *value)
 {
-	size_t n = strlen(value);
 	struct stat sb;
 
-	if (n >= 4 && strcasecmp(value + n - 4, ".ics") == 0)
-		return true;
-	return stat(value, &sb) == 0 && !S_ISDIR(sb.st_mode);
+	return cadence_holidays_ics_name(value) || (stat(value, &sb) == 0 &&
+	    !S_ISDIR(sb.st_mode));
 }
 
 int

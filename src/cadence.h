@@ -81,4 +81,11 @@ struct tb_date cadence_business_day(struct tb_date d,
 int cadence_holidays_load(const char *value, struct cadence_calendar *cal,
     char **err);
 
+/* Whether value is a list of at least one YYYY-MM-DD date, as
+ * cadence_holidays_load reads one (for checking a setting early). */
+bool cadence_holiday_list_valid(const char *value);
+/* Whether value names an .ics file by its name ("2026.ics"), which is how
+ * a setting tells a file from a list of dates. */
+bool cadence_holidays_ics_name(const char *value);
+
 #endif

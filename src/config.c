@@ -23,6 +23,7 @@
 
 #include <ini.h>
 
+#include "cadence.h"
 #include "date.h"
 #include "message.h"
 #include "tz.h"
@@ -223,14 +224,6 @@ join_path(const char *dir, const char *value)
 	return xasprintf("%s/%s", dir, value);
 }
 
-static bool
-ends_with_ics(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 4 && strcasecmp(s + n - 4, ".ics") == 0;
-}
-
 static int
 parse_int(const char *s, int min, int max, int *out)
 {
@@ -307,30 +300,6 @@ enum_list(const char *const *names)
 	return buf_steal(&b);
 }
 
-/* A comma- or space-separated list of YYYY-MM-DD dates. */
-static bool
-holiday_dates_valid(const char *s)
-{
-	struct tb_date d;
-	char tok[DATE_STRLEN];
-	size_t n, ndates = 0;
-
-	for (;;) {
-		s += strspn(s, ", \t");
-		if (*s == '\0')
-			return ndates > 0;
-		n = strcspn(s, ", \t");
-		if (n >= sizeof tok)
-			return false;
-		memcpy(tok, s, n);
-		tok[n] = '\0';
-		if (date_parse(tok, &d, NULL) != 0)
-			return false;
-		s += n;
-		ndates++;
-	}
-}
-
 static int
 check_url(const char *s, char **why)
 {
@@ -396,9 +365,9 @@ set_value(struct config *cfg, const struct key *k, const char *text,
 		s = join_path(dir, text);
 		break;
 	case T_HOLIDAYS:
-		if (ends_with_ics(text))
+		if (cadence_holidays_ics_name(text))
 			s = join_path(dir, text);
-		else if (validate && !holiday_dates_valid(text))
+		else if (validate && !cadence_holiday_list_valid(text))
 			return set_err(why, "\"%s\" is neither a list of "
 			    "YYYY-MM-DD dates nor an .ics file", text);
 		else

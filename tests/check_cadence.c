@@ -442,6 +442,15 @@ START_TEST(test_holiday_list)
 	ck_assert_int_eq(cadence_holidays_load(" , ", &cal, &err), 0);
 	ck_assert_uint_eq(cal.nholidays, 0);
 	free(cal.holidays);
+	/* The check of a setting: the same reading, and one date at least. */
+	ck_assert(cadence_holiday_list_valid("2026-12-25, 2027-01-01"));
+	ck_assert(cadence_holiday_list_valid("2026-12-25\t2027-01-01 "));
+	ck_assert(!cadence_holiday_list_valid(" , "));
+	ck_assert(!cadence_holiday_list_valid("2026-12-25, 2026-02-30"));
+	ck_assert(!cadence_holiday_list_valid("holidays.ics"));
+	ck_assert(cadence_holidays_ics_name("holidays/2026.ICS"));
+	ck_assert(!cadence_holidays_ics_name(".ics"));
+	ck_assert(!cadence_holidays_ics_name("2026-12-25"));
 }
 END_TEST
 
