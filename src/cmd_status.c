@@ -41,15 +41,14 @@ shown(const struct status_state *ss, enum partner_state st)
 static char *
 when_text(const struct health_row *r)
 {
+	char *phrase, *text;
+
 	if (r->p.next_due == NULL)
 		return xstrdup("-");
-	if (r->late > 0)
-		return xasprintf("%s (%ld day%s late)", r->p.next_due, r->late,
-		    r->late == 1 ? "" : "s");
-	if (r->late == 0)
-		return xasprintf("%s (today)", r->p.next_due);
-	return xasprintf("%s (in %ld day%s)", r->p.next_due, -r->late,
-	    r->late == -1 ? "" : "s");
+	phrase = date_days_phrase(r->late, " late");
+	text = xasprintf("%s (%s)", r->p.next_due, phrase);
+	free(phrase);
+	return text;
 }
 
 static void

@@ -148,6 +148,17 @@ date_cmp(struct tb_date a, struct tb_date b)
 }
 
 char *
+date_days_phrase(long n, const char *past)
+{
+	long a = n < 0 ? -n : n;
+
+	if (n == 0)
+		return xstrdup("today");
+	return xasprintf("%s%ld day%s%s", n < 0 ? "in " : "", a,
+	    a == 1 ? "" : "s", n > 0 ? past : "");
+}
+
+char *
 date_format_long(struct tb_date d, char out[DATE_LONG_STRLEN])
 {
 	static const char *const weekdays[] = { "Monday", "Tuesday",

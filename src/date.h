@@ -47,6 +47,10 @@ struct tb_date date_add_months(struct tb_date d, long n);
 long date_diff(struct tb_date a, struct tb_date b);
 /* <0, 0, >0 like strcmp. */
 int date_cmp(struct tb_date a, struct tb_date b);
+/* n days after a date as people say it: "today", "in 3 days" before it
+ * (n < 0), "1 day" and then past (" ago", " late") after it.  Caller
+ * frees. */
+char *date_days_phrase(long n, const char *past);
 
 /* Parse exactly "HH:MM" (00:00 to 23:59).  Returns 0, or -1 with *err. */
 int date_hhmm_parse(const char *s, int *hour, int *minute, char **err);

@@ -139,19 +139,6 @@ meeting_of(struct feed_state *fs, const struct partner *p,
 	return rc == 0 ? 0 : -1;
 }
 
-/* "today", "3 days ago", "in 1 day": n days after a date (negative:
- * before it), past naming the direction.  Caller frees. */
-static char *
-days_phrase(long n, const char *past)
-{
-	long a = n < 0 ? -n : n;
-
-	if (n == 0)
-		return xstrdup("today");
-	return xasprintf("%s%ld day%s%s", n < 0 ? "in " : "", a,
-	    a == 1 ? "" : "s", n > 0 ? past : "");
-}
-
 /* The last check-in (or the start, when there was none) and its age. */
 static void
 add_since(struct buf *b, const struct partner *p, struct tb_date today)
@@ -164,7 +151,7 @@ add_since(struct buf *b, const struct partner *p, struct tb_date today)
 		buf_adds(b, "Last check-in: none yet\n");
 		return;
 	}
-	ago = days_phrase(date_diff(d, today), " ago");
+	ago = date_days_phrase(date_diff(d, today), " ago");
 	if (p->last_checkin != NULL)
 		buf_printf(b, "Last check-in: %s (%s)\n", since, ago);
 	else
@@ -182,7 +169,7 @@ describe(const struct partner *p, enum partner_state st,
 	char *cad = cadence_describe_spec(p->cadence), *when;
 	char text[DATE_STRLEN];
 
-	when = days_phrase(date_diff(due, today), " late");
+	when = date_days_phrase(date_diff(due, today), " late");
 	buf_init(&b);
 	buf_printf(&b, "Partner: %s (%s)\n", p->name, p->key);
 	buf_printf(&b, "State: %s\n", state_name(st));

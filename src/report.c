@@ -362,21 +362,18 @@ cell_owner(struct buf *b, const struct partner *p, bool full)
 static void
 cell_next(struct buf *b, const struct health_row *h)
 {
+	char *phrase;
+
 	buf_adds(b, "<td class=\"nowrap\" data-label=\"Next check-in\">");
 	if (h->p.next_due == NULL) {
 		buf_adds(b, "<span class=\"nil\">\u2014</span></td>");
 		return;
 	}
 	esc(b, h->p.next_due, 12);
-	if (h->late > 0)
-		buf_printf(b, "<span class=\"sub late\">%ld day%s late</span>",
-		    h->late, plural(h->late));
-	else if (h->late == 0)
-		buf_adds(b, "<span class=\"sub late\">today</span>");
-	else
-		buf_printf(b, "<span class=\"sub\">in %ld day%s</span>",
-		    -h->late, plural(-h->late));
-	buf_adds(b, "</td>");
+	phrase = date_days_phrase(h->late, " late");
+	buf_printf(b, "<span class=\"sub%s\">%s</span></td>", h->late >= 0 ?
+	    " late" : "", phrase);
+	free(phrase);
 }
 
 static void

@@ -139,6 +139,31 @@ START_TEST(test_hhmm)
 }
 END_TEST
 
+START_TEST(test_days_phrase)
+{
+	static const struct {
+		long		 n;
+		const char	*past;
+		const char	*want;
+	} cases[] = {
+		{ 0, " late", "today" },
+		{ 1, " late", "1 day late" },
+		{ 8, " late", "8 days late" },
+		{ -1, " late", "in 1 day" },
+		{ -14, " ago", "in 14 days" },
+		{ 3, " ago", "3 days ago" },
+		{ 2, "", "2 days" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = date_days_phrase(cases[i].n, cases[i].past);
+
+		ck_assert_str_eq(s, cases[i].want);
+		free(s);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -154,6 +179,7 @@ main(void)
 	tcase_add_loop_test(tc, test_add_months, 0,
 	    sizeof month_cases / sizeof month_cases[0]);
 	tcase_add_test(tc, test_days_roundtrip);
+	tcase_add_test(tc, test_days_phrase);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hhmm");
 	tcase_add_loop_test(tc, test_hhmm, 0,
