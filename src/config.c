@@ -25,6 +25,7 @@
 
 #include "cadence.h"
 #include "date.h"
+#include "file.h"
 #include "message.h"
 #include "tz.h"
 #include "util.h"
@@ -577,15 +578,12 @@ check_security(struct load *l)
 static int
 parse_file(struct load *l, char **err)
 {
-	const char *slash = strrchr(l->path, '/');
 	struct stat sb;
 	int rc, line;
 
 	if (fstat(fileno(l->fp), &sb) == 0 && S_ISDIR(sb.st_mode))
 		return set_err(err, "%s: is a directory", l->path);
-	if (slash != NULL)
-		l->dir = slash == l->path ? xstrdup("/") :
-		    xstrndup(l->path, (size_t)(slash - l->path));
+	l->dir = file_dirname(l->path);
 	rc = ini_parse_stream(read_line, l, on_pair, l);
 	if (rc == -2)
 		fatal("out of memory parsing %s", l->path);

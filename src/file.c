@@ -145,15 +145,26 @@ file_read(const char *path, size_t max, int flags, size_t *len,
 	return data;
 }
 
+char *
+file_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return NULL;
+	return slash == path ? xstrdup("/") : xstrndup(path,
+	    (size_t)(slash - path));
+}
+
 /* fsync the directory that holds path, so that a rename in it lasts. */
 static int
 sync_parent(const char *path, char **err)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash == NULL ? xstrdup(".") : slash == path ?
-	    xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	char *dir = file_dirname(path);
 	int fd, rc = 0;
 
+	if (dir == NULL)
+		dir = xstrdup(".");
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    fsync(fd) != 0)
 		rc = set_err(err, "%s: %s", dir, strerror(errno));

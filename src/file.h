@@ -29,6 +29,10 @@
 char *file_read(const char *path, size_t max, int flags, size_t *len,
     bool *missing, char **err);
 
+/* The directory part of path ("/" for "/x"), or NULL when path has no
+ * '/' (a name in the current directory).  Caller frees. */
+char *file_dirname(const char *path);
+
 enum file_status {
 	FILE_OK = 0,
 	FILE_CANTCREATE,	/* the file could not be made or put in place */

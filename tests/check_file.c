@@ -236,6 +236,28 @@ START_TEST(test_replace_tmp)
 }
 END_TEST
 
+START_TEST(test_dirname)
+{
+	static const char *const cases[][2] = {
+		{ "/etc/touchbase.conf", "/etc" },
+		{ "/touchbase.conf", "/" },
+		{ "conf/touchbase.conf", "conf" },
+		{ "a/b/c", "a/b" },
+		{ "touchbase.conf", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = file_dirname(cases[i][0]);
+
+		if (cases[i][1] == NULL)
+			ck_assert_ptr_null(got);
+		else
+			ck_assert_str_eq(got, cases[i][1]);
+		free(got);
+	}
+}
+END_TEST
+
 static TCase *
 tcase(Suite *s, const char *name)
 {
@@ -253,5 +275,6 @@ main(void)
 	tcase_add_test(tcase(s, "read_refused"), test_read_refused);
 	tcase_add_test(tcase(s, "replace"), test_replace);
 	tcase_add_test(tcase(s, "replace_tmp"), test_replace_tmp);
+	tcase_add_test(tcase(s, "dirname"), test_dirname);
 	return check_run(s);
 }
