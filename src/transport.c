@@ -5,6 +5,12 @@
 
 #include "util.h"
 
+int
+transport_timeout(const struct config *cfg)
+{
+	return cfg->timeout > 0 ? cfg->timeout : 30;
+}
+
 struct transport *
 transport_open(const struct config *cfg, char **err)
 {
@@ -17,7 +23,7 @@ transport_open(const struct config *cfg, char **err)
 		/* As long as one message may take over SMTP: a hung
 		 * sendmail must not keep a run alive. */
 		return transport_sendmail_open(cfg->sendmail,
-		    4 * (cfg->timeout > 0 ? cfg->timeout : 30), err);
+		    4 * transport_timeout(cfg), err);
 	}
 	set_err(err, "unknown transport");
 	return NULL;

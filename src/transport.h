@@ -46,6 +46,11 @@ struct transport {
 	const struct transport_ops *ops;
 };
 
+/* smtp.timeout in seconds, or its default when cfg has none (a zeroed
+ * configuration).  It bounds each wait for an SMTP server and the
+ * password command; one message may take four times as long. */
+int transport_timeout(const struct config *cfg);
+
 /* Open the transport cfg->transport names.  Returns NULL with *err. */
 struct transport *transport_open(const struct config *cfg, char **err);
 /* Send one message; *reply (allocated, may be NULL) says what the other

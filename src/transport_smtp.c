@@ -232,8 +232,8 @@ transport_smtp_open(const struct config *cfg, char **err)
 	if (!str_empty(cfg->smtp_user)) {
 		if (!str_empty(cfg->password_command))
 			t->password = password_from_command(
-			    cfg->password_command, cfg->timeout > 0 ?
-			    cfg->timeout : 30, err);
+			    cfg->password_command, transport_timeout(cfg),
+			    err);
 		else if (!str_empty(cfg->password_file))
 			t->password = password_from_file(cfg->password_file,
 			    err);
