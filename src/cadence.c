@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include <libical/ical.h>
 
+#include "file.h"
 #include "util.h"
 
 #define EVERY_MAX	1000		/* largest N in "every N ..." */
@@ -475,6 +475,19 @@ cadence_describe(const struct cadence *c)
 	return s;
 }
 
+char *
+cadence_describe_spec(const char *spec)
+{
+	struct cadence c;
+	char *text;
+
+	if (cadence_parse(spec, &c, NULL) != 0)
+		return xstrdup(spec);
+	text = cadence_describe(&c);
+	cadence_reset(&c);
+	return text;
+}
+
 double
 cadence_period_days(const struct cadence *c)
 {
@@ -674,38 +687,14 @@ load_list(const char *value, struct dates *ds, char **err)
 	return rc;
 }
 
-/* Read a whole text file of at most ICS_MAX bytes. */
-static char *
-read_text(const char *path, char **err)
+bool
+cadence_holiday_list_valid(const char *value)
 {
-	FILE *fp;
-	struct buf b;
-	char chunk[8192];
-	size_t n;
+	struct dates ds = { NULL, 0, 0 };
+	bool ok = load_list(value, &ds, NULL) == 0 && ds.n > 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		set_err(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf_init(&b);
-	buf_adds(&b, "");
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-		if (b.len + n > ICS_MAX) {
-			set_err(err, "%s: larger than %u bytes", path, ICS_MAX);
-			goto fail;
-		}
-		buf_add(&b, chunk, n);
-	}
-	if (ferror(fp)) {
-		set_err(err, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(fp);
-	return buf_steal(&b);
-fail:
-	fclose(fp);
-	buf_reset(&b);
-	return NULL;
+	free(ds.v);
+	return ok;
 }
 
 /* A VEVENT's SUMMARY (or UID) for messages, control characters masked. */
@@ -923,7 +912,7 @@ load_ics(const char *path, struct dates *ds, char **err)
 	size_t found = 0;
 	int rc;
 
-	if ((text = read_text(path, err)) == NULL)
+	if ((text = file_read(path, ICS_MAX, 0, NULL, NULL, err)) == NULL)
 		return -1;
 	if (!has_vcalendar(text)) {
 		free(text);
@@ -943,15 +932,22 @@ load_ics(const char *path, struct dates *ds, char **err)
 	return rc;
 }
 
+bool
+cadence_holidays_ics_name(const char *value)
+{
+	size_t n = strlen(value);
+
+	return n > 4 && strcasecmp(value + n - 4, ".ics") == 0;
+}
+
+/* An .ics name, or a file by another name. */
 static bool
 is_ics_path(const char *value)
 {
-	size_t n = strlen(value);
 	struct stat sb;
 
-	if (n >= 4 && strcasecmp(value + n - 4, ".ics") == 0)
-		return true;
-	return stat(value, &sb) == 0 && !S_ISDIR(sb.st_mode);
+	return cadence_holidays_ics_name(value) || (stat(value, &sb) == 0 &&
+	    !S_ISDIR(sb.st_mode));
 }
 
 int

@@ -47,6 +47,10 @@ char *cadence_format(const struct cadence *c);
 /* A phrase for people: "every month", "every 2 weeks", "on a fixed
  * schedule (FREQ=MONTHLY;BYDAY=2TU)".  Caller frees. */
 char *cadence_describe(const struct cadence *c);
+/* The phrase of cadence_describe for a stored spec, or the spec itself
+ * when it does not parse (one written by a later version): for showing,
+ * never for scheduling.  Caller frees. */
+char *cadence_describe_spec(const char *spec);
 /* Nominal length of one period in days (months count 30.44); for charts. */
 double cadence_period_days(const struct cadence *c);
 
@@ -76,5 +80,12 @@ struct tb_date cadence_business_day(struct tb_date d,
  */
 int cadence_holidays_load(const char *value, struct cadence_calendar *cal,
     char **err);
+
+/* Whether value is a list of at least one YYYY-MM-DD date, as
+ * cadence_holidays_load reads one (for checking a setting early). */
+bool cadence_holiday_list_valid(const char *value);
+/* Whether value names an .ics file by its name ("2026.ics"), which is how
+ * a setting tells a file from a list of dates. */
+bool cadence_holidays_ics_name(const char *value);
 
 #endif

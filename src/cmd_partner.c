@@ -202,23 +202,18 @@ static int
 list_one(const struct partner *p, void *arg)
 {
 	struct list_state *ls = arg;
-	struct cadence c;
-	char *phrase = NULL, *err = NULL;
+	char *phrase;
 
 	if (ls->as_json) {
 		buf_adds(&ls->json, ls->first ? "\n  " : ",\n  ");
 		ls->first = false;
-		return exchange_partner_json(ls->book, p, false, 0, &ls->json,
-		    &ls->err);
+		return exchange_partner_json(ls->book, p, false, 0, NULL, 0,
+		    &ls->json, &ls->err);
 	}
-	if (cadence_parse(p->cadence, &c, &err) == 0) {
-		phrase = cadence_describe(&c);
-		cadence_reset(&c);
-	}
-	free(err);
+	phrase = cadence_describe_spec(p->cadence);
 	{
 		const char *row[] = { p->key, p->name, p->owner_name ?
-		    p->owner_name : p->owner_email, phrase ? phrase : p->cadence,
+		    p->owner_name : p->owner_email, phrase,
 		    p->last_checkin, p->archived ? "archived" : p->next_due };
 
 		table_add(&ls->table, row);
@@ -298,20 +293,14 @@ print_checkin(const struct checkin *c, void *arg)
 static void
 print_partner(const struct partner *p)
 {
-	struct cadence c;
-	char *phrase = NULL, *err = NULL;
+	char *phrase = cadence_describe_spec(p->cadence);
 
-	if (cadence_parse(p->cadence, &c, &err) == 0) {
-		phrase = cadence_describe(&c);
-		cadence_reset(&c);
-	}
-	free(err);
 	printf("%s (%s)%s\n", p->name, p->key, p->archived ? " [archived]" : "");
 	printf("  Owner:         %s%s%s%s\n", p->owner_name ? p->owner_name : "",
 	    p->owner_name ? " <" : "", p->owner_email, p->owner_name ? ">" : "");
 	if (p->sponsor_email)
 		printf("  Sponsor:       %s\n", p->sponsor_email);
-	printf("  Cadence:       %s\n", phrase ? phrase : p->cadence);
+	printf("  Cadence:       %s\n", phrase);
 	printf("  Since:         %s\n", p->start_date);
 	printf("  Last check-in: %s\n", p->last_checkin ? p->last_checkin :
 	    "none yet");
@@ -361,7 +350,8 @@ partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 	if ((rc = book_partner_get(&book, a->args[0], &p, &err)) != 0)
 		goto done;
 	if (a->json) {
-		rc = exchange_partner_json(&book, &p, true, 10, &json, &err);
+		rc = exchange_partner_json(&book, &p, true, 10, NULL, 0, &json,
+		    &err);
 		if (rc == 0)
 			buf_addc(&json, '\n');
 	} else {

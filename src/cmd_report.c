@@ -1,12 +1,9 @@
 /* cmd_report.c: touchbase report. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd.h"
+#include "file.h"
 #include "report.h"
 
 static const struct cmd_usage report_usage = {
@@ -24,43 +21,22 @@ static const struct cmd_usage report_usage = {
 };
 
 /*
- * Write the page to a temporary file beside path, then rename it over
- * path: a reader (a web server, a mail job) never sees half a report,
- * and a failure leaves the previous one in place.
+ * Replace path with the page whole: a reader (a web server, a mail job)
+ * never sees half a report, and a failure leaves the previous one in
+ * place.  A report is for sharing: readable by others as umask allows.
  */
 static enum cmd_status
 write_file(const char *path, const struct buf *page)
 {
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	enum cmd_status st = CMD_OK;
-	mode_t mask;
-	int fd;
+	enum file_status fs;
+	char *err = NULL;
 
-	if ((fd = mkstemp(tmp)) < 0) {
-		cmd_error("%s: %s", path, strerror(errno));
-		free(tmp);
-		return CMD_CANTCREAT;
-	}
-	/* mkstemp makes 0600; a report is for sharing, as umask allows. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 ||
-	    write_all(fd, page->data, page->len) != 0 || fsync(fd) != 0) {
-		cmd_error("%s: %s", tmp, strerror(errno));
-		st = CMD_IOERR;
-	}
-	if (close(fd) != 0 && st == CMD_OK) {
-		cmd_error("%s: %s", tmp, strerror(errno));
-		st = CMD_IOERR;
-	}
-	if (st == CMD_OK && rename(tmp, path) != 0) {
-		cmd_error("%s: %s", path, strerror(errno));
-		st = CMD_CANTCREAT;
-	}
-	if (st != CMD_OK)
-		unlink(tmp);
-	free(tmp);
-	return st;
+	fs = file_replace(path, NULL, 0666, buf_str(page), page->len, &err);
+	if (fs == FILE_OK)
+		return CMD_OK;
+	cmd_error("%s", err);
+	free(err);
+	return fs == FILE_CANTCREATE ? CMD_CANTCREAT : CMD_IOERR;
 }
 
 enum cmd_status

@@ -41,15 +41,14 @@ shown(const struct status_state *ss, enum partner_state st)
 static char *
 when_text(const struct health_row *r)
 {
+	char *phrase, *text;
+
 	if (r->p.next_due == NULL)
 		return xstrdup("-");
-	if (r->late > 0)
-		return xasprintf("%s (%ld day%s late)", r->p.next_due, r->late,
-		    r->late == 1 ? "" : "s");
-	if (r->late == 0)
-		return xasprintf("%s (today)", r->p.next_due);
-	return xasprintf("%s (in %ld day%s)", r->p.next_due, -r->late,
-	    r->late == -1 ? "" : "s");
+	phrase = date_days_phrase(r->late, " late");
+	text = xasprintf("%s (%s)", r->p.next_due, phrase);
+	free(phrase);
+	return text;
 }
 
 static void
@@ -90,15 +89,9 @@ print_json(struct status_state *ss, struct buf *out)
 	buf_addc(out, '[');
 	for (size_t i = 0; i < ss->nrows; i++) {
 		const struct health_row *r = ss->rows[i];
-		struct json_field f[] = {
-			{ "key", JSON_TEXT, r->p.key, 0 },
-			{ "name", JSON_TEXT, r->p.name, 0 },
-			{ "owner", JSON_TEXT, r->p.owner_email, 0 },
-			{ "owner_name", JSON_TEXT, r->p.owner_name, 0 },
-			{ "sponsor", JSON_TEXT, r->p.sponsor_email, 0 },
-			{ "cadence", JSON_TEXT, r->p.cadence, 0 },
-			{ "last_checkin", JSON_TEXT, r->p.last_checkin, 0 },
-			{ "next_due", JSON_TEXT, r->p.next_due, 0 },
+		/* The partner as partner list --json shows it, and where
+		 * it stands. */
+		struct json_field state[] = {
 			{ "state", JSON_TEXT, state_name(r->state), 0 },
 			{ "days_overdue", JSON_INT, NULL,
 			    r->late > 0 ? r->late : 0 },
@@ -106,8 +99,8 @@ print_json(struct status_state *ss, struct buf *out)
 		};
 
 		buf_adds(out, i ? ",\n  " : "\n  ");
-		if (store_json_object(ss->book->store, f, sizeof f / sizeof f[0],
-		    out, &ss->err) != 0)
+		if (exchange_partner_json(ss->book, &r->p, false, 0, state,
+		    sizeof state / sizeof state[0], out, &ss->err) != 0)
 			return -1;
 	}
 	buf_adds(out, ss->nrows ? "\n]\n" : "]\n");

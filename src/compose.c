@@ -88,9 +88,7 @@ void
 composed_reset(struct composed *m)
 {
 	buf_reset(&m->text);
-	for (size_t i = 0; i < m->nrcpt; i++)
-		free(m->rcpt[i]);
-	free(m->rcpt);
+	strv_free(m->rcpt, m->nrcpt);
 	free(m->subject);
 	composed_init(m);
 }
@@ -316,15 +314,12 @@ set_meeting(struct tvalue *ctx, const struct config *cfg,
 	struct tvalue *m = tvalue_set_map(ctx, "meeting");
 	int end = s->hour * 60 + s->minute + cfg->meeting_minutes;
 	const char *tz = s->tz;
-	char *t;
+	char t[DATE_HHMM_STRLEN];
 
 	set_date(m, "date", s->due);
-	t = xasprintf("%02d:%02d", s->hour, s->minute);
-	tvalue_set_str(m, "time", t);
-	free(t);
-	t = xasprintf("%02d:%02d", end / 60 % 24, end % 60);
-	tvalue_set_str(m, "end_time", t);
-	free(t);
+	tvalue_set_str(m, "time", date_hhmm_format(s->hour, s->minute, t));
+	tvalue_set_str(m, "end_time", date_hhmm_format(end / 60 % 24,
+	    end % 60, t));
 	tvalue_set_str(m, "timezone", tz);
 	tvalue_set_int(m, "minutes", cfg->meeting_minutes);
 }
@@ -351,8 +346,7 @@ build_context(struct composer *c, const struct subject *s,
 	struct tvalue *ctx = tvalue_new_map(), *m, *list;
 	long until = date_diff(s->today, s->due);
 	struct tb_date last;
-	struct cadence cad;
-	char *phrase, *err = NULL;
+	char *phrase;
 
 	tvalue_set_str(ctx, "kind", kind);
 	m = tvalue_set_map(ctx, "partner");
@@ -382,12 +376,7 @@ build_context(struct composer *c, const struct subject *s,
 		set_opt(m, "role", s->contacts[i].role);
 		tvalue_set_bool(m, "invited", s->contacts[i].invite);
 	}
-	if (cadence_parse(s->p.cadence, &cad, &err) == 0) {
-		phrase = cadence_describe(&cad);
-		cadence_reset(&cad);
-	} else
-		phrase = xstrdup(s->p.cadence);
-	free(err);
+	phrase = cadence_describe_spec(s->p.cadence);
 	tvalue_set_str(ctx, "cadence", phrase);
 	free(phrase);
 	set_date(ctx, "due_date", s->due);
@@ -459,8 +448,7 @@ build_invite(struct composer *c, const struct subject *s,
 static void
 add_rcpt(struct composed *out, const char *email)
 {
-	out->rcpt = xreallocarray(out->rcpt, out->nrcpt + 1, sizeof *out->rcpt);
-	out->rcpt[out->nrcpt++] = xstrdup(email);
+	strv_add(&out->rcpt, &out->nrcpt, xstrdup(email));
 }
 
 /* Who a message goes to, beyond what the template says. */
@@ -649,7 +637,7 @@ set_previous(struct composer *c, struct tvalue *ctx,
 {
 	struct outbox_msg was;
 	struct tvalue *m;
-	char time[16];
+	char time[DATE_HHMM_STRLEN] = "";
 	int rc;
 
 	rc = outbox_invite_sent(c->book->store, row->uid, row->recipient,
@@ -662,8 +650,8 @@ set_previous(struct composer *c, struct tvalue *ctx,
 		m = tvalue_set_map(ctx, "previous");
 		set_date(m, "due_date", was.meeting.date);
 		if (was.meeting.hour >= 0)
-			snprintf(time, sizeof time, "%02d:%02d",
-			    was.meeting.hour, was.meeting.minute);
+			date_hhmm_format(was.meeting.hour, was.meeting.minute,
+			    time);
 		tvalue_set_str(m, "meeting_time", was.meeting.hour >= 0 ?
 		    time : "");
 	}

@@ -23,7 +23,9 @@
 
 #include <ini.h>
 
+#include "cadence.h"
 #include "date.h"
+#include "file.h"
 #include "message.h"
 #include "tz.h"
 #include "util.h"
@@ -223,14 +225,6 @@ join_path(const char *dir, const char *value)
 	return xasprintf("%s/%s", dir, value);
 }
 
-static bool
-ends_with_ics(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 4 && strcasecmp(s + n - 4, ".ics") == 0;
-}
-
 static int
 parse_int(const char *s, int min, int max, int *out)
 {
@@ -262,18 +256,17 @@ parse_bool(const char *s, bool *out)
 	return -1;
 }
 
-/* One or two digits, a colon, two digits: 00:00 to 23:59. */
+/* HH:MM, or H:MM as people write it ("9:45"), 00:00 to 23:59. */
 static int
 parse_time(const char *s, int *hour, int *minute)
 {
-	size_t nh = strspn(s, "0123456789");
+	char padded[6];
 
-	if (nh < 1 || nh > 2 || s[nh] != ':' ||
-	    strspn(s + nh + 1, "0123456789") != 2 || s[nh + 3] != '\0')
-		return -1;
-	*hour = atoi(s);
-	*minute = atoi(s + nh + 1);
-	return *hour <= 23 && *minute <= 59 ? 0 : -1;
+	if (strlen(s) == 4 && s[1] == ':') {
+		snprintf(padded, sizeof padded, "0%s", s);
+		s = padded;
+	}
+	return date_hhmm_parse(s, hour, minute, NULL);
 }
 
 /* "monday" or "mon", any case. */
@@ -306,30 +299,6 @@ enum_list(const char *const *names)
 		buf_printf(&b, "%s%s", i == 0 ? "" : names[i + 1] ? ", " :
 		    " or ", names[i]);
 	return buf_steal(&b);
-}
-
-/* A comma- or space-separated list of YYYY-MM-DD dates. */
-static bool
-holiday_dates_valid(const char *s)
-{
-	struct tb_date d;
-	char tok[DATE_STRLEN];
-	size_t n, ndates = 0;
-
-	for (;;) {
-		s += strspn(s, ", \t");
-		if (*s == '\0')
-			return ndates > 0;
-		n = strcspn(s, ", \t");
-		if (n >= sizeof tok)
-			return false;
-		memcpy(tok, s, n);
-		tok[n] = '\0';
-		if (date_parse(tok, &d, NULL) != 0)
-			return false;
-		s += n;
-		ndates++;
-	}
 }
 
 static int
@@ -397,9 +366,9 @@ set_value(struct config *cfg, const struct key *k, const char *text,
 		s = join_path(dir, text);
 		break;
 	case T_HOLIDAYS:
-		if (ends_with_ics(text))
+		if (cadence_holidays_ics_name(text))
 			s = join_path(dir, text);
-		else if (validate && !holiday_dates_valid(text))
+		else if (validate && !cadence_holiday_list_valid(text))
 			return set_err(why, "\"%s\" is neither a list of "
 			    "YYYY-MM-DD dates nor an .ics file", text);
 		else
@@ -571,16 +540,11 @@ static void TB_PRINTF(2, 3)
 add_warning(struct config *cfg, const char *fmt, ...)
 {
 	va_list ap;
-	size_t n = 0;
+	size_t n = strv_len(cfg->warnings);
 
-	while (cfg->warnings != NULL && cfg->warnings[n] != NULL)
-		n++;
-	cfg->warnings = xreallocarray(cfg->warnings, n + 2,
-	    sizeof *cfg->warnings);
 	va_start(ap, fmt);
-	cfg->warnings[n] = xvasprintf(fmt, ap);
+	strv_add(&cfg->warnings, &n, xvasprintf(fmt, ap));
 	va_end(ap);
-	cfg->warnings[n + 1] = NULL;
 }
 
 /* What the caller should print on every run, though nothing is wrong. */
@@ -614,15 +578,12 @@ check_security(struct load *l)
 static int
 parse_file(struct load *l, char **err)
 {
-	const char *slash = strrchr(l->path, '/');
 	struct stat sb;
 	int rc, line;
 
 	if (fstat(fileno(l->fp), &sb) == 0 && S_ISDIR(sb.st_mode))
 		return set_err(err, "%s: is a directory", l->path);
-	if (slash != NULL)
-		l->dir = slash == l->path ? xstrdup("/") :
-		    xstrndup(l->path, (size_t)(slash - l->path));
+	l->dir = file_dirname(l->path);
 	rc = ini_parse_stream(read_line, l, on_pair, l);
 	if (rc == -2)
 		fatal("out of memory parsing %s", l->path);
@@ -769,9 +730,7 @@ config_reset(struct config *cfg)
 	}
 	free(cfg->source);
 	cfg->source = NULL;
-	for (size_t i = 0; cfg->warnings != NULL && cfg->warnings[i]; i++)
-		free(cfg->warnings[i]);
-	free(cfg->warnings);
+	strv_free(cfg->warnings, strv_len(cfg->warnings));
 	cfg->warnings = NULL;
 }
 

@@ -1,8 +1,8 @@
 /* csvfile.c: RFC 4180 CSV through libcsv, and CSV writing. */
 #include "csvfile.h"
+#include "file.h"
 #include "text.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +24,7 @@ struct reader {
 static void
 clear_fields(struct reader *r)
 {
-	for (size_t i = 0; i < r->nfields; i++)
-		free(r->fields[i]);
-	free(r->fields);
+	strv_free(r->fields, r->nfields);
 	r->fields = NULL;
 	r->nfields = 0;
 }
@@ -38,8 +36,8 @@ on_field(void *data, size_t len, void *arg)
 
 	if (r->stop)
 		return;
-	r->fields = xreallocarray(r->fields, r->nfields + 1, sizeof *r->fields);
-	r->fields[r->nfields++] = xstrndup(data ? data : "", data ? len : 0);
+	strv_add(&r->fields, &r->nfields, xstrndup(data ? data : "",
+	    data ? len : 0));
 }
 
 static void
@@ -138,26 +136,15 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 int
 csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err)
 {
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[65536];
-	size_t n;
+	size_t len;
+	char *text;
 	int rc;
 
-	if (f == NULL)
-		return set_err(err, "%s: %s", path, strerror(errno));
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		rc = set_err(err, "%s: %s", path, strerror(errno));
-		fclose(f);
-		buf_reset(&b);
-		return rc;
-	}
-	fclose(f);
-	rc = csv_read_buffer(path, buf_str(&b), b.len, fn, arg, err);
-	buf_reset(&b);
+	/* Any file, a pipe too (import <(...)), up to what a buffer holds. */
+	if ((text = file_read(path, CSV_MAX, 0, &len, NULL, err)) == NULL)
+		return -1;
+	rc = csv_read_buffer(path, text, len, fn, arg, err);
+	free(text);
 	return rc;
 }
 

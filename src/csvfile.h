@@ -20,12 +20,16 @@ struct csv_record {
  */
 typedef int (*csv_record_fn)(const struct csv_record *rec, void *arg);
 
+/* The largest file csv_read_file reads: it is held in memory whole. */
+#define CSV_MAX (256u * 1024 * 1024)
+
 /*
  * Read a whole file/buffer, calling fn for each record.  Quoted fields may
  * hold commas, doubled quotes and line breaks; CRLF and LF both end
  * records; a UTF-8 BOM is skipped; a final line break is optional.
  * Returns 0, fn's non-zero value, or -1 with *err ("FILE:LINE: why")
- * for I/O errors, invalid UTF-8 or malformed quoting.
+ * for I/O errors, a file larger than CSV_MAX, invalid UTF-8 or malformed
+ * quoting.
  */
 int csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err);
 int csv_read_buffer(const char *name, const char *data, size_t len,

@@ -148,6 +148,17 @@ date_cmp(struct tb_date a, struct tb_date b)
 }
 
 char *
+date_days_phrase(long n, const char *past)
+{
+	long a = n < 0 ? -n : n;
+
+	if (n == 0)
+		return xstrdup("today");
+	return xasprintf("%s%ld day%s%s", n < 0 ? "in " : "", a,
+	    a == 1 ? "" : "s", n > 0 ? past : "");
+}
+
+char *
 date_format_long(struct tb_date d, char out[DATE_LONG_STRLEN])
 {
 	static const char *const weekdays[] = { "Monday", "Tuesday",
@@ -166,16 +177,45 @@ date_format_long(struct tb_date d, char out[DATE_LONG_STRLEN])
 }
 
 int
+date_hhmm_scan(const char *s, int *hour, int *minute, int *second)
+{
+	int h, m, sec = 0, used = 5;
+
+	/* digits() stops at the NUL, so a short s is never read past. */
+	if (s == NULL || (h = digits(s, 2)) < 0 || h > 23 || s[2] != ':' ||
+	    (m = digits(s + 3, 2)) < 0 || m > 59)
+		return -1;
+	if (second != NULL && s[5] == ':') {
+		if ((sec = digits(s + 6, 2)) < 0 || sec > 59)
+			return -1;
+		used = 8;
+	}
+	*hour = h;
+	*minute = m;
+	if (second != NULL)
+		*second = sec;
+	return used;
+}
+
+int
 date_hhmm_parse(const char *s, int *hour, int *minute, char **err)
 {
-	if (s == NULL || strlen(s) != 5 || s[2] != ':' ||
-	    strspn(s, "0123456789:") != 5 || s[0] > '2' ||
-	    (s[0] == '2' && s[1] > '3') || s[3] > '5')
+	int h, m;
+
+	if (date_hhmm_scan(s, &h, &m, NULL) != 5 || s[5] != '\0')
 		return set_err(err, "\"%s\" is not a time of day (HH:MM)",
 		    s ? s : "");
-	*hour = (s[0] - '0') * 10 + (s[1] - '0');
-	*minute = (s[3] - '0') * 10 + (s[4] - '0');
+	*hour = h;
+	*minute = m;
 	return 0;
+}
+
+char *
+date_hhmm_format(int hour, int minute, char out[DATE_HHMM_STRLEN])
+{
+	snprintf(out, DATE_HHMM_STRLEN, "%02u:%02u", (unsigned)hour % 100u,
+	    (unsigned)minute % 100u);
+	return out;
 }
 
 char *

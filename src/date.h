@@ -47,9 +47,27 @@ struct tb_date date_add_months(struct tb_date d, long n);
 long date_diff(struct tb_date a, struct tb_date b);
 /* <0, 0, >0 like strcmp. */
 int date_cmp(struct tb_date a, struct tb_date b);
+/* n days after a date as people say it: "today", "in 3 days" before it
+ * (n < 0), "1 day" and then past (" ago", " late") after it.  Caller
+ * frees. */
+char *date_days_phrase(long n, const char *past);
 
 /* Parse exactly "HH:MM" (00:00 to 23:59).  Returns 0, or -1 with *err. */
 int date_hhmm_parse(const char *s, int *hour, int *minute, char **err);
+
+#define DATE_HHMM_STRLEN 6	/* "HH:MM" and NUL */
+/* hour (0..23) and minute (0..59) as "HH:MM", the form date_hhmm_parse
+ * reads, into out.  Returns out. */
+char *date_hhmm_format(int hour, int minute, char out[DATE_HHMM_STRLEN]);
+
+/*
+ * The clock time at the start of s, for parsers of longer forms (ISO 8601
+ * date-times, UTC offsets): "HH:MM" (00:00 to 23:59) and, when second is
+ * not NULL, ":SS" (00 to 59) if it follows (else *second is 0).  Returns
+ * the characters read (5 or 8), or -1 when s does not start with a time
+ * of day; nothing is written then.
+ */
+int date_hhmm_scan(const char *s, int *hour, int *minute, int *second);
 
 #define DATE_TIMESTAMP_STRLEN 21	/* "YYYY-MM-DDTHH:MM:SSZ" and NUL */
 /* t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into out.  Returns out. */

@@ -46,9 +46,7 @@ collect_owner(const struct partner *p, void *arg)
 static void
 owners_reset(struct owners *o)
 {
-	for (size_t i = 0; i < o->n; i++)
-		free(o->emails[i]);
-	free(o->emails);
+	strv_free(o->emails, o->n);
 	memset(o, 0, sizeof *o);
 }
 

@@ -47,9 +47,7 @@ add_error_text(struct import_state *st, char *msg)
 		free(msg);
 		return;
 	}
-	r->errors = xreallocarray(r->errors, r->nlisted + 2, sizeof *r->errors);
-	r->errors[r->nlisted++] = msg;
-	r->errors[r->nlisted] = NULL;
+	strv_add(&r->errors, &r->nlisted, msg);
 }
 
 static void
@@ -61,9 +59,7 @@ add_error(struct import_state *st, long line, const char *why)
 void
 import_result_reset(struct import_result *r)
 {
-	for (size_t i = 0; r->errors && r->errors[i]; i++)
-		free(r->errors[i]);
-	free(r->errors);
+	strv_free(r->errors, r->nlisted);
 	memset(r, 0, sizeof *r);
 }
 
@@ -434,7 +430,8 @@ checkin_json(const struct checkin *c, void *arg)
 
 int
 exchange_partner_json(struct book *b, const struct partner *p,
-    bool with_contacts, int checkins, struct buf *out, char **err)
+    bool with_contacts, int checkins, const struct json_field *extra,
+    size_t nextra, struct buf *out, char **err)
 {
 	struct buf owner, contacts, recent;
 	struct export_state st = { b, NULL, err, p, 0, true };
@@ -442,55 +439,59 @@ exchange_partner_json(struct book *b, const struct partner *p,
 		{ "name", JSON_TEXT, p->owner_name, 0 },
 		{ "email", JSON_TEXT, p->owner_email, 0 },
 	};
+	struct json_field base[] = {
+		{ "key", JSON_TEXT, p->key, 0 },
+		{ "name", JSON_TEXT, p->name, 0 },
+		{ "owner", JSON_RAW, NULL, 0 },
+		{ "sponsor", JSON_TEXT, p->sponsor_email, 0 },
+		{ "cadence", JSON_TEXT, p->cadence, 0 },
+		{ "start_date", JSON_TEXT, p->start_date, 0 },
+		{ "timezone", JSON_TEXT, p->timezone, 0 },
+		{ "tier", JSON_TEXT, p->tier, 0 },
+		{ "notes", JSON_TEXT, p->notes, 0 },
+		{ "archived", JSON_BOOL, NULL, p->archived },
+		{ "created_at", JSON_TEXT, p->created_at, 0 },
+		{ "next_due", JSON_TEXT, p->next_due, 0 },
+		{ "last_checkin", JSON_TEXT, p->last_checkin, 0 },
+	};
+	size_t nbase = sizeof base / sizeof base[0], n = nbase;
+	struct json_field *f;
 	int rc = -1;
 
 	buf_init(&owner);
 	buf_init(&contacts);
 	buf_init(&recent);
+	f = xreallocarray(NULL, nbase + 2 + nextra, sizeof *f);
 	if (store_json_object(b->store, of, 2, &owner, err) != 0)
 		goto done;
-	buf_addc(&contacts, '[');
-	st.out = &contacts;
-	if (with_contacts && store_contact_foreach(b->store, p->id,
-	    contact_json, &st, err) != 0)
-		goto done;
-	buf_addc(&contacts, ']');
-	buf_addc(&recent, '[');
-	st.out = &recent;
-	st.first = true;
-	if (checkins > 0 && store_checkin_foreach(b->store, p->id, checkins,
-	    checkin_json, &st, err) != 0)
-		goto done;
-	buf_addc(&recent, ']');
-	{
-		struct json_field f[] = {
-			{ "key", JSON_TEXT, p->key, 0 },
-			{ "name", JSON_TEXT, p->name, 0 },
-			{ "owner", JSON_RAW, buf_str(&owner), 0 },
-			{ "sponsor", JSON_TEXT, p->sponsor_email, 0 },
-			{ "cadence", JSON_TEXT, p->cadence, 0 },
-			{ "start_date", JSON_TEXT, p->start_date, 0 },
-			{ "timezone", JSON_TEXT, p->timezone, 0 },
-			{ "tier", JSON_TEXT, p->tier, 0 },
-			{ "notes", JSON_TEXT, p->notes, 0 },
-			{ "archived", JSON_BOOL, NULL, p->archived },
-			{ "created_at", JSON_TEXT, p->created_at, 0 },
-			{ "next_due", JSON_TEXT, p->next_due, 0 },
-			{ "last_checkin", JSON_TEXT, p->last_checkin, 0 },
-			{ "contacts", JSON_RAW, buf_str(&contacts), 0 },
-			{ "checkins", JSON_RAW, buf_str(&recent), 0 },
-		};
-		size_t n = sizeof f / sizeof f[0];
-
-		if (checkins <= 0)
-			n--;
-		if (!with_contacts) {
-			f[n - 1 - (checkins > 0)] = f[n - 1];
-			n--;
-		}
-		rc = store_json_object(b->store, f, n, out, err);
+	base[2].text = buf_str(&owner);
+	memcpy(f, base, sizeof base);
+	if (with_contacts) {
+		buf_addc(&contacts, '[');
+		st.out = &contacts;
+		if (store_contact_foreach(b->store, p->id, contact_json, &st,
+		    err) != 0)
+			goto done;
+		buf_addc(&contacts, ']');
+		f[n++] = (struct json_field){ "contacts", JSON_RAW,
+		    buf_str(&contacts), 0 };
 	}
+	if (checkins > 0) {
+		buf_addc(&recent, '[');
+		st.out = &recent;
+		st.first = true;
+		if (store_checkin_foreach(b->store, p->id, checkins,
+		    checkin_json, &st, err) != 0)
+			goto done;
+		buf_addc(&recent, ']');
+		f[n++] = (struct json_field){ "checkins", JSON_RAW,
+		    buf_str(&recent), 0 };
+	}
+	for (size_t i = 0; i < nextra; i++)
+		f[n++] = extra[i];
+	rc = store_json_object(b->store, f, n, out, err);
 done:
+	free(f);
 	buf_reset(&owner);
 	buf_reset(&contacts);
 	buf_reset(&recent);
@@ -504,7 +505,8 @@ export_json_partner(const struct partner *p, void *arg)
 
 	buf_adds(st->out, st->first ? "\n  " : ",\n  ");
 	st->first = false;
-	return exchange_partner_json(st->book, p, true, 0, st->out, st->err);
+	return exchange_partner_json(st->book, p, true, 0, NULL, 0, st->out,
+	    st->err);
 }
 
 int

@@ -50,12 +50,16 @@ int exchange_export_csv(struct book *b, struct buf *out, char **err);
 int exchange_export_json(struct book *b, struct buf *out, char **err);
 
 /*
- * One partner as a JSON object: key, name, owner {name, email}, sponsor,
- * cadence, start_date, timezone, tier, notes, archived, created_at,
- * next_due, last_checkin; with_contacts adds "contacts", checkins > 0
- * adds up to that many recent "checkins".
+ * One partner as a JSON object, appended to out: key, name, owner {name,
+ * email}, sponsor, cadence, start_date, timezone, tier, notes, archived,
+ * created_at, next_due, last_checkin; with_contacts adds "contacts",
+ * checkins > 0 adds up to that many recent "checkins", and the nextra
+ * fields of extra (a view's own, such as status's state) come last.
+ * Every --json that shows partners uses this shape.  Returns 0 or -1
+ * with *err.
  */
 int exchange_partner_json(struct book *b, const struct partner *p,
-    bool with_contacts, int checkins, struct buf *out, char **err);
+    bool with_contacts, int checkins, const struct json_field *extra,
+    size_t nextra, struct buf *out, char **err);
 
 #endif

@@ -57,17 +57,6 @@ item_reset(struct feed_item *it)
 	memset(it, 0, sizeof *it);
 }
 
-/* "HH:MM" as the invites table stores it. */
-static int
-parse_hhmm(const char *s, int *hour, int *minute)
-{
-	if (strlen(s) != 5 || s[2] != ':' || strspn(s, "0123456789:") != 5)
-		return -1;
-	*hour = (s[0] - '0') * 10 + (s[1] - '0');
-	*minute = (s[3] - '0') * 10 + (s[4] - '0');
-	return *hour < 24 && *minute < 60 ? 0 : -1;
-}
-
 /*
  * What an open invite put on calendars: its UID and SEQUENCE, and its
  * meeting, with the configuration filling what an invite recorded
@@ -83,7 +72,8 @@ meeting_from_invite(const struct invite_rec *inv, struct meeting *m,
 	    date_parse(inv->meeting_date, &m->date, err) != 0)
 		return prefix_err(err, "invite %s: meeting date", inv->uid);
 	if (!str_empty(inv->meeting_time) &&
-	    parse_hhmm(inv->meeting_time, &m->hour, &m->minute) != 0)
+	    date_hhmm_parse(inv->meeting_time, &m->hour, &m->minute,
+	    NULL) != 0)
 		return set_err(err, "invite %s: meeting time \"%s\" is not "
 		    "HH:MM", inv->uid, inv->meeting_time);
 	if (!str_empty(inv->meeting_tz)) {
@@ -149,35 +139,6 @@ meeting_of(struct feed_state *fs, const struct partner *p,
 	return rc == 0 ? 0 : -1;
 }
 
-/* "today", "3 days ago", "in 1 day": n days after a date (negative:
- * before it), past naming the direction.  Caller frees. */
-static char *
-days_phrase(long n, const char *past)
-{
-	long a = n < 0 ? -n : n;
-
-	if (n == 0)
-		return xstrdup("today");
-	return xasprintf("%s%ld day%s%s", n < 0 ? "in " : "", a,
-	    a == 1 ? "" : "s", n > 0 ? past : "");
-}
-
-/* The cadence as people say it ("every month"); the spec if unreadable. */
-static char *
-cadence_text(const char *spec)
-{
-	struct cadence c;
-	char *text, *err = NULL;
-
-	if (cadence_parse(spec, &c, &err) != 0) {
-		free(err);
-		return xstrdup(spec);
-	}
-	text = cadence_describe(&c);
-	cadence_reset(&c);
-	return text;
-}
-
 /* The last check-in (or the start, when there was none) and its age. */
 static void
 add_since(struct buf *b, const struct partner *p, struct tb_date today)
@@ -190,7 +151,7 @@ add_since(struct buf *b, const struct partner *p, struct tb_date today)
 		buf_adds(b, "Last check-in: none yet\n");
 		return;
 	}
-	ago = days_phrase(date_diff(d, today), " ago");
+	ago = date_days_phrase(date_diff(d, today), " ago");
 	if (p->last_checkin != NULL)
 		buf_printf(b, "Last check-in: %s (%s)\n", since, ago);
 	else
@@ -205,10 +166,10 @@ describe(const struct partner *p, enum partner_state st,
     struct tb_date today, struct tb_date due)
 {
 	struct buf b;
-	char *cad = cadence_text(p->cadence), *when;
+	char *cad = cadence_describe_spec(p->cadence), *when;
 	char text[DATE_STRLEN];
 
-	when = days_phrase(date_diff(due, today), " late");
+	when = date_days_phrase(date_diff(due, today), " late");
 	buf_init(&b);
 	buf_printf(&b, "Partner: %s (%s)\n", p->name, p->key);
 	buf_printf(&b, "State: %s\n", state_name(st));

@@ -32,7 +32,6 @@ collect(const struct partner *p, void *arg)
 	struct stage stage;
 	struct tb_date due, since, until;
 	struct cadence c;
-	char *err = NULL;
 
 	if (hl->owner != NULL && strcasecmp(p->owner_email, hl->owner) != 0)
 		return 0;
@@ -58,13 +57,11 @@ collect(const struct partner *p, void *arg)
 	    hl->err) != 0 || health_answers(hl->book, p, &row.answers,
 	    hl->err) != 0)
 		return -1;
-	if (cadence_parse(p->cadence, &c, &err) == 0) {
-		row.cadence = cadence_describe(&c);
+	row.cadence = cadence_describe_spec(p->cadence);
+	if (cadence_parse(p->cadence, &c, NULL) == 0) {
 		row.period_days = (long)(cadence_period_days(&c) + 0.5);
 		cadence_reset(&c);
-	} else
-		row.cadence = xstrdup(p->cadence);
-	free(err);
+	}
 	if (row.period_days <= 0)
 		row.period_days = 30;
 	partner_copy(&row.p, p);

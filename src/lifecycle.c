@@ -38,8 +38,7 @@ emails_add(struct emails *e, const char *email)
 {
 	if (emails_has(e, email))
 		return;
-	e->v = xreallocarray(e->v, e->n + 1, sizeof *e->v);
-	e->v[e->n++] = xstrdup(email);
+	strv_add(&e->v, &e->n, xstrdup(email));
 }
 
 /* The meeting an invite puts on calendars. */
@@ -63,10 +62,9 @@ meeting_set(struct meeting *m, const char *date, const char *time,
 static void
 meeting_of(const struct book *b, const struct partner *p, struct meeting *m)
 {
-	char time[16];
+	char time[DATE_HHMM_STRLEN];
 
-	snprintf(time, sizeof time, "%02d:%02d", b->cfg->meeting_hour,
-	    b->cfg->meeting_minute);
+	date_hhmm_format(b->cfg->meeting_hour, b->cfg->meeting_minute, time);
 	meeting_set(m, p->next_due, time, !str_empty(p->timezone) ?
 	    p->timezone : b->cfg->timezone);
 }

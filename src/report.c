@@ -79,25 +79,26 @@ static const char *const state_label[] = { "On track", "Due", "Overdue",
 static void
 esc(struct buf *b, const char *s, size_t max)
 {
-	static const char special[] = "&<>\"'";
-	static const char *const entity[] = { "&amp;", "&lt;", "&gt;",
-	    "&quot;", "&#39;" };
-	const char *hit;
+	const char *run = s;
 	size_t chars = 0;
 
-	for (; s != NULL && *s; s++) {
+	if (s == NULL)
+		return;
+	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if ((c & 0xc0) != 0x80 && max > 0 && chars++ == max) {
+			buf_add_html(b, run, (size_t)(s - run));
 			buf_adds(b, "\u2026");
 			return;
 		}
-		if ((hit = strchr(special, c)) != NULL)
-			buf_adds(b, entity[hit - special]);
-		else
-			buf_addc(b, (c < 0x20 && c != '\n') || c == 0x7f ?
-			    ' ' : (char)c);
+		if ((c < 0x20 && c != '\n') || c == 0x7f) {
+			buf_add_html(b, run, (size_t)(s - run));
+			buf_addc(b, ' ');
+			run = s + 1;
+		}
 	}
+	buf_add_html(b, run, (size_t)(s - run));
 }
 
 static const char *
@@ -361,21 +362,18 @@ cell_owner(struct buf *b, const struct partner *p, bool full)
 static void
 cell_next(struct buf *b, const struct health_row *h)
 {
+	char *phrase;
+
 	buf_adds(b, "<td class=\"nowrap\" data-label=\"Next check-in\">");
 	if (h->p.next_due == NULL) {
 		buf_adds(b, "<span class=\"nil\">\u2014</span></td>");
 		return;
 	}
 	esc(b, h->p.next_due, 12);
-	if (h->late > 0)
-		buf_printf(b, "<span class=\"sub late\">%ld day%s late</span>",
-		    h->late, plural(h->late));
-	else if (h->late == 0)
-		buf_adds(b, "<span class=\"sub late\">today</span>");
-	else
-		buf_printf(b, "<span class=\"sub\">in %ld day%s</span>",
-		    -h->late, plural(-h->late));
-	buf_adds(b, "</td>");
+	phrase = date_days_phrase(h->late, " late");
+	buf_printf(b, "<span class=\"sub%s\">%s</span></td>", h->late >= 0 ?
+	    " late" : "", phrase);
+	free(phrase);
 }
 
 static void

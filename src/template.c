@@ -5,16 +5,13 @@
  * the array with the context stack kept in frames on the C stack.
  */
 #include "template.h"
+#include "file.h"
 #include "text.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Templates are small; anything bigger is a mistake, not a template. */
 #define TEMPLATE_MAX_SIZE	(1024 * 1024)
@@ -114,12 +111,9 @@ tvalue_free(struct tvalue *v)
 {
 	if (v == NULL)
 		return;
-	for (size_t i = 0; i < v->n; i++) {
-		if (v->keys != NULL)
-			free(v->keys[i]);
+	for (size_t i = 0; i < v->n; i++)
 		tvalue_free(v->items[i]);
-	}
-	free(v->keys);
+	strv_free(v->keys, v->n);
 	free(v->items);
 	free(v->s);
 	free(v);
@@ -599,50 +593,13 @@ template_name(const struct template *t)
 	return t->name;
 }
 
-/*
- * Read a whole regular file.  When missing is not NULL, a file that does
- * not exist sets *missing and returns NULL without an error.
- */
+/* A template is a regular file (a FIFO in the templates directory must
+ * not hang us) of at most 1 MiB. */
 static char *
 read_file(const char *path, size_t *len, bool *missing, char **err)
 {
-	struct stat st;
-	struct buf b;
-	char chunk[8192];
-	ssize_t n;
-	int fd, rc;
-
-	/* O_NONBLOCK: a FIFO in the templates directory must not hang us. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		if (missing != NULL && (errno == ENOENT || errno == ENOTDIR)) {
-			*missing = true;
-			return NULL;
-		}
-		set_err(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if ((rc = fstat(fd, &st)) == -1 || !S_ISREG(st.st_mode)) {
-		set_err(err, "%s: %s", path, rc == -1 ? strerror(errno) :
-		    "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	buf_init(&b);
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 || b.len + n > TEMPLATE_MAX_SIZE) {
-			set_err(err, "%s: %s", path, n == -1 ? strerror(errno) :
-			    "larger than 1 MiB");
-			buf_reset(&b);
-			close(fd);
-			return NULL;
-		}
-		buf_add(&b, chunk, n);
-	}
-	close(fd);
-	*len = b.len;
-	return buf_steal(&b);
+	return file_read(path, TEMPLATE_MAX_SIZE, FILE_REGULAR, len, missing,
+	    err);
 }
 
 static bool
@@ -707,22 +664,6 @@ truthy(const struct tvalue *v)
 	    (v->type == TV_LIST && v->n > 0));
 }
 
-static const char *
-html_entity(char c)
-{
-	switch (c) {
-	case '&':
-		return "&amp;";
-	case '<':
-		return "&lt;";
-	case '>':
-		return "&gt;";
-	case '"':
-		return "&quot;";
-	}
-	return "&#39;";
-}
-
 enum emit_mode { EMIT_PLAIN, EMIT_HTML, EMIT_HEADER };
 
 static void
@@ -737,18 +678,18 @@ emit(struct buf *out, const struct tvalue *v, enum emit_mode mode)
 	if (v == NULL || (v->type != TV_STR && v->type != TV_BOOL))
 		return;
 	s = v->type == TV_STR ? v->s : v->b ? "true" : "false";
+	if (mode == EMIT_HTML) {
+		buf_add_html(out, s, strlen(s));
+		return;
+	}
+	/* A header value stays on its line: controls become spaces. */
 	while (*s != '\0') {
-		n = mode == EMIT_HTML ? strcspn(s, "&<>\"'") :
-		    mode == EMIT_HEADER ? strcspn(s, controls) : strlen(s);
+		n = mode == EMIT_HEADER ? strcspn(s, controls) : strlen(s);
 		buf_add(out, s, n);
 		if (*(s += n) == '\0')
 			break;
-		if (mode == EMIT_HTML)
-			buf_adds(out, html_entity(*s++));
-		else {
-			buf_addc(out, ' ');
-			s++;
-		}
+		buf_addc(out, ' ');
+		s++;
 	}
 }
 

@@ -5,6 +5,12 @@
 
 #include "util.h"
 
+int
+transport_timeout(const struct config *cfg)
+{
+	return cfg->timeout > 0 ? cfg->timeout : 30;
+}
+
 struct transport *
 transport_open(const struct config *cfg, char **err)
 {
@@ -14,7 +20,10 @@ transport_open(const struct config *cfg, char **err)
 	case TRANSPORT_SMTP:
 		return transport_smtp_open(cfg, err);
 	case TRANSPORT_SENDMAIL:
-		return transport_sendmail_open(cfg->sendmail, err);
+		/* As long as one message may take over SMTP: a hung
+		 * sendmail must not keep a run alive. */
+		return transport_sendmail_open(cfg->sendmail,
+		    4 * transport_timeout(cfg), err);
 	}
 	set_err(err, "unknown transport");
 	return NULL;

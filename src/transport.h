@@ -46,6 +46,11 @@ struct transport {
 	const struct transport_ops *ops;
 };
 
+/* smtp.timeout in seconds, or its default when cfg has none (a zeroed
+ * configuration).  It bounds each wait for an SMTP server and the
+ * password command; one message may take four times as long. */
+int transport_timeout(const struct config *cfg);
+
 /* Open the transport cfg->transport names.  Returns NULL with *err. */
 struct transport *transport_open(const struct config *cfg, char **err);
 /* Send one message; *reply (allocated, may be NULL) says what the other
@@ -61,7 +66,8 @@ void transport_close(struct transport *t);	/* NULL ok */
 /* The implementations, for transport.c. */
 struct transport *transport_maildir_open(const char *dir, char **err);
 struct transport *transport_smtp_open(const struct config *cfg, char **err);
-struct transport *transport_sendmail_open(const char *command, char **err);
+struct transport *transport_sendmail_open(const char *command, int timeout,
+    char **err);
 
 /*
  * Split a command line such as delivery.sendmail or smtp.password_command

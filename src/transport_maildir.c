@@ -6,7 +6,6 @@
 #include "transport.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "util.h"
 
 struct maildir {
@@ -86,56 +86,28 @@ transport_maildir_open(const char *dir, char **err)
 	return &t->base;
 }
 
-static int
-sync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 static enum transport_result
 maildir_send(struct transport *base, const struct transport_message *m,
     char **reply)
 {
 	struct maildir *t = (struct maildir *)base;
 	struct timeval tv;
-	char *name, *tmp, *new, *newdir;
+	char *name, *tmp, *new, *err = NULL;
 	enum transport_result res = TRANSPORT_SENT;
-	int fd;
 
 	gettimeofday(&tv, NULL);
 	name = xasprintf("%lld.M%ldP%ldQ%lu.%s", (long long)tv.tv_sec,
 	    (long)tv.tv_usec, (long)getpid(), ++t->count, t->host);
 	tmp = xasprintf("%s/tmp/%s", t->dir, name);
 	new = xasprintf("%s/new/%s", t->dir, name);
-	newdir = xasprintf("%s/new", t->dir);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0 || write_all(fd, m->data, m->len) != 0 || fsync(fd) != 0) {
-		*reply = xasprintf("%s: %s", tmp, strerror(errno));
+	if (file_replace(new, tmp, 0600, m->data, m->len, &err) != FILE_OK) {
+		*reply = err;
 		res = TRANSPORT_DEFER;
-	}
-	if (fd >= 0 && close(fd) != 0 && res == TRANSPORT_SENT) {
-		*reply = xasprintf("%s: %s", tmp, strerror(errno));
-		res = TRANSPORT_DEFER;
-	}
-	if (res == TRANSPORT_SENT && (rename(tmp, new) != 0 ||
-	    sync_dir(newdir) != 0)) {
-		*reply = xasprintf("%s: %s", new, strerror(errno));
-		res = TRANSPORT_DEFER;
-	}
-	if (res != TRANSPORT_SENT)
-		unlink(tmp);
-	else
+	} else
 		*reply = xasprintf("delivered to %s", new);
 	free(name);
 	free(tmp);
 	free(new);
-	free(newdir);
 	return res;
 }
 

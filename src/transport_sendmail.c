@@ -6,39 +6,27 @@
  */
 #include "transport.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <sysexits.h>
-#include <unistd.h>
 
+#include "child.h"
 #include "util.h"
 
 #define SENDMAIL_STDERR_MAX	4096	/* enough for the first line */
-
-extern char **environ;
 
 struct sendmail {
 	struct transport base;
 	char		**argv;
 	char		 *command;	/* for messages */
+	int		  timeout;	/* seconds for one message */
 };
 
 /* Free what transport_command_split returned; NULL is fine. */
 void
 transport_command_free(char **argv)
 {
-	if (argv == NULL)
-		return;
-	for (size_t i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
+	strv_free(argv, strv_len(argv));
 }
 
 /* Add the word in b (when one was started) to *argv. */
@@ -47,9 +35,7 @@ split_push(char ***argv, size_t *n, struct buf *b, bool *inword)
 {
 	if (!*inword)
 		return;
-	*argv = xreallocarray(*argv, *n + 2, sizeof **argv);
-	(*argv)[(*n)++] = buf_steal(b);
-	(*argv)[*n] = NULL;
+	strv_add(argv, n, buf_steal(b));
 	*inword = false;
 }
 
@@ -117,12 +103,13 @@ static const struct transport_ops sendmail_ops = {
 
 /*
  * Open the sendmail transport for `command` (NULL: the default
- * "/usr/sbin/sendmail -t -i"), split into words now.  Whether the command
- * can be run shows at the first send (TRANSPORT_UNAVAILABLE).  Returns the
+ * "/usr/sbin/sendmail -t -i"), split into words now, which must hand
+ * each message off within timeout seconds.  Whether the command can be
+ * run shows at the first send (TRANSPORT_UNAVAILABLE).  Returns the
  * transport (free with transport_close), or NULL with *err.
  */
 struct transport *
-transport_sendmail_open(const char *command, char **err)
+transport_sendmail_open(const char *command, int timeout, char **err)
 {
 	struct sendmail *t;
 	char **argv;
@@ -137,115 +124,30 @@ transport_sendmail_open(const char *command, char **err)
 	t->base.ops = &sendmail_ops;
 	t->argv = argv;
 	t->command = xstrdup(argv[0]);
+	t->timeout = timeout;
 	return &t->base;
 }
 
-/* The length of the next run of m->data at off to write, and in *skip
- * whether a CR follows that is dropped: CRLF becomes LF, since the local
- * submission interface takes lines in the system's convention. */
-static size_t
-next_chunk(const struct transport_message *m, size_t off, size_t *skip)
+/* The message with CRLF made LF: the local submission interface takes
+ * lines in the system's convention.  A lone CR stays. */
+static void
+to_lf(const struct transport_message *m, struct buf *out)
 {
-	const char *p = m->data + off, *cr;
-	size_t left = m->len - off, n;
+	const char *p = m->data, *end = m->data + m->len, *cr;
 
-	*skip = 0;
-	if ((cr = memchr(p, '\r', left)) == NULL)
-		return left;
-	n = (size_t)(cr - p);
-	if (n + 1 < left && cr[1] == '\n')
-		*skip = 1;
-	else
-		n++;
-	return n;
-}
-
-/* Move past an empty chunk to the next one; false at the end. */
-static bool
-advance(const struct transport_message *m, size_t *off, size_t *chunk,
-    size_t *skip)
-{
-	while (*chunk == 0) {
-		*off += *skip;
-		*skip = 0;
-		if (*off >= m->len)
-			return false;
-		*chunk = next_chunk(m, *off, skip);
+	while ((cr = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		buf_add(out, p, (size_t)(cr - p));
+		if (cr + 1 == end || cr[1] != '\n')
+			buf_addc(out, '\r');
+		p = cr + 1;
 	}
-	return true;
-}
-
-/*
- * Feed the message to fd_in (non-blocking) and collect the start of
- * fd_err, together, so that a command busy writing to stderr never
- * deadlocks against us.  Returns 0, or -1 with errno when writing failed
- * (EPIPE: the command exited without reading everything).
- */
-static int
-pump(int fd_in, int fd_err, const struct transport_message *m,
-    struct buf *errout)
-{
-	struct pollfd pfd[2];
-	size_t off = 0, chunk = 0, skip = 0;
-	int saved = 0;
-	char tmp[1024];
-
-	if (!advance(m, &off, &chunk, &skip)) {
-		close(fd_in);
-		fd_in = -1;
-	}
-	while (fd_in >= 0 || fd_err >= 0) {
-		pfd[0].fd = fd_in;
-		pfd[0].events = POLLOUT;
-		pfd[1].fd = fd_err;
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			break;
-		}
-		if (fd_in >= 0 && pfd[0].revents != 0) {
-			ssize_t w = write(fd_in, m->data + off, chunk);
-
-			if (w < 0 && errno != EINTR && errno != EAGAIN) {
-				saved = errno;
-				close(fd_in);
-				fd_in = -1;
-			} else if (w > 0) {
-				off += (size_t)w;
-				chunk -= (size_t)w;
-				if (!advance(m, &off, &chunk, &skip)) {
-					close(fd_in);
-					fd_in = -1;
-				}
-			}
-		}
-		if (fd_err >= 0 && pfd[1].revents != 0) {
-			ssize_t r = read(fd_err, tmp, sizeof tmp);
-
-			if (r < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (r <= 0) {
-				close(fd_err);
-				fd_err = -1;
-			} else if (errout->len < SENDMAIL_STDERR_MAX)
-				buf_add(errout, tmp, (size_t)r);
-		}
-	}
-	if (fd_in >= 0)
-		close(fd_in);
-	if (fd_err >= 0)
-		close(fd_err);
-	errno = saved;
-	return saved != 0 ? -1 : 0;
+	buf_add(out, p, (size_t)(end - p));
 }
 
 /* The first line of the command's stderr, made printable (caller frees). */
 static char *
-first_line(const struct buf *b)
+first_line(const char *s)
 {
-	const char *s = buf_str(b);
 	size_t n = strcspn(s, "\r\n");
 	char *line = xstrndup(s, n > 300 ? 300 : n);
 
@@ -255,41 +157,45 @@ first_line(const struct buf *b)
 	return line;
 }
 
-/* Start argv with stdin and stderr on new pipes, stdout on /dev/null. */
-static int
-spawn(char **argv, pid_t *pid, int *fd_in, int *fd_err)
+/*
+ * What the command's end means for the message.  Only EX_TEMPFAIL says
+ * "later" among exit statuses; a command killed by a signal or at the
+ * deadline did not decide anything, so the message is tried again.
+ */
+static enum transport_result
+outcome(const struct sendmail *t, const struct child_result *r,
+    const char *line, char **reply)
 {
-	posix_spawn_file_actions_t fa;
-	int in[2] = { -1, -1 }, er[2] = { -1, -1 }, rc;
+	const char *sep = *line != '\0' ? ": " : "";
 
-	/* Only our end of stdin is non-blocking: see pump(). */
-	if (pipe2(in, O_CLOEXEC) != 0)
-		return errno;
-	if (fcntl(in[1], F_SETFL, O_NONBLOCK) != 0 ||
-	    pipe2(er, O_CLOEXEC) != 0) {
-		rc = errno;
-		close(in[0]);
-		close(in[1]);
-		return rc;
+	switch (r->end) {
+	case CHILD_EXITED:
+		if (r->code == 0 && r->in_errno == 0) {
+			*reply = xasprintf("accepted by %s", t->command);
+			return TRANSPORT_SENT;
+		}
+		if (r->code == 0) {
+			*reply = xasprintf("%s exited with status 0 before "
+			    "reading the whole message: %s", t->command,
+			    strerror(r->in_errno));
+			return TRANSPORT_FAIL;
+		}
+		*reply = xasprintf("%s exited with status %d%s%s%s",
+		    t->command, r->code, r->code == EX_TEMPFAIL ?
+		    " (temporary failure)" : "", sep, line);
+		return r->code == EX_TEMPFAIL ? TRANSPORT_DEFER :
+		    TRANSPORT_FAIL;
+	case CHILD_SIGNALED:
+		*reply = xasprintf("%s was killed by signal %d (temporary "
+		    "failure)%s%s", t->command, r->code, sep, line);
+		return TRANSPORT_DEFER;
+	case CHILD_TIMEDOUT:
+		break;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
-	    O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, er[1], STDERR_FILENO);
-	/* glibc reports a failed exec as the return value. */
-	rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
-	close(er[1]);
-	if (rc != 0) {
-		close(in[1]);
-		close(er[0]);
-		return rc;
-	}
-	*fd_in = in[1];
-	*fd_err = er[0];
-	return 0;
+	*reply = xasprintf("%s did not finish within %d seconds and was "
+	    "stopped (temporary failure)%s%s", t->command, t->timeout, sep,
+	    line);
+	return TRANSPORT_DEFER;
 }
 
 static enum transport_result
@@ -297,54 +203,26 @@ sendmail_send(struct transport *base, const struct transport_message *m,
     char **reply)
 {
 	struct sendmail *t = (struct sendmail *)base;
-	struct sigaction ign, old;
+	struct child_opts opts = { NULL, 0, CHILD_NULL, CHILD_CAPTURE,
+	    SENDMAIL_STDERR_MAX, t->timeout };
+	struct child_result r;
 	enum transport_result res;
-	struct buf errout;
+	struct buf lf;
 	char *line;
-	pid_t pid;
-	int fd_in = -1, fd_err = -1, rc, status, werr = 0;
 
-	if ((rc = spawn(t->argv, &pid, &fd_in, &fd_err)) != 0) {
-		*reply = xasprintf("cannot run %s: %s", t->command,
-		    strerror(rc));
+	buf_init(&lf);
+	to_lf(m, &lf);
+	opts.in = buf_str(&lf);
+	opts.inlen = lf.len;
+	if (child_run(t->argv, &opts, &r, reply) != 0) {
+		buf_reset(&lf);
 		return TRANSPORT_UNAVAILABLE;
 	}
-	/* A command that exits early must not kill us with SIGPIPE. */
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &old);
-	buf_init(&errout);
-	if (pump(fd_in, fd_err, m, &errout) != 0)
-		werr = errno;
-	sigaction(SIGPIPE, &old, NULL);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			fatal("waitpid %s: %s", t->command, strerror(errno));
-	}
-	line = first_line(&errout);
-	buf_reset(&errout);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && werr == 0) {
-		*reply = xasprintf("accepted by %s", t->command);
-		res = TRANSPORT_SENT;
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		*reply = xasprintf("%s exited with status 0 before reading the "
-		    "whole message: %s", t->command, strerror(werr));
-		res = TRANSPORT_FAIL;
-	} else if (WIFEXITED(status)) {
-		res = WEXITSTATUS(status) == EX_TEMPFAIL ?
-		    TRANSPORT_DEFER : TRANSPORT_FAIL;
-		*reply = xasprintf("%s exited with status %d%s%s%s",
-		    t->command, WEXITSTATUS(status),
-		    res == TRANSPORT_DEFER ? " (temporary failure)" : "",
-		    *line != '\0' ? ": " : "", line);
-	} else {
-		*reply = xasprintf("%s was killed by signal %d%s%s",
-		    t->command, WTERMSIG(status), *line != '\0' ? ": " : "",
-		    line);
-		res = TRANSPORT_FAIL;
-	}
+	buf_reset(&lf);
+	line = first_line(r.errout);
+	res = outcome(t, &r, line, reply);
 	free(line);
+	child_result_reset(&r);
 	return res;
 }
 

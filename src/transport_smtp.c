@@ -11,19 +11,16 @@
  */
 #include "transport.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "address.h"
+#include "child.h"
+#include "file.h"
 #include "util.h"
 
 /* libcurl 7.88 (Debian 12) spells the option with three Ls. */
@@ -37,8 +34,6 @@
 
 #define SMTP_LINE_MAX	400		/* bytes of a server line kept */
 #define SMTP_SECRET_MAX	4096		/* password command output or file */
-
-extern char **environ;
 
 /* Where the SMTP dialogue got to, from the commands libcurl sent. */
 enum smtp_phase { PHASE_SESSION, PHASE_MAIL, PHASE_RCPT, PHASE_DATA };
@@ -84,38 +79,6 @@ free_secret(char *s)
 	}
 }
 
-/*
- * Read fd to its end into secret (SMTP_SECRET_MAX bytes, NUL-terminated),
- * dropping what does not fit.  Returns the length kept, or -1 with errno.
- */
-static ssize_t
-read_secret(int fd, char *secret)
-{
-	char scratch[512];
-	size_t len = 0;
-
-	for (;;) {
-		char *dst = len < SMTP_SECRET_MAX - 1 ? secret + len : scratch;
-		size_t room = len < SMTP_SECRET_MAX - 1 ?
-		    SMTP_SECRET_MAX - 1 - len : sizeof scratch;
-		ssize_t n = read(fd, dst, room);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			explicit_bzero(scratch, sizeof scratch);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (dst == secret + len)
-			len += (size_t)n;
-	}
-	explicit_bzero(scratch, sizeof scratch);
-	secret[len] = '\0';
-	return (ssize_t)len;
-}
-
 /* The first line of secret as a new string, or NULL when it is empty. */
 static char *
 first_line_secret(const char *secret)
@@ -125,60 +88,41 @@ first_line_secret(const char *secret)
 	return n == 0 ? NULL : xstrndup(secret, n);
 }
 
-/* Run smtp.password_command without a shell; its first line is the
- * password.  Errors name the command, never what it printed. */
+/* Run smtp.password_command without a shell, for at most timeout
+ * seconds; the first line it prints is the password.  Errors name the
+ * command, never what it printed. */
 static char *
-password_from_command(const char *command, char **err)
+password_from_command(const char *command, int timeout, char **err)
 {
-	posix_spawn_file_actions_t fa;
-	char **argv, *secret, *password = NULL;
-	int fd[2], rc, status;
-	pid_t pid;
-	ssize_t n;
+	struct child_opts opts = { NULL, 0, CHILD_CAPTURE, CHILD_INHERIT,
+	    SMTP_SECRET_MAX - 1, timeout };
+	struct child_result r;
+	char **argv, *password = NULL;
+	int rc;
 
 	if ((argv = transport_command_split(command, err)) == NULL) {
 		prefix_err(err, "smtp.password_command");
 		return NULL;
 	}
-	if (pipe2(fd, O_CLOEXEC) != 0) {
-		set_err(err, "smtp.password_command: pipe: %s", strerror(errno));
-		transport_command_free(argv);
-		return NULL;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fd[1]);
+	rc = child_run(argv, &opts, &r, err);
+	transport_command_free(argv);
 	if (rc != 0) {
-		set_err(err, "smtp.password_command: cannot run %s: %s",
-		    argv[0], strerror(rc));
-		close(fd[0]);
-		transport_command_free(argv);
+		prefix_err(err, "smtp.password_command");
 		return NULL;
 	}
-	secret = xmalloc(SMTP_SECRET_MAX);
-	n = read_secret(fd[0], secret);
-	rc = errno;
-	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			fatal("waitpid %s: %s", argv[0], strerror(errno));
-	if (n < 0)
-		set_err(err, "smtp.password_command \"%s\": reading its "
-		    "output: %s", command, strerror(rc));
-	else if (WIFSIGNALED(status))
+	if (r.end == CHILD_SIGNALED)
 		set_err(err, "smtp.password_command \"%s\" was killed by "
-		    "signal %d", command, WTERMSIG(status));
-	else if (WEXITSTATUS(status) != 0)
+		    "signal %d", command, r.code);
+	else if (r.end == CHILD_TIMEDOUT)
+		set_err(err, "smtp.password_command \"%s\" did not finish "
+		    "within %d seconds", command, timeout);
+	else if (r.code != 0)
 		set_err(err, "smtp.password_command \"%s\" exited with "
-		    "status %d", command, WEXITSTATUS(status));
-	else if ((password = first_line_secret(secret)) == NULL)
+		    "status %d", command, r.code);
+	else if ((password = first_line_secret(r.out)) == NULL)
 		set_err(err, "smtp.password_command \"%s\" printed no password",
 		    command);
-	explicit_bzero(secret, SMTP_SECRET_MAX);
-	free(secret);
-	transport_command_free(argv);
+	child_result_reset(&r);
 	return password;
 }
 
@@ -187,23 +131,17 @@ static char *
 password_from_file(const char *path, char **err)
 {
 	char *secret, *password = NULL;
-	ssize_t n;
-	int fd;
+	size_t n;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		set_err(err, "smtp.password_file: %s: %s", path,
-		    strerror(errno));
+	if ((secret = file_read(path, SMTP_SECRET_MAX - 1, FILE_SECRET |
+	    FILE_TRUNCATE, &n, NULL, err)) == NULL) {
+		prefix_err(err, "smtp.password_file");
 		return NULL;
 	}
-	secret = xmalloc(SMTP_SECRET_MAX);
-	if ((n = read_secret(fd, secret)) < 0)
-		set_err(err, "smtp.password_file: %s: %s", path,
-		    strerror(errno));
-	else if ((password = first_line_secret(secret)) == NULL)
+	if ((password = first_line_secret(secret)) == NULL)
 		set_err(err, "smtp.password_file: %s: the first line is empty",
 		    path);
-	close(fd);
-	explicit_bzero(secret, SMTP_SECRET_MAX);
+	explicit_bzero(secret, n);
 	free(secret);
 	return password;
 }
@@ -295,7 +233,8 @@ transport_smtp_open(const struct config *cfg, char **err)
 	if (!str_empty(cfg->smtp_user)) {
 		if (!str_empty(cfg->password_command))
 			t->password = password_from_command(
-			    cfg->password_command, err);
+			    cfg->password_command, transport_timeout(cfg),
+			    err);
 		else if (!str_empty(cfg->password_file))
 			t->password = password_from_file(cfg->password_file,
 			    err);

@@ -177,35 +177,6 @@ tz_local_to_utc(struct tb_date date, int hour, int minute, const char *tzid,
 	return 0;
 }
 
-/* n digits at s, or -1. */
-static int
-num(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/* "HH:MM" or "HH:MM:SS" at s; returns the characters used, or -1. */
-static int
-parse_clock(const char *s, int *h, int *m, int *sec)
-{
-	*sec = 0;
-	if ((*h = num(s, 2)) < 0 || s[2] != ':' || (*m = num(s + 3, 2)) < 0 ||
-	    *h > 23 || *m > 59)
-		return -1;
-	if (s[5] != ':')
-		return 5;
-	if ((*sec = num(s + 6, 2)) < 0 || *sec > 59)
-		return -1;
-	return 8;
-}
-
 /* "" (local), "Z", "+HH:MM" or "-HH:MM" into *off (seconds east). */
 static int
 parse_zone(const char *s, bool *local, int *off)
@@ -220,9 +191,8 @@ parse_zone(const char *s, bool *local, int *off)
 	}
 	if (strcmp(s, "Z") == 0)
 		return 0;
-	if ((*s != '+' && *s != '-') || strlen(s) != 6 || s[3] != ':' ||
-	    (h = num(s + 1, 2)) < 0 || (m = num(s + 4, 2)) < 0 || h > 23 ||
-	    m > 59)
+	if ((*s != '+' && *s != '-') ||
+	    date_hhmm_scan(s + 1, &h, &m, NULL) != 5 || s[6] != '\0')
 		return -1;
 	*off = (h * 3600 + m * 60) * (*s == '-' ? -1 : 1);
 	return 0;
@@ -245,7 +215,7 @@ tz_parse_now(const char *s, const char *tzid, time_t *out, char **err)
 		return prefix_err(err, "\"%s\"", s);
 	if (s[10] == '\0')
 		local = true;
-	else if (s[10] != 'T' || (used = parse_clock(s + 11, &h, &m,
+	else if (s[10] != 'T' || (used = date_hhmm_scan(s + 11, &h, &m,
 	    &sec)) < 0 || parse_zone(s + 11 + used, &local, &off) != 0)
 		return set_err(err, "\"%s\" is not YYYY-MM-DD or "
 		    "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]", s);

@@ -193,6 +193,39 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	free(s);
 }
 
+void
+buf_add_html(struct buf *b, const char *s, size_t len)
+{
+	const char *ref;
+	size_t from = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&':
+			ref = "&amp;";
+			break;
+		case '<':
+			ref = "&lt;";
+			break;
+		case '>':
+			ref = "&gt;";
+			break;
+		case '"':
+			ref = "&quot;";
+			break;
+		case '\'':
+			ref = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		buf_add(b, s + from, i - from);
+		buf_adds(b, ref);
+		from = i + 1;
+	}
+	buf_add(b, s + from, len - from);
+}
+
 const char *
 buf_str(const struct buf *b)
 {
@@ -245,4 +278,22 @@ strv_copy(const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		copy[i] = xstrdup(v[i]);
 	return copy;
+}
+
+size_t
+strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	return n;
+}
+
+void
+strv_add(char ***v, size_t *n, char *s)
+{
+	*v = xreallocarray(*v, *n + 2, sizeof **v);
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
 }

@@ -55,6 +55,9 @@ void buf_add(struct buf *b, const void *data, size_t len);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) TB_PRINTF(2, 3);
+/* Append s[0..len) with &, <, >, " and ' as HTML character references,
+ * safe in element content and in quoted attribute values alike. */
+void buf_add_html(struct buf *b, const char *s, size_t len);
 /* The text ("" when empty); valid until the next change to b. */
 const char *buf_str(const struct buf *b);
 /* Hand the text to the caller (who frees it) and leave b empty. */
@@ -64,6 +67,11 @@ char *buf_steal(struct buf *b);
 void strv_free(char **v, size_t n);
 /* A deep copy of v[0..n) (NULL when n is 0); free with strv_free. */
 char **strv_copy(const char *const *v, size_t n);
+/* The number of strings before v's terminating NULL; 0 for NULL. */
+size_t strv_len(char *const *v);
+/* Append s (the vector takes it over) to the *n strings of *v (NULL
+ * when empty), keeping a NULL after the last, and count it in *n. */
+void strv_add(char ***v, size_t *n, char *s);
 
 /* Write all of data to fd, retrying short writes and EINTR.  Returns 0
  * or -1 with errno set. */

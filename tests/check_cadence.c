@@ -118,6 +118,10 @@ START_TEST(test_parse_good)
 	phrase = cadence_describe(&c);
 	ck_assert_str_eq(canon, good[_i].canonical);
 	ck_assert_str_eq(phrase, good[_i].phrase);
+	free(phrase);
+	/* The same phrase straight from the stored spec. */
+	phrase = cadence_describe_spec(good[_i].spec);
+	ck_assert_str_eq(phrase, good[_i].phrase);
 	ck_assert_double_eq_tol(cadence_period_days(&c), good[_i].period,
 	    0.001);
 	/* The canonical form parses back to the same cadence. */
@@ -438,6 +442,15 @@ START_TEST(test_holiday_list)
 	ck_assert_int_eq(cadence_holidays_load(" , ", &cal, &err), 0);
 	ck_assert_uint_eq(cal.nholidays, 0);
 	free(cal.holidays);
+	/* The check of a setting: the same reading, and one date at least. */
+	ck_assert(cadence_holiday_list_valid("2026-12-25, 2027-01-01"));
+	ck_assert(cadence_holiday_list_valid("2026-12-25\t2027-01-01 "));
+	ck_assert(!cadence_holiday_list_valid(" , "));
+	ck_assert(!cadence_holiday_list_valid("2026-12-25, 2026-02-30"));
+	ck_assert(!cadence_holiday_list_valid("holidays.ics"));
+	ck_assert(cadence_holidays_ics_name("holidays/2026.ICS"));
+	ck_assert(!cadence_holidays_ics_name(".ics"));
+	ck_assert(!cadence_holidays_ics_name("2026-12-25"));
 }
 END_TEST
 
@@ -519,6 +532,21 @@ START_TEST(test_holiday_bad)
 }
 END_TEST
 
+/* A spec this version cannot read is shown as it is. */
+START_TEST(test_describe_unreadable)
+{
+	const char *specs[] = { "fortnightly-ish", "every 0 days",
+	    "RRULE:FREQ=SOMETIMES" };
+
+	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+		char *phrase = cadence_describe_spec(specs[i]);
+
+		ck_assert_str_eq(phrase, specs[i]);
+		free(phrase);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -531,6 +559,7 @@ main(void)
 	tcase_add_loop_test(tc, test_parse_good, 0, N(good));
 	tcase_add_loop_test(tc, test_parse_bad, 0, N(bad));
 	tcase_add_test(tc, test_parse_null);
+	tcase_add_test(tc, test_describe_unreadable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("next_due");
 	tcase_add_loop_test(tc, test_next_due, 0, N(dues));

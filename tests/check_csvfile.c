@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "csvfile.h"
+#include "file.h"
 
 static const char *const spectrum[] = {
 	"comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json",
@@ -42,11 +43,8 @@ keep(const struct csv_record *rec, void *arg)
 static void
 rows_free(struct rows *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		for (size_t j = 0; j < r->widths[i]; j++)
-			free(r->rows[i][j]);
-		free(r->rows[i]);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		strv_free(r->rows[i], r->widths[i]);
 	free(r->rows);
 	free(r->widths);
 	free(r->lines);
@@ -56,17 +54,9 @@ rows_free(struct rows *r)
 static char *
 slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *text;
-	long n;
+	char *err = NULL, *text = file_read(path, CSV_MAX, 0, NULL, NULL, &err);
 
-	ck_assert_msg(f != NULL, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)n + 1);
-	ck_assert_int_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	ck_assert_msg(text != NULL, "%s", err);
 	return text;
 }
 

@@ -77,6 +77,93 @@ START_TEST(test_days_roundtrip)
 }
 END_TEST
 
+/* Clock times: the whole-string form and the prefix scan. */
+static const struct {
+	const char	*text;
+	int		 parsed;	/* date_hhmm_parse: 0 or -1 */
+	int		 scanned;	/* date_hhmm_scan with seconds */
+	int		 h, m, s;
+} hhmm_cases[] = {
+	{ "00:00", 0, 5, 0, 0, 0 },
+	{ "09:45", 0, 5, 9, 45, 0 },
+	{ "23:59", 0, 5, 23, 59, 0 },
+	{ "23:59:59", -1, 8, 23, 59, 59 },
+	{ "10:15:30Z", -1, 8, 10, 15, 30 },
+	{ "10:15+05:30", -1, 5, 10, 15, 0 },
+	{ "10:15:", -1, -1, 0, 0, 0 },
+	{ "10:15:5", -1, -1, 0, 0, 0 },
+	{ "10:15:60", -1, -1, 0, 0, 0 },
+	{ "24:00", -1, -1, 0, 0, 0 },
+	{ "10:60", -1, -1, 0, 0, 0 },
+	{ "9:45", -1, -1, 0, 0, 0 },
+	{ "10:5", -1, -1, 0, 0, 0 },
+	{ "10", -1, -1, 0, 0, 0 },
+	{ "1", -1, -1, 0, 0, 0 },
+	{ "", -1, -1, 0, 0, 0 },
+	{ "1a:00", -1, -1, 0, 0, 0 },
+	{ "10-00", -1, -1, 0, 0, 0 },
+	{ "+1:00", -1, -1, 0, 0, 0 },
+};
+
+START_TEST(test_hhmm)
+{
+	int h = -7, m = -7, sec = -7, n;
+	char *err = NULL, out[DATE_HHMM_STRLEN];
+
+	n = date_hhmm_scan(hhmm_cases[_i].text, &h, &m, &sec);
+	ck_assert_msg(n == hhmm_cases[_i].scanned, "\"%s\": scanned %d",
+	    hhmm_cases[_i].text, n);
+	if (n > 0) {
+		ck_assert_int_eq(h, hhmm_cases[_i].h);
+		ck_assert_int_eq(m, hhmm_cases[_i].m);
+		ck_assert_int_eq(sec, hhmm_cases[_i].s);
+	} else
+		ck_assert(h == -7 && m == -7 && sec == -7);
+	h = m = -7;
+	ck_assert_int_eq(date_hhmm_parse(hhmm_cases[_i].text, &h, &m, &err),
+	    hhmm_cases[_i].parsed);
+	if (hhmm_cases[_i].parsed == 0) {
+		ck_assert_int_eq(h, hhmm_cases[_i].h);
+		ck_assert_int_eq(m, hhmm_cases[_i].m);
+		/* What is parsed is written back the same way. */
+		ck_assert_str_eq(date_hhmm_format(h, m, out),
+		    hhmm_cases[_i].text);
+	} else {
+		ck_assert_ptr_nonnull(strstr(err, hhmm_cases[_i].text));
+		free(err);
+	}
+	/* Without a place for seconds, the scan stops after the minutes. */
+	ck_assert_int_eq(date_hhmm_scan("12:34:56", &h, &m, NULL), 5);
+	ck_assert_int_eq(date_hhmm_scan(NULL, &h, &m, NULL), -1);
+	ck_assert_int_eq(date_hhmm_parse(NULL, &h, &m, NULL), -1);
+}
+END_TEST
+
+START_TEST(test_days_phrase)
+{
+	static const struct {
+		long		 n;
+		const char	*past;
+		const char	*want;
+	} cases[] = {
+		{ 0, " late", "today" },
+		{ 1, " late", "1 day late" },
+		{ 8, " late", "8 days late" },
+		{ -1, " late", "in 1 day" },
+		{ -14, " ago", "in 14 days" },
+		{ 3, " ago", "3 days ago" },
+		{ 2, "", "2 days" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = date_days_phrase(cases[i].n, cases[i].past);
+
+		ck_assert_str_eq(s, cases[i].want);
+		free(s);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -92,6 +179,11 @@ main(void)
 	tcase_add_loop_test(tc, test_add_months, 0,
 	    sizeof month_cases / sizeof month_cases[0]);
 	tcase_add_test(tc, test_days_roundtrip);
+	tcase_add_test(tc, test_days_phrase);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hhmm");
+	tcase_add_loop_test(tc, test_hhmm, 0,
+	    sizeof hhmm_cases / sizeof hhmm_cases[0]);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -215,6 +215,66 @@ START_TEST(test_export_json_valid)
 }
 END_TEST
 
+/* One shape for a partner, whatever a view adds to it. */
+#define PARTNER_KEYS "key,name,owner,sponsor,cadence,start_date,timezone," \
+	"tier,notes,archived,created_at,next_due,last_checkin"
+static const struct {
+	bool		 contacts;
+	int		 checkins;
+	bool		 state;
+	const char	*keys;
+} shape_cases[] = {
+	{ false, 0, false, PARTNER_KEYS },
+	{ true, 0, false, PARTNER_KEYS ",contacts" },
+	{ false, 10, false, PARTNER_KEYS ",checkins" },
+	{ true, 10, false, PARTNER_KEYS ",contacts,checkins" },
+	{ false, 0, true, PARTNER_KEYS ",state,days_overdue" },
+	{ true, 3, true, PARTNER_KEYS ",contacts,checkins,state,days_overdue" },
+};
+
+START_TEST(test_partner_json)
+{
+	struct json_field state[] = {
+		{ "state", JSON_TEXT, "overdue", 0 },
+		{ "days_overdue", JSON_INT, NULL, 8 },
+	};
+	struct import_result r;
+	struct partner p;
+	struct buf out;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *err = NULL, *path = write_csv("p.csv",
+	    "name,owner_email,owner_name,contact_name,contact_email\n"
+	    "Harbor,h@example.org,Dana Lee,Ann,ann@example.org\n");
+
+	ck_assert_int_eq(exchange_import(&book, path, false, now, NULL, NULL,
+	    &r, &err), BOOK_OK);
+	import_result_reset(&r);
+	ck_assert_int_eq(book_partner_get(&book, "harbor", &p, &err), 0);
+	buf_init(&out);
+	ck_assert_int_eq(exchange_partner_json(&book, &p,
+	    shape_cases[_i].contacts, shape_cases[_i].checkins,
+	    shape_cases[_i].state ? state : NULL, shape_cases[_i].state ? 2 : 0,
+	    &out, &err), 0);
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT (SELECT group_concat("
+	    "key, ',') FROM json_each(?1)), json_extract(?1, '$.owner.email'),"
+	    " json_extract(?1, '$.owner.name')", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, buf_str(&out), -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
+	    shape_cases[_i].keys);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1),
+	    "h@example.org");
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), "Dana Lee");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	buf_reset(&out);
+	partner_reset(&p);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_slug)
 {
 	static const char *const cases[][2] = {
@@ -248,6 +308,8 @@ main(void)
 	tcase_add_test(tc, test_import_many_errors);
 	tcase_add_test(tc, test_import_dry_run);
 	tcase_add_test(tc, test_export_json_valid);
+	tcase_add_loop_test(tc, test_partner_json, 0,
+	    sizeof shape_cases / sizeof shape_cases[0]);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("slug");
 	tcase_add_test(tc, test_slug);

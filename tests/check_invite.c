@@ -13,6 +13,7 @@
 
 #include <libical/ical.h>
 
+#include "file.h"
 #include "invite.h"
 #include "tz.h"
 #include "util.h"
@@ -317,17 +318,10 @@ write_temp(const char *text)
 static char *
 read_file(const char *path)
 {
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
+	char *err = NULL, *text = file_read(path, BUF_MAX, 0, NULL, NULL, &err);
 
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_steal(&b);
+	ck_assert_msg(text != NULL, "%s", err);
+	return text;
 }
 
 /* Equal texts; on a difference show the first differing line only (check

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "file.h"
 #include "template.h"
 
 struct tvalue *test_schema(void);
@@ -33,20 +34,7 @@ static size_t nspec;
 static char *
 slurp(const char *path, size_t *len)
 {
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-	FILE *f;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (len != NULL)
-		*len = b.len;
-	return buf_steal(&b);
+	return file_read(path, BUF_MAX, 0, len, NULL, NULL);
 }
 
 /* Text with control characters made visible, for failure messages. */

@@ -20,8 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run_suite.h"
 #include "config.h"
+#include "file.h"
 #include "transport.h"
+#include "util.h"
 
 #define PASSWORD	"s3cret-Pa55word"
 #define SERVER_WAIT_MS	15000
@@ -92,21 +95,11 @@ teardown(void)
 static char *
 slurp(const char *path, size_t *lenp)
 {
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long len;
+	bool missing = false;
+	char *err = NULL, *data;
 
-	if (f == NULL)
-		return NULL;
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(len = ftell(f), 0);
-	rewind(f);
-	ck_assert_ptr_nonnull(data = malloc((size_t)len + 1));
-	ck_assert_uint_eq(fread(data, 1, (size_t)len, f), (size_t)len);
-	data[len] = '\0';
-	fclose(f);
-	if (lenp != NULL)
-		*lenp = (size_t)len;
+	data = file_read(path, BUF_MAX, 0, lenp, &missing, &err);
+	ck_assert_msg(data != NULL || missing, "%s", err);
 	return data;
 }
 
@@ -729,9 +722,10 @@ START_TEST(test_split)
 }
 END_TEST
 
-/* A stub sendmail that records its arguments, then runs body. */
+/* A stub sendmail that records its arguments, then runs body; it has
+ * timeout seconds for each message. */
 static struct transport *
-sendmail_stub(const char *body, const char *args)
+sendmail_stub(const char *body, const char *args, int timeout)
 {
 	struct transport *t;
 	char *script, *path, *command, *err = NULL;
@@ -740,7 +734,7 @@ sendmail_stub(const char *body, const char *args)
 	    "printf '%%s\\n' \"$@\" > '%s/args'\n%s\n", tmp, body), 0);
 	path = write_file("sendmail stub", script, 0700);
 	ck_assert_int_ge(asprintf(&command, "'%s' %s", path, args), 0);
-	t = transport_sendmail_open(command, &err);
+	t = transport_sendmail_open(command, timeout, &err);
 	ck_assert_msg(t != NULL, "%s", err);
 	free(command);
 	free(path);
@@ -768,7 +762,7 @@ START_TEST(test_sendmail)
 	ck_assert_int_ge(asprintf(&body, "cat > '%s/stdin'\n"
 	    "echo 'stub: %d' >&2\necho second line >&2\nexit %d", tmp,
 	    sendmail_cases[_i].exit, sendmail_cases[_i].exit), 0);
-	t = sendmail_stub(body, "-t -i");
+	t = sendmail_stub(body, "-t -i", 30);
 	free(body);
 	msg.rcpt = rcpt;
 	msg.nrcpt = 2;
@@ -821,7 +815,7 @@ START_TEST(test_sendmail_big)
 	size_t len = 1024 * 1024;
 	char *big;
 
-	t = sendmail_stub(big_cases[_i].body, "");
+	t = sendmail_stub(big_cases[_i].body, "", 30);
 	ck_assert_ptr_nonnull(big = malloc(len + 1));
 	for (size_t i = 0; i < len; i++)
 		big[i] = i % 80 == 78 ? '\r' : i % 80 == 79 ? '\n' : 'x';
@@ -833,32 +827,57 @@ START_TEST(test_sendmail_big)
 }
 END_TEST
 
+/* Ends that decide nothing defer the message, and a run never waits
+ * for a command past its time, nor for a daemon it left behind. */
+static const struct {
+	const char	*body;
+	enum transport_result result;
+	const char	*want;
+} end_cases[] = {
+	{ "cat >/dev/null; echo 'stub: crashed' >&2; kill -9 $$",
+	    TRANSPORT_DEFER,
+	    "killed by signal 9 (temporary failure): stub: crashed" },
+	{ "echo 'stub: stuck' >&2; exec sleep 30", TRANSPORT_DEFER,
+	    "did not finish within 1 seconds and was stopped (temporary "
+	    "failure): stub: stuck" },
+	{ "cat >/dev/null; sleep 10 & exit 0", TRANSPORT_SENT,
+	    "accepted by" },
+};
+
+START_TEST(test_sendmail_ends)
+{
+	struct transport *t;
+	time_t start = time(NULL);
+
+	t = sendmail_stub(end_cases[_i].body, "", 1);
+	expect(t, &msg, end_cases[_i].result, end_cases[_i].want);
+	transport_close(t);
+	ck_assert_int_le(time(NULL) - start, 5);
+}
+END_TEST
+
 START_TEST(test_sendmail_missing)
 {
 	struct transport *t;
 	char *err = NULL;
 
-	t = transport_sendmail_open("/nonexistent/sendmail -t -i", &err);
+	t = transport_sendmail_open("/nonexistent/sendmail -t -i", 30, &err);
 	ck_assert_msg(t != NULL, "%s", err);
 	expect(t, &msg, TRANSPORT_UNAVAILABLE,
 	    "cannot run /nonexistent/sendmail");
 	transport_close(t);
-	ck_assert_ptr_null(transport_sendmail_open("'unterminated", &err));
+	ck_assert_ptr_null(transport_sendmail_open("'unterminated", 30, &err));
 	assert_contains(err, "delivery.sendmail");
 	free(err);
 }
 END_TEST
 
-#define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static TCase *
 tcase(Suite *s, const char *name)
 {
-	TCase *tc = tcase_create(name);
+	TCase *tc = check_tcase(s, name, setup, teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
-	suite_add_tcase(s, tc);
 	return tc;
 }
 
@@ -890,6 +909,8 @@ transport_suite(void)
 	    NCASES(sendmail_cases));
 	tcase_add_loop_test(tcase(s, "sendmail_big"), test_sendmail_big, 0,
 	    NCASES(big_cases));
+	tcase_add_loop_test(tcase(s, "sendmail_ends"), test_sendmail_ends, 0,
+	    NCASES(end_cases));
 	tcase_add_test(tcase(s, "sendmail_missing"), test_sendmail_missing);
 	return s;
 }
@@ -897,11 +918,5 @@ transport_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(transport_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(transport_suite());
 }

@@ -99,11 +99,22 @@ expect 65 contact remove riverside maria@riverside.example.com
 expect 0 status --now 2026-06-01
 contains out.txt "riverside"
 expect 0 status --json --now 2026-06-10
+cp out.txt status.json
+expect 0 partner list --json
 /usr/bin/python3 -c '
 import json
-rows = {r["key"]: r for r in json.load(open("out.txt"))}
+rows = {r["key"]: r for r in json.load(open("status.json"))}
 assert rows["riverside"]["state"] == "overdue", rows["riverside"]
 assert rows["riverside"]["days_overdue"] == 8, rows["riverside"]
+assert rows["riverside"]["undelivered"] == 0, rows["riverside"]
+# The partner part is partner list --json'"'"'s object, state added.
+listed = {p["key"]: p for p in json.load(open("out.txt"))}
+for key, row in rows.items():
+    for k in ("state", "days_overdue", "undelivered"):
+        del row[k]
+    assert row == listed[key], (row, listed[key])
+assert rows["riverside"]["owner"] == {"name": "Dana Lee",
+    "email": "dana@example.org"}, rows["riverside"]
 ' || fail "status --json states"
 expect 64 status --now 2026-02-30
 
