@@ -27,6 +27,7 @@
 #include "date.h"
 #include "file.h"
 #include "message.h"
+#include "text.h"
 #include "tz.h"
 #include "util.h"
 
@@ -45,7 +46,9 @@ enum key_type {
 	T_HOLIDAYS,	/* dates, or an .ics path */
 	T_ADDRESS,	/* one mailbox */
 	T_TIMEZONE,	/* IANA name */
-	T_URL		/* smtp:// or smtps:// */
+	T_URL,		/* scheme://host..., a scheme of names[] */
+	T_SERVER_URL,	/* the same, naming the server only */
+	T_MAILBOX	/* an IMAP folder: UTF-8, '/' between levels */
 };
 
 struct key {
@@ -66,13 +69,17 @@ static const char *const transport_names[] = {
 static const char *const starttls_names[] = {
 	"required", "optional", "off", NULL
 };
+static const char *const smtp_schemes[] = { "smtp", "smtps", NULL };
+static const char *const imap_schemes[] = { "imap", "imaps", NULL };
+static const char *const inbox_names[] = { "maildir", "imap", "none", NULL };
 static const char *const weekday_names[] = {
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 	"sunday", NULL
 };
 
 _Static_assert(sizeof(enum transport_kind) == sizeof(int) &&
-    sizeof(enum starttls_mode) == sizeof(int), "enums are stored as int");
+    sizeof(enum starttls_mode) == sizeof(int) &&
+    sizeof(enum inbox_kind) == sizeof(int), "enums are stored as int");
 
 #define F(f)		offsetof(struct config, f)
 #define K(s, n, t, f, d, h)	{ s, n, t, F(f), 0, 0, 0, NULL, d, h }
@@ -92,8 +99,8 @@ static const struct key keys[] = {
 	K("delivery", "sendmail", T_STRING, sendmail,
 	    "/usr/sbin/sendmail -t -i", "the command of the sendmail transport"),
 
-	K("smtp", "url", T_URL, smtp_url, NULL,
-	    "smtp://host[:port] or smtps://host[:port]"),
+	{ "smtp", "url", T_URL, F(smtp_url), 0, 0, 0, smtp_schemes, NULL,
+	    "smtp://host[:port] or smtps://host[:port]" },
 	KE("smtp", "starttls", starttls, starttls_names, "required",
 	    "STARTTLS on smtp://: required, optional or off"),
 	K("smtp", "user", T_STRING, smtp_user, NULL, "the AUTH user name"),
@@ -144,6 +151,34 @@ static const struct key keys[] = {
 	    weekday_names, "monday", "the day the weekly digest goes out" },
 	K("digest", "owners", T_BOOL, digest_owners, "no",
 	    "one digest per owner instead of one email per reminder"),
+
+	KE("inbox", "source", inbox_source, inbox_names, "maildir",
+	    "where answers are read: maildir, imap or none"),
+	K("inbox", "maildir", T_PATH, inbox_maildir, "./inbox",
+	    "the Maildir that the maildir source reads"),
+	{ "inbox", "url", T_SERVER_URL, F(inbox_url), 0, 0, 0, imap_schemes,
+	    NULL, "imap://host[:port]/ or imaps://host[:port]/" },
+	KE("inbox", "starttls", inbox_starttls, starttls_names, "required",
+	    "STARTTLS on imap://: required, optional or off"),
+	K("inbox", "user", T_STRING, inbox_user, NULL, "the IMAP login"),
+	K("inbox", "password_command", T_STRING, inbox_password_command, NULL,
+	    "a command (run without a shell) that prints the password"),
+	K("inbox", "password_file", T_PATH, inbox_password_file, NULL,
+	    "a file whose first line is the password"),
+	K("inbox", "folder", T_MAILBOX, inbox_folder, "INBOX",
+	    "the IMAP folder that answers arrive in"),
+	K("inbox", "processed_folder", T_MAILBOX, inbox_processed_folder,
+	    "touchbase/processed", "where processed IMAP messages are moved"),
+	KI("inbox", "timeout", inbox_timeout, 1, 3600, "30",
+	    "seconds before a stalled connection fails"),
+	K("inbox", "verify_peer", T_BOOL, inbox_verify_peer, "yes",
+	    "verify the server's TLS certificate"),
+	K("inbox", "ca_file", T_PATH, inbox_ca_file, NULL,
+	    "CA certificates to verify against"),
+	K("inbox", "allow_plaintext_auth", T_BOOL, inbox_allow_plaintext_auth,
+	    "no", "allow a login without TLS"),
+	K("inbox", "subaddress", T_BOOL, inbox_subaddress, "no",
+	    "carry the reply token in the address, as local+TOKEN@domain"),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -301,22 +336,49 @@ enum_list(const char *const *names)
 	return buf_steal(&b);
 }
 
+/* scheme://host[:port]..., the scheme one of schemes[] (two of them);
+ * with server_only nothing may follow the host but a "/". */
 static int
-check_url(const char *s, char **why)
+check_url(const char *s, const char *const *schemes, bool server_only,
+    char **why)
 {
+	const char *host = NULL, *path;
 	size_t n;
 
-	if (strncasecmp(s, "smtp://", 7) == 0)
-		n = 7;
-	else if (strncasecmp(s, "smtps://", 8) == 0)
-		n = 8;
-	else
-		return set_err(why, "\"%s\" does not start with smtp:// or "
-		    "smtps://", s);
-	if (s[n] == '\0' || s[n] == '/' || s[n] == ':')
+	for (size_t i = 0; schemes[i] != NULL && host == NULL; i++) {
+		n = strlen(schemes[i]);
+		if (strncasecmp(s, schemes[i], n) == 0 &&
+		    strncmp(s + n, "://", 3) == 0)
+			host = s + n + 3;
+	}
+	if (host == NULL)
+		return set_err(why, "\"%s\" does not start with %s:// or "
+		    "%s://", s, schemes[0], schemes[1]);
+	if (*host == '\0' || *host == '/' || *host == ':')
 		return set_err(why, "\"%s\" names no host", s);
 	if (strpbrk(s, " \t") != NULL)
 		return set_err(why, "\"%s\" contains white space", s);
+	path = host + strcspn(host, "/?#");
+	if (server_only && *path != '\0' && strcmp(path, "/") != 0)
+		return set_err(why, "\"%s\" names more than the server "
+		    "(a folder goes in its own key)", s);
+	return 0;
+}
+
+/* An IMAP folder as configured: levels separated by '/'. */
+static int
+check_mailbox(const char *s, char **why)
+{
+	size_t n = strlen(s);
+
+	if (!text_utf8_valid(s, n))
+		return set_err(why, "\"%s\" is not valid UTF-8", s);
+	if (strpbrk(s, "*%") != NULL)
+		return set_err(why, "\"%s\": * and %% are IMAP wildcards, "
+		    "not allowed in a folder name", s);
+	if (s[0] == '/' || s[n - 1] == '/' || strstr(s, "//") != NULL)
+		return set_err(why, "\"%s\" has an empty level (a leading, "
+		    "trailing or doubled /)", s);
 	return 0;
 }
 
@@ -391,7 +453,14 @@ set_value(struct config *cfg, const struct key *k, const char *text,
 		s = xstrdup(text);
 		break;
 	case T_URL:
-		if (validate && check_url(text, why) != 0)
+	case T_SERVER_URL:
+		if (validate && check_url(text, k->names,
+		    k->type == T_SERVER_URL, why) != 0)
+			return -1;
+		s = xstrdup(text);
+		break;
+	case T_MAILBOX:
+		if (validate && check_mailbox(text, why) != 0)
 			return -1;
 		s = xstrdup(text);
 		break;
@@ -502,34 +571,67 @@ line_of(const struct load *l, const char *section, const char *name)
 	return l->seen[find_key(section, name) - keys];
 }
 
+/* The line of whichever of two keys of section was set last. */
+static int
+later_line(const struct load *l, const char *section, const char *a,
+    const char *b)
+{
+	int la = line_of(l, section, a), lb = line_of(l, section, b);
+
+	return la > lb ? la : lb;
+}
+
+/* The rules for a section's user, password_command and password_file.
+ * Returns whether one was broken. */
+static bool
+check_login(struct load *l, const char *section, const char *user,
+    const char *command, const char *file)
+{
+	const char *key = command != NULL ? "password_command" :
+	    "password_file";
+
+	if (command != NULL && file != NULL) {
+		l->lineno = later_line(l, section, "password_command",
+		    "password_file");
+		load_error(l, "%s.password_command and %s.password_file "
+		    "exclude each other", section, section);
+		return true;
+	}
+	if ((command != NULL || file != NULL) && user == NULL) {
+		l->lineno = line_of(l, section, key);
+		load_error(l, "%s.%s needs %s.user", section, key, section);
+		return true;
+	}
+	return false;
+}
+
 /* The checks that involve more than one key. */
 static void
 check_cross(struct load *l)
 {
 	struct config *cfg = l->cfg;
-	int line;
 
 	if (cfg->transport == TRANSPORT_SMTP && cfg->smtp_url == NULL) {
 		l->lineno = line_of(l, "delivery", "transport");
 		load_error(l, "delivery.transport: smtp needs smtp.url");
-	} else if (cfg->password_command != NULL &&
-	    cfg->password_file != NULL) {
-		l->lineno = line_of(l, "smtp", "password_command");
-		if ((line = line_of(l, "smtp", "password_file")) > l->lineno)
-			l->lineno = line;
-		load_error(l, "smtp.password_command and smtp.password_file "
-		    "exclude each other");
-	} else if ((cfg->password_command != NULL ||
-	    cfg->password_file != NULL) && cfg->smtp_user == NULL) {
-		l->lineno = line_of(l, "smtp", cfg->password_command != NULL ?
-		    "password_command" : "password_file");
-		load_error(l, "smtp.%s needs smtp.user",
-		    cfg->password_command != NULL ? "password_command" :
-		    "password_file");
+	} else if (check_login(l, "smtp", cfg->smtp_user,
+	    cfg->password_command, cfg->password_file))
+		return;
+	else if (cfg->inbox_source == INBOX_SOURCE_IMAP &&
+	    cfg->inbox_url == NULL) {
+		l->lineno = line_of(l, "inbox", "source");
+		load_error(l, "inbox.source: imap needs inbox.url");
+	} else if (check_login(l, "inbox", cfg->inbox_user,
+	    cfg->inbox_password_command, cfg->inbox_password_file))
+		return;
+	else if (strcmp(cfg->inbox_folder, cfg->inbox_processed_folder) == 0) {
+		l->lineno = later_line(l, "inbox", "folder",
+		    "processed_folder");
+		load_error(l, "inbox.processed_folder is inbox.folder: "
+		    "processed messages must leave it");
 	} else if (cfg->escalate_after_days < cfg->grace_days) {
-		l->lineno = line_of(l, "schedule", "escalate_after_days");
-		if ((line = line_of(l, "schedule", "grace_days")) > l->lineno)
-			l->lineno = line;
+		l->lineno = later_line(l, "schedule", "escalate_after_days",
+		    "grace_days");
 		load_error(l, "schedule.escalate_after_days (%d) is less than "
 		    "schedule.grace_days (%d)", cfg->escalate_after_days,
 		    cfg->grace_days);
@@ -547,31 +649,43 @@ add_warning(struct config *cfg, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The warnings about one section's password and TLS keys. */
+static void
+check_secrets(struct load *l, const char *section, const char *command,
+    const char *file, bool verify_peer)
+{
+	struct config *cfg = l->cfg;
+	struct stat sb;
+
+	if (file != NULL) {
+		if (stat(file, &sb) != 0)
+			add_warning(cfg, "%s: password file: %s", file,
+			    strerror(errno));
+		else if (sb.st_mode & (S_IRGRP | S_IROTH))
+			add_warning(cfg, "%s: password file is readable by "
+			    "others (chmod 600 %s)", file, file);
+	}
+	if (command != NULL && fstat(fileno(l->fp), &sb) == 0 &&
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)))
+		add_warning(cfg, "%s: writable by others, who could change "
+		    "%s.password_command (chmod go-w %s)", l->path, section,
+		    l->path);
+	if (!verify_peer)
+		add_warning(cfg, "%s:%d: %s.verify_peer: TLS certificate "
+		    "verification is off", l->path,
+		    line_of(l, section, "verify_peer"), section);
+}
+
 /* What the caller should print on every run, though nothing is wrong. */
 static void
 check_security(struct load *l)
 {
 	struct config *cfg = l->cfg;
-	const char *pf = cfg->password_file;
-	struct stat sb;
 
-	if (pf != NULL) {
-		if (stat(pf, &sb) != 0)
-			add_warning(cfg, "%s: password file: %s", pf,
-			    strerror(errno));
-		else if (sb.st_mode & (S_IRGRP | S_IROTH))
-			add_warning(cfg, "%s: password file is readable by "
-			    "others (chmod 600 %s)", pf, pf);
-	}
-	if (cfg->password_command != NULL &&
-	    fstat(fileno(l->fp), &sb) == 0 &&
-	    (sb.st_mode & (S_IWGRP | S_IWOTH)))
-		add_warning(cfg, "%s: writable by others, who could change "
-		    "smtp.password_command (chmod go-w %s)", l->path, l->path);
-	if (!cfg->verify_peer)
-		add_warning(cfg, "%s:%d: smtp.verify_peer: TLS certificate "
-		    "verification is off", l->path,
-		    line_of(l, "smtp", "verify_peer"));
+	check_secrets(l, "smtp", cfg->password_command, cfg->password_file,
+	    cfg->verify_peer);
+	check_secrets(l, "inbox", cfg->inbox_password_command,
+	    cfg->inbox_password_file, cfg->inbox_verify_peer);
 }
 
 /* Parse the open file l->fp into l->cfg.  Returns 0 or -1 with *err. */
@@ -739,5 +853,13 @@ config_transport_name(enum transport_kind t)
 {
 	if ((unsigned)t < sizeof transport_names / sizeof transport_names[0] - 1)
 		return transport_names[t];
+	return "unknown";
+}
+
+const char *
+config_inbox_name(enum inbox_kind k)
+{
+	if ((unsigned)k < sizeof inbox_names / sizeof inbox_names[0] - 1)
+		return inbox_names[k];
 	return "unknown";
 }

@@ -11,6 +11,7 @@
 
 enum transport_kind { TRANSPORT_SMTP, TRANSPORT_MAILDIR, TRANSPORT_SENDMAIL };
 enum starttls_mode { STARTTLS_REQUIRED, STARTTLS_OPTIONAL, STARTTLS_OFF };
+enum inbox_kind { INBOX_SOURCE_MAILDIR, INBOX_SOURCE_IMAP, INBOX_SOURCE_NONE };
 
 struct config {
 	char	*source;		/* file read, or NULL for built-in defaults */
@@ -56,6 +57,22 @@ struct config {
 	int	 digest_weekday;	/* ISO 1 = Monday .. 7 = Sunday, default 1 */
 	bool	 digest_owners;		/* default no */
 
+	/* [inbox]: where answers come from */
+	enum inbox_kind inbox_source;	/* default maildir */
+	char	*inbox_maildir;		/* default "./inbox" */
+	char	*inbox_url;		/* imap[s]://host[:port]/; for imap */
+	char	*inbox_user;
+	char	*inbox_password_command;
+	char	*inbox_password_file;
+	char	*inbox_folder;		/* UTF-8, '/' between levels; "INBOX" */
+	char	*inbox_processed_folder; /* default "touchbase/processed" */
+	enum starttls_mode inbox_starttls; /* default required */
+	bool	 inbox_allow_plaintext_auth;	/* default no */
+	bool	 inbox_verify_peer;	/* default yes */
+	char	*inbox_ca_file;
+	int	 inbox_timeout;		/* seconds, 1..3600, default 30 */
+	bool	 inbox_subaddress;	/* default no: partnerships+TOKEN@ */
+
 	/* Warnings found while loading (e.g. a readable password file);
 	 * the caller prints them.  NULL-terminated array, may be NULL. */
 	char	**warnings;
@@ -83,5 +100,7 @@ void config_reset(struct config *cfg);
 
 /* "smtp", "maildir", "sendmail" etc. for printing. */
 const char *config_transport_name(enum transport_kind t);
+/* "maildir", "imap" or "none", for printing. */
+const char *config_inbox_name(enum inbox_kind k);
 
 #endif

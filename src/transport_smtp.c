@@ -1,6 +1,6 @@
 /*
- * transport_smtp.c: SMTP submission through libcurl, the only module that
- * includes curl/curl.h.
+ * transport_smtp.c: SMTP submission through libcurl (the server settings,
+ * the password and TLS through curl_common.c).
  *
  * Each of up to smtp.connections sessions owns one easy handle; batches run
  * through one multi handle whose connection cache keeps the SMTP
@@ -16,11 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
-
 #include "address.h"
-#include "child.h"
-#include "file.h"
+#include "curl_common.h"
 #include "util.h"
 
 /* libcurl 7.88 (Debian 12) spells the option with three Ls. */
@@ -33,7 +30,6 @@
 #endif
 
 #define SMTP_LINE_MAX	400		/* bytes of a server line kept */
-#define SMTP_SECRET_MAX	4096		/* password command output or file */
 
 /* Where the SMTP dialogue got to, from the commands libcurl sent. */
 enum smtp_phase { PHASE_SESSION, PHASE_MAIL, PHASE_RCPT, PHASE_DATA };
@@ -57,130 +53,8 @@ struct smtp {
 	CURLM		*multi;
 	struct session	*sessions;	/* created at the first send */
 	size_t		 nsessions;
-	char		*url;
-	char		*host;		/* for messages */
-	char		*user;
-	char		*password;	/* zeroed before it is freed */
-	char		*ca_file;
-	enum starttls_mode starttls;
-	bool		 verify_peer;
-	long		 timeout;
+	struct curl_server srv;	/* url, host, user, password, TLS */
 };
-
-static bool curl_ready;
-
-/* Overwrite and free a secret. */
-static void
-free_secret(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
-/* The first line of secret as a new string, or NULL when it is empty. */
-static char *
-first_line_secret(const char *secret)
-{
-	size_t n = strcspn(secret, "\r\n");
-
-	return n == 0 ? NULL : xstrndup(secret, n);
-}
-
-/* Run smtp.password_command without a shell, for at most timeout
- * seconds; the first line it prints is the password.  Errors name the
- * command, never what it printed. */
-static char *
-password_from_command(const char *command, int timeout, char **err)
-{
-	struct child_opts opts = { NULL, 0, CHILD_CAPTURE, CHILD_INHERIT,
-	    SMTP_SECRET_MAX - 1, timeout };
-	struct child_result r;
-	char **argv, *password = NULL;
-	int rc;
-
-	if ((argv = transport_command_split(command, err)) == NULL) {
-		prefix_err(err, "smtp.password_command");
-		return NULL;
-	}
-	rc = child_run(argv, &opts, &r, err);
-	transport_command_free(argv);
-	if (rc != 0) {
-		prefix_err(err, "smtp.password_command");
-		return NULL;
-	}
-	if (r.end == CHILD_SIGNALED)
-		set_err(err, "smtp.password_command \"%s\" was killed by "
-		    "signal %d", command, r.code);
-	else if (r.end == CHILD_TIMEDOUT)
-		set_err(err, "smtp.password_command \"%s\" did not finish "
-		    "within %d seconds", command, timeout);
-	else if (r.code != 0)
-		set_err(err, "smtp.password_command \"%s\" exited with "
-		    "status %d", command, r.code);
-	else if ((password = first_line_secret(r.out)) == NULL)
-		set_err(err, "smtp.password_command \"%s\" printed no password",
-		    command);
-	child_result_reset(&r);
-	return password;
-}
-
-/* The first line of smtp.password_file, read without stdio buffers. */
-static char *
-password_from_file(const char *path, char **err)
-{
-	char *secret, *password = NULL;
-	size_t n;
-
-	if ((secret = file_read(path, SMTP_SECRET_MAX - 1, FILE_SECRET |
-	    FILE_TRUNCATE, &n, NULL, err)) == NULL) {
-		prefix_err(err, "smtp.password_file");
-		return NULL;
-	}
-	if ((password = first_line_secret(secret)) == NULL)
-		set_err(err, "smtp.password_file: %s: the first line is empty",
-		    path);
-	explicit_bzero(secret, n);
-	free(secret);
-	return password;
-}
-
-/* Check smtp.url; set *host and whether it is smtps://. */
-static int
-parse_url(const char *url, char **host, bool *smtps, char **err)
-{
-	CURLU *u;
-	char *scheme = NULL, *h = NULL, *user = NULL;
-	int rc = -1;
-
-	if (str_empty(url))
-		return set_err(err, "smtp.url is not set");
-	if ((u = curl_url()) == NULL)
-		fatal("out of memory parsing a URL");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK)
-		set_err(err, "smtp.url: \"%s\" is not a URL", url);
-	else if (strcasecmp(scheme, "smtp") != 0 &&
-	    strcasecmp(scheme, "smtps") != 0)
-		set_err(err, "smtp.url: \"%s\": the scheme must be smtp:// or "
-		    "smtps://", url);
-	else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
-		set_err(err, "smtp.url: put the user name in smtp.user and the "
-		    "password in smtp.password_command or smtp.password_file, "
-		    "not in the URL");
-	else {
-		*host = xstrdup(h);
-		*smtps = strcasecmp(scheme, "smtps") == 0;
-		rc = 0;
-	}
-	curl_free(scheme);
-	curl_free(h);
-	curl_free(user);
-	curl_url_cleanup(u);
-	return rc;
-}
 
 static enum transport_result smtp_send(struct transport *,
     const struct transport_message *, char **);
@@ -202,72 +76,26 @@ static const struct transport_ops smtp_ops = {
 struct transport *
 transport_smtp_open(const struct config *cfg, char **err)
 {
+	const struct curl_server_conf conf = {
+		.section = "smtp", .scheme = "smtp", .url = cfg->smtp_url,
+		.starttls = cfg->starttls, .user = cfg->smtp_user,
+		.password_command = cfg->password_command,
+		.password_file = cfg->password_file, .ca_file = cfg->ca_file,
+		.verify_peer = cfg->verify_peer,
+		.allow_plaintext_auth = cfg->allow_plaintext_auth,
+		.timeout = cfg->timeout
+	};
 	struct smtp *t;
-	char *host = NULL;
-	bool smtps = false;
 
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			set_err(err, "smtp: libcurl failed to initialise");
-			return NULL;
-		}
-		curl_ready = true;
-	}
-	if (parse_url(cfg->smtp_url, &host, &smtps, err) != 0)
-		return NULL;
-	/* libcurl sends AUTH in the clear when STARTTLS is only tried and
-	 * the server does not offer it. */
-	if (!str_empty(cfg->smtp_user) && !smtps &&
-	    cfg->starttls != STARTTLS_REQUIRED && !cfg->allow_plaintext_auth) {
-		set_err(err, "smtp: with smtp.user set, %s with starttls = %s "
-		    "could send the password without TLS; use starttls = "
-		    "required, an smtps:// URL, or set allow_plaintext_auth = "
-		    "yes", cfg->smtp_url,
-		    cfg->starttls == STARTTLS_OFF ? "off" : "optional");
-		free(host);
-		return NULL;
-	}
 	t = xcalloc(1, sizeof *t);
 	t->base.ops = &smtp_ops;
-	t->host = host;
-	if (!str_empty(cfg->smtp_user)) {
-		if (!str_empty(cfg->password_command))
-			t->password = password_from_command(
-			    cfg->password_command, transport_timeout(cfg),
-			    err);
-		else if (!str_empty(cfg->password_file))
-			t->password = password_from_file(cfg->password_file,
-			    err);
-		else
-			set_err(err, "smtp.user is set but neither "
-			    "smtp.password_command nor smtp.password_file");
-		if (t->password == NULL) {
-			smtp_close(&t->base);
-			return NULL;
-		}
-		t->user = xstrdup(cfg->smtp_user);
+	if (curl_common_open(&conf, &t->srv, err) != 0) {
+		free(t);
+		return NULL;
 	}
-	t->url = xstrdup(cfg->smtp_url);
-	t->ca_file = xstrdup(cfg->ca_file);
-	t->starttls = smtps ? STARTTLS_REQUIRED : cfg->starttls;
-	t->verify_peer = cfg->verify_peer;
-	t->timeout = cfg->timeout > 0 ? cfg->timeout : 30;
 	t->nsessions = cfg->connections < 1 ? 1 :
 	    cfg->connections > 16 ? 16 : (size_t)cfg->connections;
 	return &t->base;
-}
-
-/* Append server text to b with control characters made harmless. */
-static void
-add_printable(struct buf *b, const char *s, size_t n)
-{
-	if (n > SMTP_LINE_MAX)
-		n = SMTP_LINE_MAX;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
-	}
 }
 
 static bool
@@ -303,7 +131,7 @@ note_reply(struct session *s, const char *data, size_t size)
 	if (size >= 4 && data[3] == '-')	/* "250-...": more follows */
 		return;
 	buf_reset(&s->last);
-	add_printable(&s->last, data, size);
+	curl_common_printable(&s->last, data, size, SMTP_LINE_MAX);
 	if (s->phase == PHASE_RCPT && size > 0 && data[0] != '2' &&
 	    s->nrcpt_sent > 0 && s->nrcpt_sent <= m->nrcpt) {
 		if (s->rejected.len > 0)
@@ -357,33 +185,14 @@ static void
 session_init(struct smtp *t, struct session *s)
 {
 	CURL *e;
-	long usessl;
 
 	s->t = t;
 	buf_init(&s->last);
 	buf_init(&s->rejected);
 	if ((s->easy = e = curl_easy_init()) == NULL)
 		fatal("out of memory creating a libcurl handle");
-	usessl = t->starttls == STARTTLS_REQUIRED ? (long)CURLUSESSL_ALL :
-	    t->starttls == STARTTLS_OPTIONAL ? (long)CURLUSESSL_TRY :
-	    (long)CURLUSESSL_NONE;
-	curl_easy_setopt(e, CURLOPT_URL, t->url);
-	curl_easy_setopt(e, CURLOPT_USE_SSL, usessl);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, t->verify_peer ? 1L : 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, t->verify_peer ? 2L : 0L);
-	if (t->ca_file != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
-	if (t->user != NULL) {
-		curl_easy_setopt(e, CURLOPT_USERNAME, t->user);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, t->password);
-	}
-	/* A stalled server must not hang a cron job. */
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, t->timeout);
-	curl_easy_setopt(e, CURLOPT_SERVER_RESPONSE_TIMEOUT, t->timeout);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, t->timeout);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, 4 * t->timeout);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_URL, t->srv.url);
+	curl_common_setopt(&t->srv, e);
 	curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, debug_cb);
 	curl_easy_setopt(e, CURLOPT_DEBUGDATA, s);
@@ -469,46 +278,14 @@ static enum transport_result
 classify_error(const struct session *s, CURLcode rc, long code,
     char **reply)
 {
-	const char *host = s->t->host, *last = buf_str(&s->last);
+	const char *host = s->t->srv.host, *last = buf_str(&s->last);
 
-	switch (rc) {
-	case CURLE_PEER_FAILED_VERIFICATION:
-		*reply = xasprintf("TLS certificate of %s could not be "
-		    "verified: %s (set smtp.ca_file)", host, why(s, rc));
+	switch (curl_common_failure(&s->t->srv, rc, s->errbuf, last, reply)) {
+	case CURL_FAILURE_UNAVAILABLE:
 		return TRANSPORT_UNAVAILABLE;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ENGINE_INITFAILED:
-		*reply = xasprintf("TLS with %s failed: %s", host, why(s, rc));
-		return TRANSPORT_UNAVAILABLE;
-	case CURLE_USE_SSL_FAILED:
-		*reply = xasprintf("%s does not offer STARTTLS, which "
-		    "smtp.starttls = required demands: %s", host, why(s, rc));
-		return TRANSPORT_UNAVAILABLE;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_URL_MALFORMAT:
-		*reply = xasprintf("cannot connect to %s: %s", host,
-		    why(s, rc));
-		return TRANSPORT_UNAVAILABLE;
-	case CURLE_LOGIN_DENIED:
-	case CURLE_AUTH_ERROR:
-		*reply = xasprintf("authentication as %s at %s failed: %s",
-		    s->t->user != NULL ? s->t->user : "(no smtp.user)", host,
-		    *last != '\0' ? last : why(s, rc));
-		return TRANSPORT_UNAVAILABLE;
-	case CURLE_OPERATION_TIMEDOUT:
-		*reply = xasprintf("%s timed out: %s", host, why(s, rc));
+	case CURL_FAILURE_TIMEOUT:
 		return TRANSPORT_DEFER;
-	default:
+	case CURL_FAILURE_OTHER:
 		break;
 	}
 	/* e.g. 554 or 421 instead of a greeting */
@@ -542,7 +319,7 @@ classify(const struct session *s, CURLcode rc, char **reply)
 	    s->off == s->job->msg.len) {
 		*reply = xasprintf("unknown outcome: the connection to %s was "
 		    "lost after the message was sent, before the server "
-		    "replied; it may have been delivered: %s", s->t->host,
+		    "replied; it may have been delivered: %s", s->t->srv.host,
 		    why(s, rc));
 		return TRANSPORT_DEFER;
 	}
@@ -557,28 +334,6 @@ classify(const struct session *s, CURLcode rc, char **reply)
 	return classify_error(s, rc, code, reply);
 }
 
-/* Replace every copy of the password in *reply, should a server echo it. */
-static void
-scrub(char **reply, const char *password)
-{
-	struct buf b;
-	const char *p, *hit;
-	size_t n;
-
-	if (*reply == NULL || str_empty(password) ||
-	    strstr(*reply, password) == NULL)
-		return;
-	n = strlen(password);
-	buf_init(&b);
-	for (p = *reply; (hit = strstr(p, password)) != NULL; p = hit + n) {
-		buf_add(&b, p, (size_t)(hit - p));
-		buf_adds(&b, "********");
-	}
-	buf_adds(&b, p);
-	free(*reply);
-	*reply = buf_steal(&b);
-}
-
 static void
 session_finish(struct session *s, CURLcode rc)
 {
@@ -586,7 +341,7 @@ session_finish(struct session *s, CURLcode rc)
 
 	curl_multi_remove_handle(s->t->multi, s->easy);
 	job->result = classify(s, rc, &job->reply);
-	scrub(&job->reply, s->t->password);
+	curl_common_scrub(&job->reply, s->t->srv.password);
 	curl_slist_free_all(s->rcpt);
 	s->rcpt = NULL;
 	s->job = NULL;
@@ -684,10 +439,6 @@ smtp_close(struct transport *base)
 		buf_reset(&t->sessions[i].rejected);
 	}
 	free(t->sessions);
-	free(t->url);
-	free(t->host);
-	free(t->user);
-	free_secret(t->password);
-	free(t->ca_file);
+	curl_common_reset(&t->srv);
 	free(t);
 }

@@ -121,6 +121,20 @@ assert_defaults(const struct config *cfg)
 	ck_assert_ptr_null(cfg->digest_to);
 	ck_assert_int_eq(cfg->digest_weekday, 1);
 	ck_assert(!cfg->digest_owners);
+	ck_assert_int_eq(cfg->inbox_source, INBOX_SOURCE_MAILDIR);
+	ck_assert_str_eq(cfg->inbox_maildir, "./inbox");
+	ck_assert_ptr_null(cfg->inbox_url);
+	ck_assert_ptr_null(cfg->inbox_user);
+	ck_assert_ptr_null(cfg->inbox_password_command);
+	ck_assert_ptr_null(cfg->inbox_password_file);
+	ck_assert_str_eq(cfg->inbox_folder, "INBOX");
+	ck_assert_str_eq(cfg->inbox_processed_folder, "touchbase/processed");
+	ck_assert_int_eq(cfg->inbox_starttls, STARTTLS_REQUIRED);
+	ck_assert(!cfg->inbox_allow_plaintext_auth);
+	ck_assert(cfg->inbox_verify_peer);
+	ck_assert_ptr_null(cfg->inbox_ca_file);
+	ck_assert_int_eq(cfg->inbox_timeout, 30);
+	ck_assert(!cfg->inbox_subaddress);
 	ck_assert_ptr_null(cfg->warnings);
 }
 
@@ -139,6 +153,9 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(config_transport_name(TRANSPORT_MAILDIR), "maildir");
 	ck_assert_str_eq(config_transport_name(TRANSPORT_SENDMAIL),
 	    "sendmail");
+	ck_assert_str_eq(config_inbox_name(INBOX_SOURCE_MAILDIR), "maildir");
+	ck_assert_str_eq(config_inbox_name(INBOX_SOURCE_IMAP), "imap");
+	ck_assert_str_eq(config_inbox_name(INBOX_SOURCE_NONE), "none");
 }
 END_TEST
 
@@ -182,14 +199,35 @@ START_TEST(test_full)
 	ck_assert_str_eq(cfg.digest_to, "Leadership <leadership@example.org>");
 	ck_assert_int_eq(cfg.digest_weekday, 5);
 	ck_assert(cfg.digest_owners);
-	/* verify_peer = no is on line 18; it is repeated on every run. */
-	ck_assert_int_ge(asprintf(&want, "%s:18: smtp.verify_peer: TLS "
-	    "certificate verification is off", path), 0);
-	for (i = 0; i < nwarnings(&cfg); i++)
-		if (strcmp(cfg.warnings[i], want) == 0)
-			break;
-	ck_assert_msg(i < nwarnings(&cfg), "no warning \"%s\"", want);
-	free(want);
+	ck_assert_int_eq(cfg.inbox_source, INBOX_SOURCE_IMAP);
+	ck_assert_str_eq(cfg.inbox_maildir, "/var/spool/touchbase/inbox");
+	ck_assert_str_eq(cfg.inbox_url, "imap://mail.example.org:143/");
+	ck_assert_int_eq(cfg.inbox_starttls, STARTTLS_OPTIONAL);
+	ck_assert_str_eq(cfg.inbox_user, "replies@example.org");
+	ck_assert_ptr_null(cfg.inbox_password_command);
+	ck_assert_str_eq(cfg.inbox_password_file,
+	    "/etc/touchbase/imap-password");
+	ck_assert_str_eq(cfg.inbox_folder, "Partner Replies");
+	ck_assert_str_eq(cfg.inbox_processed_folder,
+	    "Archive/touchbase für Ärzte");
+	ck_assert_int_eq(cfg.inbox_timeout, 45);
+	ck_assert(!cfg.inbox_verify_peer);
+	ck_assert_str_eq(cfg.inbox_ca_file, "/etc/ssl/certs/imap.pem");
+	ck_assert(cfg.inbox_allow_plaintext_auth);
+	ck_assert(cfg.inbox_subaddress);
+	/* verify_peer = no is on lines 18 and 51; it is repeated on every
+	 * run. */
+	for (int line = 18, n = 0; n < 2; line = 51, n++) {
+		ck_assert_int_ge(asprintf(&want, "%s:%d: %s.verify_peer: TLS "
+		    "certificate verification is off", path, line,
+		    n == 0 ? "smtp" : "inbox"), 0);
+		for (i = 0; i < nwarnings(&cfg); i++)
+			if (strcmp(cfg.warnings[i], want) == 0)
+				break;
+		ck_assert_msg(i < nwarnings(&cfg), "no warning \"%s\"",
+		    want);
+		free(want);
+	}
 	config_reset(&cfg);
 	free(path);
 }
@@ -212,6 +250,8 @@ START_TEST(test_example)
 	ck_assert_ptr_null(cfg.password_file);
 	ck_assert_str_eq(cfg.timezone, "America/Los_Angeles");
 	ck_assert_ptr_null(cfg.templates_dir);
+	ck_assert_int_eq(cfg.inbox_source, INBOX_SOURCE_IMAP);
+	ck_assert_str_eq(cfg.inbox_url, "imaps://mail.example.org/");
 	config_reset(&cfg);
 	free(path);
 }
@@ -313,6 +353,40 @@ static const struct {
 	    "smtp.password_file needs smtp.user", 0 },
 	{ "[smtp]\n\npassword_command = pass x\n", 3,
 	    "smtp.password_command needs smtp.user", 0 },
+	{ "[inbox]\nsource = pop3\n", 2, "inbox.source: \"pop3\" is not one "
+	    "of maildir, imap or none", 0 },
+	{ "[inbox]\nurl = imaps://mail.example.org/INBOX\n", 2,
+	    "inbox.url: \"imaps://mail.example.org/INBOX\" names more than the "
+	    "server (a folder goes in its own key)", 0 },
+	{ "[inbox]\nurl = smtp://mail.example.org\n", 2,
+	    "inbox.url: \"smtp://mail.example.org\" does not start with "
+	    "imap:// or imaps://", 0 },
+	{ "[inbox]\nurl = imap://:143/\n", 2,
+	    "inbox.url: \"imap://:143/\" names no host", 0 },
+	{ "[inbox]\nstarttls = sometimes\n", 2, "inbox.starttls: "
+	    "\"sometimes\" is not one of required, optional or off", 0 },
+	{ "[inbox]\ntimeout = 0\n", 2,
+	    "inbox.timeout: \"0\" is not a number from 1 to 3600", 0 },
+	{ "[inbox]\nsubaddress = perhaps\n", 2, "inbox.subaddress: ", 1 },
+	{ "[inbox]\nfolder = Replies/*\n", 2, "inbox.folder: \"Replies/*\": "
+	    "* and % are IMAP wildcards, not allowed in a folder name", 0 },
+	{ "[inbox]\nprocessed_folder = touchbase/\n", 2,
+	    "inbox.processed_folder: \"touchbase/\" has an empty level (a "
+	    "leading, trailing or doubled /)", 0 },
+	{ "[inbox]\nfolder = a//b\n", 2, "inbox.folder: \"a//b\" has an "
+	    "empty level (a leading, trailing or doubled /)", 0 },
+	{ "[inbox]\nfolder = caf\xe9\n", 2,
+	    "inbox.folder: \"caf\xe9\" is not valid UTF-8", 0 },
+	{ "[inbox]\nuser = u\nsource = imap\n", 3,
+	    "inbox.source: imap needs inbox.url", 0 },
+	{ "[inbox]\npassword_file = /p\nuser = u\npassword_command = p\n", 4,
+	    "inbox.password_command and inbox.password_file exclude each "
+	    "other", 0 },
+	{ "[inbox]\npassword_command = pass imap\n", 2,
+	    "inbox.password_command needs inbox.user", 0 },
+	{ "[inbox]\nprocessed_folder = Replies\nfolder = Replies\n", 3,
+	    "inbox.processed_folder is inbox.folder: processed messages must "
+	    "leave it", 0 },
 	{ "[schedule]\nescalate_after_days = 5\ngrace_days = 7\n", 3,
 	    "schedule.escalate_after_days (5) is less than schedule.grace_days "
 	    "(7)", 0 },
@@ -555,14 +629,17 @@ START_TEST(test_search_order)
 }
 END_TEST
 
+/* [smtp] and [inbox] keep their passwords under the same rules. */
+static const char *const password_sections[] = { "smtp", "inbox" };
+
 START_TEST(test_password_file_mode)
 {
 	struct config cfg;
 	char *secret, *path, *text, *want, *err = NULL;
 
 	secret = write_file("secret", "hunter2\n", 0644);
-	ck_assert_int_ge(asprintf(&text, "[smtp]\nuser = u\npassword_file = "
-	    "%s\n", secret), 0);
+	ck_assert_int_ge(asprintf(&text, "[%s]\nuser = u\npassword_file = "
+	    "%s\n", password_sections[_i], secret), 0);
 	path = write_file("t.conf", text, 0644);
 	config_init(&cfg);
 	ck_assert_int_eq(config_load_file(path, &cfg, &err), 0);
@@ -592,16 +669,20 @@ END_TEST
 
 START_TEST(test_password_command_mode)
 {
+	const char *section = password_sections[_i];
 	struct config cfg;
-	char *path, *want, *err = NULL;
+	char *path, *text, *want, *err = NULL;
 
-	path = write_file("t.conf", "[smtp]\nuser = u\npassword_command = "
-	    "pass show mail\n", 0664);
+	ck_assert_int_ge(asprintf(&text, "[%s]\nuser = u\npassword_command = "
+	    "pass show mail\n", section), 0);
+	path = write_file("t.conf", text, 0664);
+	free(text);
 	config_init(&cfg);
 	ck_assert_int_eq(config_load_file(path, &cfg, &err), 0);
 	ck_assert_int_eq(nwarnings(&cfg), 1);
 	ck_assert_int_ge(asprintf(&want, "%s: writable by others, who could "
-	    "change smtp.password_command (chmod go-w %s)", path, path), 0);
+	    "change %s.password_command (chmod go-w %s)", path, section,
+	    path), 0);
 	ck_assert_str_eq(cfg.warnings[0], want);
 	free(want);
 	ck_assert_int_eq(chmod(path, 0644), 0);
@@ -647,8 +728,8 @@ main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("security");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_password_file_mode);
-	tcase_add_test(tc, test_password_command_mode);
+	tcase_add_loop_test(tc, test_password_file_mode, 0, 2);
+	tcase_add_loop_test(tc, test_password_command_mode, 0, 2);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
