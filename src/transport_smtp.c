@@ -43,6 +43,7 @@ struct session {
 	size_t			 off;		/* message bytes given to curl */
 	enum smtp_phase		 phase;
 	size_t			 nrcpt_sent;
+	bool			 quitting;	/* QUIT sent: replies ignored */
 	struct buf		 last;		/* the server's last reply line */
 	struct buf		 rejected;	/* recipients refused, and why */
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -112,6 +113,8 @@ note_command(struct session *s, const char *data, size_t size)
 {
 	if (has_prefix(data, size, "MAIL FROM:"))
 		s->phase = PHASE_MAIL;
+	else if (has_prefix(data, size, "QUIT"))
+		s->quitting = true;
 	else if (has_prefix(data, size, "RCPT TO:")) {
 		s->phase = PHASE_RCPT;
 		s->nrcpt_sent++;
@@ -126,6 +129,10 @@ note_reply(struct session *s, const char *data, size_t size)
 {
 	const struct transport_message *m = &s->job->msg;
 
+	/* libcurl closes a connection after a refusal with QUIT before it
+	 * reports the transfer: "221 Bye" must not hide the refusal. */
+	if (s->quitting)
+		return;
 	while (size > 0 && (data[size - 1] == '\n' || data[size - 1] == '\r'))
 		size--;
 	if (size >= 4 && data[3] == '-')	/* "250-...": more follows */
@@ -251,6 +258,7 @@ session_start(struct session *s, struct transport_job *job)
 	s->off = 0;
 	s->phase = PHASE_SESSION;
 	s->nrcpt_sent = 0;
+	s->quitting = false;
 	s->errbuf[0] = '\0';
 	buf_reset(&s->last);
 	buf_reset(&s->rejected);
@@ -284,7 +292,9 @@ classify_error(const struct session *s, CURLcode rc, long code,
 	case CURL_FAILURE_UNAVAILABLE:
 		return TRANSPORT_UNAVAILABLE;
 	case CURL_FAILURE_TIMEOUT:
-		return TRANSPORT_DEFER;
+		/* Each message would wait as long again: the server is not
+		 * tried again this run (the message is deferred). */
+		return TRANSPORT_UNAVAILABLE;
 	case CURL_FAILURE_OTHER:
 		break;
 	}
@@ -296,6 +306,15 @@ classify_error(const struct session *s, CURLcode rc, long code,
 	}
 	*reply = xasprintf("connection to %s failed: %s", host, why(s, rc));
 	return TRANSPORT_DEFER;
+}
+
+/* A server that wants a login touchbase was not configured to give
+ * (530, or 5.7.0 "Authentication required" at MAIL FROM). */
+static bool
+auth_required(long code, const char *last)
+{
+	return code == 530 || strcasestr(last, "authentication required") !=
+	    NULL;
 }
 
 /* Map the end of a transfer to a result and a reply (allocated). */
@@ -321,7 +340,18 @@ classify(const struct session *s, CURLcode rc, char **reply)
 		    "lost after the message was sent, before the server "
 		    "replied; it may have been delivered: %s", s->t->srv.host,
 		    why(s, rc));
-		return TRANSPORT_DEFER;
+		/* A stall is no reason to wait for the server again. */
+		return rc == CURLE_OPERATION_TIMEDOUT ? TRANSPORT_UNAVAILABLE :
+		    TRANSPORT_DEFER;
+	}
+	/* No message can go until the configuration changes: every one is
+	 * deferred, none failed. */
+	if (s->phase == PHASE_MAIL && code >= 500 && code < 600 &&
+	    auth_required(code, last)) {
+		*reply = xasprintf("%s requires authentication: %s (set "
+		    "smtp.user and smtp.password_command or "
+		    "smtp.password_file)", s->t->srv.host, last);
+		return TRANSPORT_UNAVAILABLE;
 	}
 	if (s->phase != PHASE_SESSION && code >= 400 && code < 600) {
 		if (s->phase == PHASE_RCPT && s->rejected.len > 0)

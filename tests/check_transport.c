@@ -556,7 +556,23 @@ static const struct {
 	    TRANSPORT_DEFER, "<owner@example.org> 450" },
 	{ NULL, NULL, STARTTLS_REQUIRED, 5, TRANSPORT_UNAVAILABLE,
 	    "does not offer STARTTLS" },
-	{ "--stall", NULL, STARTTLS_OFF, 2, TRANSPORT_DEFER, "timed out" },
+	/* The server's own reply, not the one to QUIT. */
+	{ "--reply-mail", "550", STARTTLS_OFF, 5, TRANSPORT_FAIL,
+	    "550 5.1.8 Sender address rejected" },
+	{ "--reply-mail", "451", STARTTLS_OFF, 5, TRANSPORT_DEFER,
+	    "451 4.1.8 Sender address rejected" },
+	{ "--reply-data-command", "554", STARTTLS_OFF, 5, TRANSPORT_FAIL,
+	    "554 5.0.0 DATA refused" },
+	{ "--reply-data-command", "452", STARTTLS_OFF, 5, TRANSPORT_DEFER,
+	    "452 4.0.0 DATA refused" },
+	/* A configuration problem, not a fault of the message. */
+	{ "--reply-mail", "530", STARTTLS_OFF, 5, TRANSPORT_UNAVAILABLE,
+	    "530 5.7.0 Authentication required (set smtp.user" },
+	/* A stalled server is not tried again for every message. */
+	{ "--stall", NULL, STARTTLS_OFF, 2, TRANSPORT_UNAVAILABLE,
+	    "timed out" },
+	{ "--stall-after-data", NULL, STARTTLS_OFF, 2, TRANSPORT_UNAVAILABLE,
+	    "unknown outcome" },
 	{ "--drop-after-data", NULL, STARTTLS_OFF, 5, TRANSPORT_DEFER,
 	    "unknown outcome" },
 };

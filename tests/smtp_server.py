@@ -4,6 +4,10 @@ Binds 127.0.0.1 port 0, writes the chosen port to --port-file, stores each
 message as SPOOL/N.eml with the envelope in SPOOL/N.json (mail_from,
 rcpt_tos, connection) and keeps the number of connections accepted so far
 in SPOOL/connections.  Runs until killed; logs to stderr.
+
+Options make it misbehave as real servers do: refuse at MAIL FROM (530 is
+"authentication required"), at the DATA command, a recipient, or the
+message after its data; stall before the greeting or after the data.
 """
 
 import argparse
@@ -79,6 +83,9 @@ class Handler:
         st = self.state
         args = st.args
         st.data_commands += 1
+        if args.stall_after_data:
+            log.info("stalling instead of replying to the data")
+            await asyncio.sleep(3600)
         if args.drop_after_data:
             st.store(envelope, server.conn_no, dropped=True)
             log.info("dropping the connection instead of replying")
@@ -93,6 +100,33 @@ class Handler:
                 args.reply_data, enhanced(args.reply_data))
         st.store(envelope, server.conn_no)
         return "250 2.0.0 Ok: queued as TEST%d" % st.stored
+
+
+class TestSMTP(SMTP):
+    """aiosmtpd's SMTP, refusing MAIL FROM or the DATA command on demand."""
+
+    def __init__(self, handler, state, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.state = state
+
+    async def smtp_MAIL(self, arg):
+        code = self.state.args.reply_mail
+        if code is not None and self.session.host_name:
+            log.info("refusing MAIL FROM with %d", code)
+            if code == 530:
+                return await self.push(
+                    "530 5.7.0 Authentication required")
+            return await self.push("%d %s.1.8 Sender address rejected" % (
+                code, str(code)[0]))
+        return await super().smtp_MAIL(arg)
+
+    async def smtp_DATA(self, arg):
+        code = self.state.args.reply_data_command
+        if code is not None and self.envelope.rcpt_tos:
+            log.info("refusing the DATA command with %d", code)
+            return await self.push("%d %s DATA refused by test server" % (
+                code, enhanced(code)))
+        return await super().smtp_DATA(arg)
 
 
 def make_tls_context(cert, key):
@@ -121,8 +155,11 @@ def parse_args(argv):
     p.add_argument("--reply-rcpt", action="append", default=[],
                    metavar="ADDR=CODE")
     p.add_argument("--reply-data", type=int, metavar="CODE")
+    p.add_argument("--reply-mail", type=int, metavar="CODE")
+    p.add_argument("--reply-data-command", type=int, metavar="CODE")
     p.add_argument("--fail-first", type=int, default=0, metavar="N")
     p.add_argument("--stall", action="store_true")
+    p.add_argument("--stall-after-data", action="store_true")
     p.add_argument("--drop-after-data", action="store_true")
     p.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
@@ -173,7 +210,7 @@ async def serve(args):
             kwargs["auth_require_tls"] = implicit is None
 
         def factory():
-            smtp = SMTP(handler, hostname="test.invalid",
+            smtp = TestSMTP(handler, state, hostname="test.invalid",
                         tls_context=starttls,
                         require_starttls=starttls is not None,
                         loop=loop, **kwargs)
