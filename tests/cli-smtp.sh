@@ -30,7 +30,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 printf '#!/bin/sh\necho "s3cret-Pa55"\n' >pass.sh
 chmod 700 pass.sh
 
-# configure URL [EXTRA]: write touchbase.conf as an admin would.
+# configure URL [EXTRA]: write touchbase.conf as an admin would ($timeout:
+# smtp.timeout, 5 when unset).
 configure() {
 	cat >touchbase.conf <<CONF
 [delivery]
@@ -38,7 +39,7 @@ transport = smtp
 [smtp]
 url = $1
 from = Partnerships Office <partnerships@childrens.example.org>
-timeout = 5
+timeout = ${timeout:-5}
 $2
 CONF
 	chmod 600 touchbase.conf
@@ -119,12 +120,20 @@ assert kinds == {"reminder": 30, "invitation": 10, "overdue": 30,
 PY
 stop_bg
 
+# one_partner DB SPOOL [SERVER-OPTION...]: a server without TLS, and DB
+# with one partner due on 2026-01-30.
+one_partner() {
+	db=$1
+	shift
+	start_server "$@"
+	configure "smtp://127.0.0.1:$port" "starttls = off"
+	expect 0 -d "$db" init
+	expect 0 -d "$db" partner add "Partner of $db" --owner d@example.org \
+		--start 2026-01-05
+}
+
 # A 451 defers (exit 75, shown by status); a later run delivers.
-start_server spool2 --fail-first 1
-configure "smtp://127.0.0.1:$port" "starttls = off"
-expect 0 -d two.db init
-expect 0 -d two.db partner add "Deferred Partner" --owner d@example.org \
-	--start 2026-01-05
+one_partner two.db spool2 --fail-first 1
 expect 75 -d two.db run --now 2026-01-30
 expect 0 -d two.db status --now 2026-01-30
 contains out.txt "deferred"
@@ -149,6 +158,61 @@ expect 65 -d five.db run --now 2026-01-31T12:30
 expect 0 -d five.db status --now 2026-01-31T12:30
 contains out.txt "failed"
 contains out.txt "gave up after 24 hours"
+stop_bg
+
+# Ten partners without invitations, all due: ten messages.
+{ head -1 partners.csv; sed -n 12,21p partners.csv; } >ten.csv
+
+# A server that demands a login touchbase was not given: a configuration
+# problem (69, every message deferred, none failed), and the words say
+# what to set.
+start_server spool6 --reply-mail 530
+configure "smtp://127.0.0.1:$port" "starttls = off"
+expect 0 -d six.db init
+expect 0 -d six.db import ten.csv
+expect 69 -d six.db run --now 2026-01-30
+contains err.txt "530 5.7.0 Authentication required"
+contains err.txt "set smtp.user and smtp.password_command or smtp.password_file"
+contains err.txt "failed 0"
+expect 0 -d six.db outbox --state failed
+lacks out.txt "reminder"
+checks=$((checks + 1))
+[ "$(ls spool6/*.eml 2>/dev/null | wc -l)" = 0 ] || fail "mail went out without a login"
+stop_bg
+
+# A server that refuses the sender: its reply is kept, not QUIT's "221".
+one_partner seven.db spool7 --reply-mail 550
+expect 65 -d seven.db run --now 2026-01-30
+expect 0 -d seven.db outbox
+contains out.txt "550 5.1.8 Sender address rejected"
+lacks out.txt "221"
+stop_bg
+
+# A server that accepts connections and then says nothing: after one
+# timeout the run stops trying it, whatever is due (69, all deferred),
+# and a later run delivers everything once the server answers.
+start_server spool8 --stall
+# One connection: one message at a time, the slowest case.
+timeout=2 configure "smtp://127.0.0.1:$port" "starttls = off
+connections = 1"
+expect 0 -d eight.db init
+expect 0 -d eight.db import ten.csv
+started=$(date +%s)
+expect 69 -d eight.db run --now 2026-01-30
+took=$(($(date +%s) - started))
+echo "stalled server: a run with 10 due messages took ${took}s"
+checks=$((checks + 1))
+[ "$took" -lt 12 ] || fail "a run against a stalled server took ${took}s"
+contains err.txt "timed out"
+contains err.txt "sent 0, deferred 10, failed 0"
+stop_bg
+start_server spool8
+configure "smtp://127.0.0.1:$port" "starttls = off"
+expect 0 -v -d eight.db run --now 2026-01-30T13:00
+contains err.txt "sent 10, deferred 0, failed 0"
+checks=$((checks + 1))
+[ "$(message_ids spool8 | uniq | wc -l)" = 10 ] ||
+	fail "$(message_ids spool8 | uniq | wc -l) messages after the stall, wanted 10"
 stop_bg
 
 # Nothing listening: 69, nothing lost.
