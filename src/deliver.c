@@ -134,15 +134,63 @@ prepare_row(struct composer *c, bool dry_run, struct outbox_msg *r,
 	    err) == 0 ? 1 : -1;
 }
 
+/*
+ * A message the server took for some of its recipients only.  The first
+ * recipient is the To, the others Cc (compose.c's order).  A To refused
+ * fails the message (5xx) or defers it (4xx; the retry goes to the Cc
+ * again, with the same Message-ID).  A Cc refused leaves the message sent
+ * to the others, with the refusal in its reply and counted in *cc_failed
+ * (5xx) or *cc_deferred (4xx).  No Cc is retried on its own: the outbox
+ * keeps one state per message, not one per recipient.  Returns the
+ * message's result; *note (allocated) replaces the reply when not NULL.
+ */
+static enum transport_result
+refused_rcpt(const struct transport_job *job, char **note, long *cc_failed,
+    long *cc_deferred)
+{
+	const struct transport_rcpt *to = &job->rcpt[0];
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 1; i < job->msg.nrcpt; i++) {
+		const struct transport_rcpt *cc = &job->rcpt[i];
+
+		if (cc->code < 400)
+			continue;
+		buf_printf(&b, "; Cc %s refused: %s", job->msg.rcpt[i],
+		    cc->reply);
+		if (to->code < 400)
+			*(cc->code < 500 ? cc_deferred : cc_failed) += 1;
+	}
+	if (to->code >= 400) {
+		*note = xasprintf("To %s refused: %s%s", job->msg.rcpt[0],
+		    to->reply, buf_str(&b));
+		buf_reset(&b);
+		return to->code < 500 ? TRANSPORT_DEFER : TRANSPORT_FAIL;
+	}
+	*note = b.len > 0 ? xasprintf("sent%s", buf_str(&b)) : NULL;
+	buf_reset(&b);
+	return TRANSPORT_SENT;
+}
+
 static int
 settle_row(struct composer *c, struct outbox_msg *r,
     const struct transport_job *job, const char *subject, time_t now,
     deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
 {
+	enum transport_result result = job->result;
 	const char *reply = job->reply;
+	char *note = NULL;
 	int rc = 0;
 
-	switch (job->result) {
+	if (result == TRANSPORT_SENT && job->rcpt != NULL &&
+	    job->msg.nrcpt > 0) {
+		result = refused_rcpt(job, &note, &stats->failed,
+		    &stats->deferred);
+		if (note != NULL)
+			reply = note;
+	}
+	switch (result) {
 	case TRANSPORT_SENT:
 		rc = outbox_move(c->book->store, r, OUTBOX_SENT, NULL, reply,
 		    now, err);
@@ -165,10 +213,10 @@ settle_row(struct composer *c, struct outbox_msg *r,
 		    stats, err);
 		break;
 	}
-	if (rc != 0)
-		return -1;
-	report(fn, arg, r, r->state, false, reply, subject, NULL);
-	return 0;
+	if (rc == 0)
+		report(fn, arg, r, r->state, false, reply, subject, NULL);
+	free(note);
+	return rc != 0 ? -1 : 0;
 }
 
 /* Compose, send and settle rows[0..n) as one transport batch. */
@@ -201,7 +249,7 @@ deliver_chunk(struct composer *c, struct transport *t, struct outbox_msg *rows,
 		if (rc >= 0)
 			rc = settle_row(c, &rows[which[j]], &jobs[j],
 			    msgs[which[j]].subject, now, fn, arg, stats, err);
-		free(jobs[j].reply);
+		transport_job_reset(&jobs[j]);
 	}
 	for (size_t i = 0; i < n; i++)
 		composed_reset(&msgs[i]);

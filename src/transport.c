@@ -41,13 +41,26 @@ void
 transport_send_batch(struct transport *t, struct transport_job *jobs, size_t n)
 {
 	if (t->ops->send_batch != NULL) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			jobs[i].reply = NULL;
+			jobs[i].rcpt = NULL;
+		}
 		t->ops->send_batch(t, jobs, n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		jobs[i].result = transport_send(t, &jobs[i].msg, &jobs[i].reply);
+}
+
+void
+transport_job_reset(struct transport_job *job)
+{
+	for (size_t i = 0; job->rcpt != NULL && i < job->msg.nrcpt; i++)
+		free(job->rcpt[i].reply);
+	free(job->rcpt);
+	free(job->reply);
+	job->rcpt = NULL;
+	job->reply = NULL;
 }
 
 void

@@ -24,11 +24,21 @@ struct transport_message {
 	size_t			 len;
 };
 
-/* One message of a batch and, after sending, its outcome. */
+/* What the server answered one envelope recipient (RCPT TO). */
+struct transport_rcpt {
+	int			 code;		/* 0: not asked */
+	char			*reply;		/* allocated, may be NULL */
+};
+
+/* One message of a batch and, after sending, its outcome.  A transport
+ * that talks to each recipient (SMTP) also fills rcpt, one per msg.rcpt,
+ * so that a recipient refused while the others took the message is
+ * known; the others leave it NULL. */
 struct transport_job {
 	struct transport_message msg;
 	enum transport_result	 result;
 	char			*reply;		/* allocated, may be NULL */
+	struct transport_rcpt	*rcpt;		/* allocated, may be NULL */
 };
 
 /* Each transport embeds this as its first member.  send_batch may be NULL:
@@ -62,6 +72,8 @@ enum transport_result transport_send(struct transport *t,
 void transport_send_batch(struct transport *t, struct transport_job *jobs,
     size_t n);
 void transport_close(struct transport *t);	/* NULL ok */
+/* Free a job's reply and recipient results (not its message). */
+void transport_job_reset(struct transport_job *job);
 
 /* The implementations, for transport.c. */
 struct transport *transport_maildir_open(const char *dir, char **err);

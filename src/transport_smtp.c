@@ -139,6 +139,14 @@ note_reply(struct session *s, const char *data, size_t size)
 		return;
 	buf_reset(&s->last);
 	curl_common_printable(&s->last, data, size, SMTP_LINE_MAX);
+	if (s->phase == PHASE_RCPT && s->nrcpt_sent > 0 &&
+	    s->nrcpt_sent <= m->nrcpt && s->job->rcpt != NULL) {
+		struct transport_rcpt *r = &s->job->rcpt[s->nrcpt_sent - 1];
+
+		free(r->reply);
+		r->reply = xstrdup(buf_str(&s->last));
+		r->code = size >= 3 ? atoi(buf_str(&s->last)) : 0;
+	}
 	if (s->phase == PHASE_RCPT && size > 0 && data[0] != '2' &&
 	    s->nrcpt_sent > 0 && s->nrcpt_sent <= m->nrcpt) {
 		if (s->rejected.len > 0)
@@ -245,6 +253,7 @@ session_start(struct session *s, struct transport_job *job)
 		job->result = TRANSPORT_FAIL;
 		return false;
 	}
+	job->rcpt = xcalloc(m->nrcpt, sizeof *job->rcpt);
 	for (size_t i = 0; i < m->nrcpt; i++) {
 		char *r = xasprintf("<%s>", m->rcpt[i]);
 		struct curl_slist *l = curl_slist_append(s->rcpt, r);
@@ -452,6 +461,8 @@ smtp_send(struct transport *base, const struct transport_message *m,
 	job.msg = *m;
 	smtp_send_batch(base, &job, 1);
 	*reply = job.reply;
+	job.reply = NULL;
+	transport_job_reset(&job);
 	return job.result;
 }
 

@@ -325,7 +325,7 @@ START_TEST(test_batch)
 		ck_assert_msg(jobs[i].result == TRANSPORT_SENT,
 		    "job %d: %d %s", i, jobs[i].result, jobs[i].reply);
 		assert_contains(jobs[i].reply, "250 2.0.0 Ok: queued as TEST");
-		free(jobs[i].reply);
+		transport_job_reset(&jobs[i]);
 	}
 	ck_assert_int_eq(count_stored(), 5);
 	for (int i = 1; i <= 5; i++) {
@@ -635,6 +635,33 @@ START_TEST(test_rcpt_partial)
 }
 END_TEST
 
+/* Each recipient's reply, for deliver.c to tell a To from a Cc refused. */
+START_TEST(test_rcpt_results)
+{
+	const char *opts[] = { "--reply-rcpt", "cc@example.org=450", NULL };
+	const char *rcpt[] = { "to@example.org", "cc@example.org" };
+	struct transport_job job;
+	struct transport *t;
+
+	smtp_config("smtp", start_server(opts));
+	memset(&job, 0, sizeof job);
+	job.msg = msg;
+	job.msg.rcpt = rcpt;
+	job.msg.nrcpt = 2;
+	t = open_smtp();
+	transport_send_batch(t, &job, 1);
+	transport_close(t);
+	ck_assert_int_eq(job.result, TRANSPORT_SENT);
+	ck_assert_ptr_nonnull(job.rcpt);
+	ck_assert_int_eq(job.rcpt[0].code, 250);
+	ck_assert_int_eq(job.rcpt[1].code, 450);
+	assert_contains(job.rcpt[1].reply,
+	    "450 4.1.1 <cc@example.org>: Recipient address rejected");
+	transport_job_reset(&job);
+	ck_assert_int_eq(count_stored(), 1);
+}
+END_TEST
+
 /* Nothing listening on a port that was free a moment ago. */
 START_TEST(test_unavailable)
 {
@@ -690,7 +717,7 @@ START_TEST(test_inject)
 	for (int i = 0; i < 2; i++) {
 		ck_assert_int_eq(jobs[i].result, TRANSPORT_FAIL);
 		ck_assert_ptr_null(strpbrk(jobs[i].reply, "\r\n"));
-		free(jobs[i].reply);
+		transport_job_reset(&jobs[i]);
 	}
 	transport_close(t);
 	ck_assert_int_eq(count_stored(), 0);
@@ -916,6 +943,7 @@ transport_suite(void)
 	    NCASES(outcome_cases));
 	tcase_add_test(tcase(s, "fail_first"), test_fail_first);
 	tcase_add_test(tcase(s, "rcpt_partial"), test_rcpt_partial);
+	tcase_add_test(tcase(s, "rcpt_results"), test_rcpt_results);
 	tcase_add_test(tcase(s, "unavailable"), test_unavailable);
 	tcase_add_loop_test(tcase(s, "inject"), test_inject, 0,
 	    NCASES(inject_cases));

@@ -215,6 +215,38 @@ checks=$((checks + 1))
 	fail "$(message_ids spool8 | uniq | wc -l) messages after the stall, wanted 10"
 stop_bg
 
+# escalate DB CODE [SERVER-OPTION...]: an escalation (To the sponsor, Cc
+# the owner) through a server started with the options, run exits CODE;
+# out.txt is then the outbox.
+escalate() {
+	db=$1
+	code=$2
+	shift 2
+	start_server "spool-$db" "$@"
+	configure "smtp://127.0.0.1:$port" "starttls = off"
+	expect 0 -d "$db" init
+	expect 0 -d "$db" partner add "Escalated" --owner owner@example.org \
+		--sponsor sponsor@example.org --start 2026-01-05
+	expect "$code" -d "$db" run --now 2026-02-20T13:00
+	expect 0 -d "$db" outbox
+	stop_bg
+}
+
+# A Cc refused for good: sent to the sponsor, the refusal shown, exit 65.
+escalate cc550.db 65 --reply-rcpt owner@example.org=550
+contains out.txt "sent; Cc owner@example.org refused: 550 5.1.1"
+checks=$((checks + 1))
+grep -q '"rcpt_tos": \["sponsor@example.org"\]' spool-cc550.db/1.json ||
+	fail "the escalation did not reach the sponsor alone"
+# A Cc refused for now: recorded, counted as deferred (75).  The Cc is not
+# retried on its own: the outbox keeps one state per message.
+escalate cc450.db 75 --reply-rcpt owner@example.org=450
+contains out.txt "sent; Cc owner@example.org refused: 450 4.1.1"
+# The To refused for good: the message failed, though the Cc took it.
+escalate to550.db 65 --reply-rcpt sponsor@example.org=550
+contains out.txt "failed"
+contains out.txt "To sponsor@example.org refused: 550 5.1.1"
+
 # Nothing listening: 69, nothing lost.
 configure "smtp://127.0.0.1:9" "starttls = off"
 expect 0 -d three.db init
