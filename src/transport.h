@@ -13,7 +13,8 @@ enum transport_result {
 	TRANSPORT_SENT = 0,
 	TRANSPORT_DEFER,	/* temporary: try again later */
 	TRANSPORT_FAIL,		/* permanent for this message */
-	TRANSPORT_UNAVAILABLE	/* the server cannot be reached at all */
+	TRANSPORT_UNAVAILABLE	/* the server cannot be reached, stalls or wants
+				 * a login: not tried again this run */
 };
 
 struct transport_message {
