@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,76 @@ ical_date(struct tb_date d)
 	return t;
 }
 
+/*
+ * The numbers of a rule's parts within their ranges (RFC 5545 3.3.10),
+ * checked on the text: libical keeps them in shorts and ints and would
+ * wrap BYMONTHDAY=4294967297 to 1.  Returns 0 or -1 with *why.
+ */
+static int
+rule_numbers(const char *rule, char **why)
+{
+	static const struct {
+		const char	*part;
+		long		 max;		/* of the absolute value */
+		bool		 sign;		/* may be negative */
+	} ranges[] = {
+		{ "INTERVAL", 1000, false }, { "COUNT", 10000, false },
+		{ "BYMONTHDAY", 31, true }, { "BYYEARDAY", 366, true },
+		{ "BYWEEKNO", 53, true }, { "BYMONTH", 12, false },
+		{ "BYSETPOS", 366, true }, { "BYDAY", 53, true },
+	};
+	const char *p;
+	char *end;
+	long v;
+
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		if ((p = rule_part(rule, ranges[i].part)) == NULL)
+			continue;
+		for (;;) {
+			if (*p == '+' || (*p == '-' && ranges[i].sign))
+				p++;
+			if (isdigit((unsigned char)*p)) {
+				if (strspn(p, "0123456789") > 6)
+					v = LONG_MAX;
+				else
+					v = strtol(p, &end, 10);
+				if (v < 1 || v > ranges[i].max)
+					return set_err(why, "%s=%.12s: each "
+					    "number must be from 1 to %ld",
+					    ranges[i].part, p, ranges[i].max);
+				p += strspn(p, "0123456789");
+			}
+			p += strcspn(p, ",;");
+			if (*p != ',')
+				break;
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* Whether a month of the rule has a day of the rule: BYMONTH=4 with
+ * BYMONTHDAY=31 never occurs, and libical would search for years. */
+static bool
+rule_possible(const struct icalrecurrencetype *rec)
+{
+	static const int most[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (!rule_has(rec->by_month) || !rule_has(rec->by_month_day))
+		return true;
+	for (int i = 0; i < ICAL_BY_MONTH_SIZE && rule_has(&rec->by_month[i]);
+	    i++)
+		for (int j = 0; j < ICAL_BY_MONTHDAY_SIZE &&
+		    rule_has(&rec->by_month_day[j]); j++) {
+			int m = rec->by_month[i], d = rec->by_month_day[j];
+
+			if (m >= 1 && m <= 12 && abs(d) <= most[m - 1])
+				return true;
+		}
+	return false;
+}
+
 /* Validate rule text as a check-in schedule; *canon gets libical's form. */
 static int
 parse_rrule(const char *rule, char **canon, char **why)
@@ -168,12 +239,17 @@ parse_rrule(const char *rule, char **canon, char **why)
 	if (rule_part(rule, "RSCALE") != NULL)
 		return set_err(why, "RSCALE is not supported: rules use the "
 		    "Gregorian calendar");
+	if (rule_numbers(rule, why) != 0)
+		return -1;
 	if (rule_load(rule, &rec, &malformed) != 0) {
 		if (!malformed && rule_part(rule, "FREQ") == NULL)
 			return set_err(why, "the rule has no FREQ");
 		return set_err(why, "not a recurrence rule libical accepts "
 		    "(RFC 5545, such as FREQ=MONTHLY;BYDAY=2TU)");
 	}
+	if (!rule_possible(&rec))
+		return set_err(why, "no month of BYMONTH has a day of "
+		    "BYMONTHDAY: the rule never occurs");
 	if (rec.freq < ICAL_DAILY_RECURRENCE)
 		return set_err(why, "FREQ=%s is finer than a day; a check-in "
 		    "cadence is daily at finest",

@@ -46,6 +46,14 @@ composer_template_dirs(const struct config *cfg, size_t *n)
 	return dirs;
 }
 
+static bool
+is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int
 composer_init(struct composer *c, struct book *b, char **err)
 {
@@ -58,9 +66,16 @@ composer_init(struct composer *c, struct book *b, char **err)
 	    err) != 0)
 		return prefix_err(err, "smtp.from");
 	c->domain = outbox_domain(b->cfg);
+	if (!str_empty(b->cfg->templates_dir) &&
+	    !is_directory(b->cfg->templates_dir)) {
+		composer_reset(c);
+		return set_err(err, "templates.dir: %s is not a directory",
+		    b->cfg->templates_dir);
+	}
 	dirs = composer_template_dirs(b->cfg, &n);
 	c->templates = template_set_load(dirs, n, err);
-	if (c->templates == NULL) {
+	/* run refuses exactly what check refuses, before sending anything. */
+	if (c->templates == NULL || compose_check_templates(c, err) != 0) {
 		composer_reset(c);
 		return -1;
 	}
@@ -90,6 +105,7 @@ composed_reset(struct composed *m)
 	buf_reset(&m->text);
 	strv_free(m->rcpt, m->nrcpt);
 	free(m->subject);
+	free(m->envelope_from);
 	composed_init(m);
 }
 
@@ -102,10 +118,7 @@ keep_contact(const struct contact *c, void *arg)
 	s->contacts = xreallocarray(s->contacts, s->ncontacts + 1,
 	    sizeof *s->contacts);
 	copy = &s->contacts[s->ncontacts++];
-	*copy = *c;
-	copy->name = xstrdup(c->name);
-	copy->email = xstrdup(c->email);
-	copy->role = xstrdup(c->role);
+	contact_copy(copy, c);
 	return 0;
 }
 
@@ -457,6 +470,8 @@ struct envelope {
 	struct message_address to;
 	struct message_address cc;	/* cc.email NULL: none */
 	struct message_address reply_to; /* reply_to.email NULL: none */
+	char		*token_address;	/* with inbox.subaddress: ours with
+					 * the message's token, else NULL */
 	const char	*message_id;
 	const char	*ics;		/* may be NULL */
 	const char	*ics_method;
@@ -540,6 +555,8 @@ assemble(struct composer *c, const struct envelope *env,
 		if (msg.ncc)
 			add_rcpt(out, env->cc.email);
 		out->subject = xstrdup(msg.subject);
+		out->envelope_from = xstrdup(env->token_address ?
+		    env->token_address : c->org_email);
 	}
 	free(extra);
 	message_headers_free(headers, nheaders);
@@ -706,6 +723,24 @@ envelope_of(const struct subject *s, const struct outbox_msg *row,
 	return env;
 }
 
+/*
+ * With inbox.subaddress, our address with the message's reply token as a
+ * subaddress (partnerships+TOKEN@domain): the envelope sender, for
+ * bounces, and the Reply-To of what goes to the owner, for mail clients
+ * that drop In-Reply-To.  NULL without it.  Caller frees.
+ */
+static char *
+token_address(const struct composer *c, const struct outbox_msg *row)
+{
+	const char *at = strrchr(c->org_email, '@');
+	size_t token = strcspn(row->message_id, "@");
+
+	if (!c->book->cfg->inbox_subaddress || at == NULL)
+		return NULL;
+	return xasprintf("%.*s+%.*s%s", (int)(at - c->org_email),
+	    c->org_email, (int)token, row->message_id, at);
+}
+
 int
 compose_row(struct composer *c, const struct outbox_msg *row, time_t now,
     struct composed *out, char **err)
@@ -730,9 +765,16 @@ compose_row(struct composer *c, const struct outbox_msg *row, time_t now,
 	if (rc == 0 && row->uid != NULL &&
 	    (ics = build_invite(c, &s, row, now, err)) == NULL)
 		rc = -1;
-	if (rc == 0)
-		rc = assemble(c, envelope_of(&s, row, ics, &env), ctx, now,
-		    out, err);
+	if (rc == 0) {
+		envelope_of(&s, row, ics, &env);
+		env.token_address = token_address(c, row);
+		if (env.token_address != NULL && env.reply_to.email == NULL) {
+			env.reply_to.email = env.token_address;
+			env.reply_to.name = c->org_name;
+		}
+		rc = assemble(c, &env, ctx, now, out, err);
+		free(env.token_address);
+	}
 	free(ics);
 	tvalue_free(ctx);
 	subject_reset(&s);

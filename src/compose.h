@@ -28,6 +28,9 @@ struct composed {
 	char		**rcpt;		/* envelope recipients (To and Cc) */
 	size_t		  nrcpt;
 	char		 *subject;
+	char		 *envelope_from; /* the SMTP sender: smtp.from, or
+					  * with inbox.subaddress its
+					  * local+TOKEN@domain */
 };
 
 enum { COMPOSE_STALE = 1 };	/* the row is no longer due: skip it */

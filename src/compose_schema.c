@@ -4,7 +4,11 @@
  */
 #include "compose.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "message.h"
 
 struct tvalue *
 compose_schema(bool digest)
@@ -92,26 +96,72 @@ compose_schema(bool digest)
 	return ctx;
 }
 
+/* A .txt template's header block as a message would have it: a
+ * Subject, a blank line after the headers, only headers touchbase lets a
+ * template set.  Appends what is wrong to errors. */
+static void
+check_headers(const struct template *t, const struct tvalue *ctx,
+    struct buf *errors)
+{
+	struct message_header *headers = NULL;
+	struct buf text;
+	char *body = NULL, *why = NULL;
+	size_t n = 0;
+
+	buf_init(&text);
+	template_render(t, ctx, &text);
+	if (message_split_template(buf_str(&text), &headers, &n, &body,
+	    &why) != 0)
+		buf_printf(errors, "%s%s: %s", errors->len ? "\n" : "",
+		    template_name(t), why);
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(headers[i].name, "Subject") != 0 &&
+		    !message_header_allowed(headers[i].name))
+			buf_printf(errors, "%s%s: \"%s\" cannot be set by a "
+			    "template", errors->len ? "\n" : "",
+			    template_name(t), headers[i].name);
+	message_headers_free(headers, n);
+	free(body);
+	free(why);
+	buf_reset(&text);
+}
+
 int
 compose_check_templates(struct composer *c, char **err)
 {
 	static const char *const names[] = { TEMPLATE_NAMES };
 	struct tvalue *schema = compose_schema(false);
 	struct tvalue *digest = compose_schema(true);
-	int rc = 0;
+	struct buf errors;
+	char *why;
 
-	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++)
-		for (int e = TEMPLATE_PLAIN; rc == 0 && e <= TEMPLATE_HTML;
-		    e++) {
+	/* Every error of every template, in one pass. */
+	buf_init(&errors);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (int e = TEMPLATE_PLAIN; e <= TEMPLATE_HTML; e++) {
 			const struct template *t = template_set_get(c->templates,
 			    names[i], (enum template_escape)e);
+			const struct tvalue *ctx = strcmp(names[i],
+			    outbox_kind_name(OUTBOX_DIGEST)) == 0 ? digest :
+			    schema;
 
-			if (t != NULL)
-				rc = template_check(t, strcmp(names[i],
-				    outbox_kind_name(OUTBOX_DIGEST)) == 0 ?
-				    digest : schema, err);
+			if (t == NULL)
+				continue;
+			why = NULL;
+			if (template_check(t, ctx, &why) != 0)
+				buf_printf(&errors, "%s%s", errors.len ? "\n" :
+				    "", why);
+			free(why);
+			if (e == TEMPLATE_PLAIN)
+				check_headers(t, ctx, &errors);
 		}
 	tvalue_free(schema);
 	tvalue_free(digest);
-	return rc;
+	if (errors.len == 0) {
+		buf_reset(&errors);
+		return 0;
+	}
+	set_err(err, "%s", buf_str(&errors));
+	buf_reset(&errors);
+	return -1;
 }

@@ -69,22 +69,28 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 	size_t off = 0;
 	int rc = 0;
 
-	if (!text_utf8_valid(data, len)) {
+	/* A NUL would cut a field short without a word: refused, as is
+	 * anything that is not UTF-8, naming the line of the first. */
+	if (!text_utf8_valid(data, len) || memchr(data, '\0', len) != NULL) {
+		const char *why = "not valid UTF-8";
 		long line = 1;
 		size_t i = 0;
 
-		/* Name the line of the first bad byte. */
 		while (i < len) {
 			size_t end = i;
 
 			while (end < len && data[end] != '\n')
 				end++;
+			if (memchr(data + i, '\0', end - i) != NULL) {
+				why = "a NUL byte";
+				break;
+			}
 			if (!text_utf8_valid(data + i, end - i))
 				break;
 			line++;
 			i = end + 1;
 		}
-		return set_err(err, "%s:%ld: not valid UTF-8", name, line);
+		return set_err(err, "%s:%ld: %s", name, line, why);
 	}
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		off = 3;

@@ -235,7 +235,8 @@ deliver_chunk(struct composer *c, struct transport *t, struct outbox_msg *rows,
 		rc = prepare_row(c, t == NULL, &rows[i], &msgs[i], now, fn, arg,
 		    stats, err);
 		if (rc == 1) {
-			jobs[njobs].msg.from = c->org_email;
+			jobs[njobs].msg.from = msgs[i].envelope_from ?
+			    msgs[i].envelope_from : c->org_email;
 			jobs[njobs].msg.rcpt = (const char *const *)msgs[i].rcpt;
 			jobs[njobs].msg.nrcpt = msgs[i].nrcpt;
 			jobs[njobs].msg.data = msgs[i].text.data;

@@ -28,6 +28,7 @@ struct import_state {
 	time_t			 now;
 	int			 index[NCOLUMNS];	/* field of each column, -1 */
 	bool			 header_done;
+	size_t			 nheader;	/* fields in the header row */
 	long			 records;
 	struct import_result	*result;
 	char			*last_key;	/* the previous row's partner */
@@ -97,6 +98,7 @@ read_header(struct import_state *st, const struct csv_record *rec)
 		add_error(st, rec->line, "the header needs at least the columns "
 		    "name and owner_email");
 	st->header_done = true;
+	st->nheader = rec->nfields;
 	return st->result->nerrors > 0 ? 1 : 0;
 }
 
@@ -109,6 +111,15 @@ field(const struct import_state *st, const struct csv_record *rec, int c)
 	if (i < 0 || (size_t)i >= rec->nfields || rec->fields[i][0] == '\0')
 		return NULL;
 	return rec->fields[i];
+}
+
+static bool
+all_empty(const struct csv_record *rec)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (rec->fields[i][0] != '\0')
+			return false;
+	return true;
 }
 
 static int
@@ -148,7 +159,7 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 			set_err(err, "%s \"%s\" differs from the row that added "
 			    "partner \"%s\"", column_names[same[i]], v,
 			    st->last_key);
-			rc = -1;
+			rc = BOOK_INVALID;
 			break;
 		}
 	}
@@ -233,6 +244,17 @@ import_record(const struct csv_record *rec, void *arg)
 
 	if (!st->header_done)
 		return read_header(st, rec);
+	/* A spreadsheet's trailing row of empty cells is no record. */
+	if (all_empty(rec))
+		return 0;
+	if (rec->nfields != st->nheader) {
+		char *why = xasprintf("%zu fields, but the header has %zu",
+		    rec->nfields, st->nheader);
+
+		add_error(st, rec->line, why);
+		free(why);
+		return 0;
+	}
 	if (st->progress && ++st->records % 1000 == 0)
 		st->progress(st->records, st->progress_arg);
 	key = field(st, rec, COL_KEY);

@@ -246,8 +246,8 @@ ics_method(const char *ics)
 	return NULL;
 }
 
-static bool
-header_name_ok(const char *name)
+bool
+message_header_allowed(const char *name)
 {
 	static const char *const ours[] = { "From", "To", "Cc", "Bcc",
 	    "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
@@ -308,7 +308,7 @@ build_message(const struct message *msg, GMimeMessage *m, char **err)
 	for (size_t i = 0; i < msg->nheaders; i++) {
 		const struct message_header *h = &msg->headers[i];
 
-		if (!header_name_ok(h->name))
+		if (!message_header_allowed(h->name))
 			return set_err(err, "\"%s\" cannot be set as a header",
 			    h->name ? h->name : "");
 		if (h->value == NULL)

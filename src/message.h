@@ -69,4 +69,9 @@ int message_split_template(const char *rendered, struct message_header **headers
     size_t *nheaders, char **body, char **err);
 void message_headers_free(struct message_header *headers, size_t n);
 
+/* Whether a template may set header name: a valid field name, not one
+ * touchbase writes itself (From, To, Cc, Bcc, Subject is the template's
+ * own, Date, Message-ID, MIME and Auto-Submitted headers). */
+bool message_header_allowed(const char *name);
+
 #endif

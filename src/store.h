@@ -74,6 +74,7 @@ void partner_reset(struct partner *p);	/* frees strings, zeroes */
 /* Deep copies, for keeping a row past the callback that lent it. */
 void partner_copy(struct partner *dst, const struct partner *src);
 void contact_reset(struct contact *c);
+void contact_copy(struct contact *dst, const struct contact *src);
 void checkin_reset(struct checkin *c);
 
 enum store_open_mode {

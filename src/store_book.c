@@ -67,6 +67,17 @@ contact_reset(struct contact *c)
 }
 
 void
+contact_copy(struct contact *dst, const struct contact *src)
+{
+	*dst = *src;
+	dst->name = xstrdup(src->name);
+	dst->email = xstrdup(src->email);
+	dst->role = xstrdup(src->role);
+	dst->bounced_at = xstrdup(src->bounced_at);
+	dst->bounce_reason = xstrdup(src->bounce_reason);
+}
+
+void
 checkin_reset(struct checkin *c)
 {
 	free(c->date);

@@ -171,8 +171,11 @@ static const struct {
 	{ "RRULE:FREQ=YEARLY;RSCALE=HEBREW", "RSCALE is not supported" },
 	{ "RRULE:FREQ=WEEKLY;BYDAY=1MO", "needs FREQ=MONTHLY or FREQ=YEARLY" },
 	{ "RRULE:FREQ=WEEKLY;BYMONTHDAY=3", "libical rejects this combination" },
-	{ "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "libical rejects" },
-	{ "RRULE:FREQ=MONTHLY;BYMONTHDAY=32", "not a recurrence rule" },
+	{ "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "never occurs" },
+	{ "RRULE:FREQ=MONTHLY;BYMONTHDAY=32", "from 1 to 31" },
+	{ "RRULE:FREQ=MONTHLY;BYMONTHDAY=4294967297", "from 1 to 31" },
+	{ "RRULE:FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", "never occurs" },
+	{ "RRULE:FREQ=DAILY;INTERVAL=99999999", "from 1 to 1000" },
 	{ "RRULE FREQ=MONTHLY", "not a cadence" },
 };
 
@@ -278,8 +281,8 @@ static const struct {
 	{ "RRULE:FREQ=WEEKLY;UNTIL=20260131", "2026-01-01", "2026-01-29", 0,
 	    NULL },
 	{ "RRULE:FREQ=WEEKLY;UNTIL=20251231", "2026-01-01", NULL, 0, NULL },
-	{ "RRULE:FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", "2026-01-01", NULL, 0,
-	    NULL },
+	/* (A rule that never occurs, BYMONTH=4;BYMONTHDAY=31, is refused
+	 * when parsed: see bad[].) */
 	/* A schedule far in the future ends within the iteration bound. */
 	{ "RRULE:FREQ=DAILY", "2026-01-01", "2400-01-01", 0, NULL },
 };

@@ -187,4 +187,22 @@ contains err.txt "encoded.csv:2: owner"
 expect 0 export
 lacks out.txt "evil.example"
 
+# CSV files that lose data without a word are refused, naming the line:
+# a NUL byte, a row with more or fewer fields than the header, two rows
+# of one key with different owners (it was an internal error, exit 70).
+# A trailing row of empty cells, as spreadsheets write, is no record.
+printf 'key,name,owner_email\nk2,Two,a@exa\000mple.org\n' >nul.csv
+expect 65 -d copy.db import nul.csv
+contains err.txt "nul.csv:2: a NUL byte"
+printf 'key,name,owner_email\nk3,Three,a@example.org,extra\nk4,Four\n,,\n' >ragged.csv
+expect 65 -d copy.db import ragged.csv
+contains err.txt "ragged.csv:2: 4 fields, but the header has 3"
+contains err.txt "ragged.csv:3: 2 fields, but the header has 3"
+printf 'key,name,owner_email\nk1,One,a@example.org\nk1,One,b@example.org\n' >dupkey.csv
+expect 65 -d copy.db import dupkey.csv
+contains err.txt "dupkey.csv:3: owner_email \"b@example.org\" differs"
+printf 'key,name,owner_email\nk5,Five,f@example.org\n,,\n,,\n' >blank.csv
+expect 0 -d copy.db import blank.csv
+contains err.txt "imported 1 partner"
+
 finish

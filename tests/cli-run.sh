@@ -120,4 +120,26 @@ assert len(msg.get_all("To")) == 1
 PY
 TOUCHBASE_CONFIG="$work/touchbase.conf"
 
+# run refuses exactly what check refuses, and check names every error of
+# every template in one pass; a templates.dir that is not there is one.
+mkdir -p bad-templates
+printf 'Subject: Hi {{owner.nickname}}\n\nBody\n' >bad-templates/reminder.txt
+printf 'No subject here\n' >bad-templates/overdue.txt
+printf 'Subject: x\nFrom: ceo@example.org\n\nBody\n' >bad-templates/escalation.txt
+cat >bad.conf <<CONF
+[templates]
+dir = $work/bad-templates
+[smtp]
+from = Partnerships Office <partnerships@childrens.example.org>
+CONF
+expect 78 -c bad.conf check
+contains err.txt "reminder.txt:1:13: unknown variable \"owner.nickname\""
+contains err.txt "overdue.txt: line 1:"
+contains err.txt "escalation.txt: \"From\" cannot be set by a template"
+expect 78 -c bad.conf run --dry-run
+contains err.txt "owner.nickname"
+sed -i "s|^dir = .*|dir = $work/no-such-dir|" bad.conf
+expect 78 -c bad.conf check
+contains err.txt "templates.dir: $work/no-such-dir is not a directory"
+
 finish
