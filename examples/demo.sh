@@ -4,15 +4,17 @@
 # check-ins dated relative to today so that the partners are in a mix of
 # states whenever the demo runs, then run the main job: reminders with
 # calendar invites, overdue notices and escalations land in ./outbox.
-# Then the leaders' views: the HTML report (./report.html), the digest
-# and the calendar feed (./checkins.ics).
+# Then answers come back into ./inbox (an Accept, an owner's "done", a
+# bounce) and touchbase reads them.  Then the leaders' views: the HTML
+# report (./report.html), the digest and the calendar feed
+# (./checkins.ics).
 # usage: demo.sh TOUCHBASE EXAMPLES_DIR
 set -eu
 tb=$1
 examples=$2
 ago() { date -d "-$1 days" +%Y-%m-%d; }
 
-rm -rf touchbase.db touchbase.db-wal touchbase.db-shm outbox
+rm -rf touchbase.db touchbase.db-wal touchbase.db-shm outbox inbox
 "$tb" init
 "$tb" import "$examples/partners.csv"
 # A few histories: recent, on time, slipping and long neglected.
@@ -39,6 +41,67 @@ for key in sorted(box.keys()):
     m = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
     print("  %-34s %s" % (m["To"].addresses[0].addr_spec, m["Subject"]))
 PY
+# The loop closes: a partner contact accepts an invite, an owner replies
+# "done" to a reminder, and one message bounces; the answers land in the
+# Maildir ./inbox, where touchbase reads them (run does it first too).
+rm -rf inbox
+"$tb" outbox --json | /usr/bin/python3 -c '
+import email.message, email.policy, email.utils, json, os, sys, time
+rows = json.load(sys.stdin)
+for d in ("tmp", "new", "cur"):
+    os.makedirs(os.path.join("inbox", d), exist_ok=True)
+def put(name, m):
+    open(os.path.join("inbox", "new", "%d.%s.demo" % (time.time(), name)), "wb").write(m.as_bytes())
+def answer(row, sender, subject):
+    m = email.message.EmailMessage(policy=email.policy.SMTP)
+    m["From"], m["To"], m["Subject"] = sender, "partnerships@childrens.example.org", subject
+    m["Date"] = email.utils.formatdate()
+    m["Message-ID"] = email.utils.make_msgid(domain="mail.example.net")
+    m["In-Reply-To"] = m["References"] = "<%s>" % row["message_id"]
+    return m
+inv = [r for r in rows if r["kind"] == "invitation"]
+if inv:
+    r = inv[0]
+    m = answer(r, r["recipient"], "Accepted: Check-in")
+    m.set_content("Accepted.")
+    cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//demo//EN\r\nMETHOD:REPLY\r\n"
+           "BEGIN:VEVENT\r\nUID:%s\r\nSEQUENCE:%d\r\nDTSTAMP:%s\r\n"
+           "ATTENDEE;PARTSTAT=ACCEPTED:mailto:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+           % (r["uid"], r["sequence"], time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()), r["recipient"]))
+    m.add_alternative(cal, subtype="calendar", params={"method": "REPLY"})
+    put("accept", m)
+own = [r for r in rows if r["kind"] in ("reminder", "overdue")]
+if own:
+    r = own[-1]
+    m = answer(r, r["recipient"], "Re: check-in")
+    m.set_content("done yesterday Good call, they want to expand the programme\n\n"
+                  "On Monday, Partnerships Office wrote:\n> Hello,\n")
+    put("done", m)
+if len(inv) > 1 or own:
+    r = inv[1] if len(inv) > 1 else own[0]
+    m = answer(r, "MAILER-DAEMON@mail.example.net", "Undelivered Mail Returned to Sender")
+    del m["In-Reply-To"], m["References"]
+    m["Auto-Submitted"] = "auto-replied"
+    m.set_content("Your message could not be delivered.")
+    m.make_mixed()
+    m.replace_header("Content-Type", "multipart/report; report-type=delivery-status; boundary=\"%s\"" % m.get_boundary())
+    ds = email.message.MIMEPart(policy=email.policy.SMTP)
+    ds["Content-Type"] = "message/delivery-status"
+    ds.set_payload("Reporting-MTA: dns; mail.example.net\n\nFinal-Recipient: rfc822; %s\n"
+                   "Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n" % r["recipient"])
+    m.attach(ds)
+    hd = email.message.MIMEPart(policy=email.policy.SMTP)
+    hd["Content-Type"] = "text/rfc822-headers"
+    hd.set_payload("Message-ID: <%s>\nTo: %s\n" % (r["message_id"], r["recipient"]))
+    m.attach(hd)
+    put("bounce", m)
+'
+echo
+echo "Answers came back into $(pwd)/inbox; touchbase inbox reads them:"
+"$tb" inbox
+"$tb" run
+echo
+"$tb" status
 "$tb" report --html --output report.html
 "$tb" ics >checkins.ics
 echo

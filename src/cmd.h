@@ -83,12 +83,14 @@ enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,
 enum cmd_status cmd_write(const char *text, size_t len);
 
 /*
- * Plan with plan (inside the run lock), then deliver the outbox through
- * delivery.transport, reporting as run does (what names the job in its
- * summary line).  With dry_run, show what would be sent and roll back.
+ * Read the inbox first (with_inbox), plan with plan (inside the run
+ * lock), then deliver the outbox through delivery.transport, reporting
+ * as run does (what names the job in its summary line).  With dry_run,
+ * show what would be done and roll back.
  */
 enum cmd_status cmd_plan_deliver(struct cmd_ctx *ctx, time_t now,
-    bool dry_run, run_plan_fn plan, void *arg, const char *what);
+    bool dry_run, bool with_inbox, run_plan_fn plan, void *arg,
+    const char *what);
 
 /* Commands. */
 enum cmd_status cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
@@ -107,6 +109,9 @@ enum cmd_status cmd_report(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_retry(struct cmd_ctx *ctx, int argc, char **argv);
 enum cmd_status cmd_discard(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_inbox(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_receive(struct cmd_ctx *ctx, int argc, char **argv);
+enum cmd_status cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv);
 
 
 

@@ -157,5 +157,6 @@ cmd_digest(struct cmd_ctx *ctx, int argc, char **argv)
 		return digest_print(ctx, da.owner, now);
 	if ((st = digest_send_check(ctx, da.owner)) != CMD_OK)
 		return st;
-	return cmd_plan_deliver(ctx, now, false, plan_now, &da, "digest");
+	return cmd_plan_deliver(ctx, now, false, false, plan_now, &da,
+	    "digest");
 }

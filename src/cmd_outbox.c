@@ -73,7 +73,7 @@ last_event(const struct outbox_msg *m, char *when, const char **what)
 
 	*what = m->reply ? m->reply : m->last_error ? m->last_error : "";
 	if (m->state == OUTBOX_FAILED || m->state == OUTBOX_SKIPPED ||
-	    m->state == OUTBOX_DEFERRED)
+	    m->state == OUTBOX_DEFERRED || m->state == OUTBOX_BOUNCED)
 		*what = m->last_error ? m->last_error : *what;
 	if (t == 0)
 		strcpy(when, "-");

@@ -72,6 +72,36 @@ report_event(const struct deliver_event *ev, void *arg)
 	free(detail);
 }
 
+/* What run read from the inbox: on a dry run printed as inbox does;
+ * else an info line on a terminal (or -v), a warning for what is left. */
+static void
+inbox_event(const char *id, const struct inbox_report *res, void *arg)
+{
+	struct run_report *rr = arg;
+	char *sender = log_escape(res->sender ? res->sender : "-");
+	char *outcome = log_escape(res->outcome ? res->outcome : "");
+
+	if (rr->dry_run)
+		printf("%-11s %-16s %s: %s\n", "inbox", res->kind, sender,
+		    outcome);
+	else if (res->status == INBOX_UNREADABLE)
+		log_warnx("inbox: %s left in the inbox: %s", id, outcome);
+	else if (rr->ctx->tty || rr->ctx->verbose)
+		log_info("inbox: %s from %s: %s", res->kind, sender, outcome);
+	free(sender);
+	free(outcome);
+}
+
+static void
+inbox_down(const char *why, void *arg)
+{
+	char *shown = log_escape(why);
+
+	(void)arg;
+	log_warnx("inbox: %s; the run goes on", shown);
+	free(shown);
+}
+
 /* A permanent failure wins over a server that is down, which wins over
  * a deferral. */
 static enum cmd_status
@@ -91,7 +121,7 @@ run_status(const struct run_result *r)
 
 enum cmd_status
 cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
-    run_plan_fn plan, void *arg, const char *what)
+    bool with_inbox, run_plan_fn plan, void *arg, const char *what)
 {
 	static const enum cmd_status by_error[] = {
 		[RUN_LOCKED] = CMD_TEMPFAIL,
@@ -99,6 +129,7 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 		[RUN_TRANSPORT] = CMD_CANTCREAT,
 	};
 	struct run_report rr = { ctx, dry_run };
+	const struct run_inbox hooks = { inbox_event, &rr, inbox_down };
 	const struct deliver_stats *ds;
 	struct run_result result;
 	struct composer composer;
@@ -109,8 +140,9 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 
 	if ((st = cmd_open_composer(ctx, &book, &composer)) != CMD_OK)
 		return st;
-	re = run_pipeline(&composer, ctx->db_path, now, dry_run, plan, arg,
-	    report_event, &rr, &result, &err);
+	re = run_pipeline(&composer, ctx->db_path, now, dry_run,
+	    with_inbox ? &hooks : NULL, plan, arg, report_event, &rr, &result,
+	    &err);
 	/* A database failure says why in its exit code (locked: 75). */
 	if (re == RUN_DATABASE)
 		st = cmd_book_status(&book, BOOK_ERROR, err);
@@ -176,7 +208,8 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&run_usage, "run takes no arguments");
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
-	return cmd_plan_deliver(ctx, now, dry_run, run_plan_due, NULL, "run");
+	return cmd_plan_deliver(ctx, now, dry_run, true, run_plan_due, NULL,
+	    "run");
 }
 
 enum cmd_status

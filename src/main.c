@@ -47,6 +47,11 @@ static const struct command commands[] = {
 	{ "retry", cmd_retry, true, "send failed or deferred messages again" },
 	{ "discard", cmd_discard, true,
 	    "settle messages without sending them" },
+	{ "inbox", cmd_inbox, true,
+	    "read calendar answers, owners' replies and bounces" },
+	{ "receive", cmd_receive, true,
+	    "process one message from an MTA pipe" },
+	{ "snooze", cmd_snooze, true, "hold a partner's reminders for a while" },
 };
 
 static void

@@ -1,8 +1,10 @@
 /* run.c: lock, plan, deliver. */
 #include "run.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "inbox_source.h"
 #include "lock.h"
 #include "plan.h"
 #include "transport.h"
@@ -23,19 +25,59 @@ run_plan_due(struct book *b, time_t now, long *planned, void *arg,
 enum run_outcome
 run_outcome(const struct run_result *r)
 {
-	if (r->delivered.failed > 0)
+	if (r->delivered.failed > 0 || r->inbox.unreadable > 0)
 		return RUN_SOME_FAILED;
-	if (r->delivered.unavailable)
+	if (r->delivered.unavailable || r->inbox_down)
 		return RUN_SERVER_DOWN;
 	if (r->delivered.deferred > 0)
 		return RUN_SOME_DEFERRED;
 	return RUN_ALL_SENT;
 }
 
+/*
+ * Read the inbox first.  A source that cannot be read is reported and the
+ * run goes on (reminders must not wait for the mail server); only a
+ * database failure stops it.
+ */
+static enum run_error
+read_inbox(struct composer *c, time_t now, bool dry_run,
+    const struct run_inbox *hooks, struct run_result *result, char **err)
+{
+	struct inbox_source *src = NULL;
+	struct inbox in;
+	char *why = NULL;
+	int rc;
+
+	rc = inbox_source_open(c->book->cfg, &src, &why);
+	if (rc == INBOX_OK && src != NULL) {
+		if (inbox_init(&in, c->book, now, err) != 0) {
+			inbox_source_close(src);
+			return RUN_DATABASE;
+		}
+		rc = inbox_drain(&in, src, dry_run, hooks->fn, hooks->arg,
+		    &result->inbox, &why);
+		inbox_reset(&in);
+		inbox_source_close(src);
+		/* A database failure is the run's; a source's is reported. */
+		if (rc == INBOX_DATABASE) {
+			*err = why;
+			return RUN_DATABASE;
+		}
+	}
+	if (rc != INBOX_OK) {
+		result->inbox_down = true;
+		if (hooks->down != NULL)
+			hooks->down(why ? why : "cannot be read", hooks->arg);
+	}
+	free(why);
+	return RUN_OK;
+}
+
 enum run_error
 run_pipeline(struct composer *c, const char *db_path, time_t now,
-    bool dry_run, run_plan_fn plan, void *plan_arg, deliver_event_fn fn,
-    void *fn_arg, struct run_result *result, char **err)
+    bool dry_run, const struct run_inbox *inbox, run_plan_fn plan,
+    void *plan_arg, deliver_event_fn fn, void *fn_arg,
+    struct run_result *result, char **err)
 {
 	struct store *store = c->book->store;
 	struct transport *transport = NULL;
@@ -55,9 +97,11 @@ run_pipeline(struct composer *c, const char *db_path, time_t now,
 	/* A dry run plans inside a transaction that is rolled back. */
 	if (dry_run && store_begin(store, err) != 0)
 		return RUN_DATABASE;
-	if (plan(c->book, now, &result->planned, plan_arg, err) != 0 ||
-	    deliver_run(c, transport, now, fn, fn_arg, &result->delivered,
-	    err) != 0)
+	if (inbox != NULL)
+		re = read_inbox(c, now, dry_run, inbox, result, err);
+	if (re == RUN_OK && (plan(c->book, now, &result->planned, plan_arg,
+	    err) != 0 || deliver_run(c, transport, now, fn, fn_arg,
+	    &result->delivered, err) != 0))
 		re = RUN_DATABASE;
 	if (dry_run)
 		store_rollback(store);

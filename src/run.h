@@ -13,6 +13,7 @@
 #include "book.h"
 #include "compose.h"
 #include "deliver.h"
+#include "inbox.h"
 
 /* What a run found wrong, for main.c to map to an exit code. */
 enum run_error {
@@ -33,8 +34,19 @@ int run_plan_due(struct book *b, time_t now, long *planned, void *arg,
     char **err);
 
 struct run_result {
+	struct inbox_stats	inbox;
+	bool			inbox_down;	/* the inbox could not be read
+						 * (reported; planning went on) */
 	long			planned;
 	struct deliver_stats	delivered;
+};
+
+/* What the run reports as it reads the inbox (NULL: no inbox). */
+struct run_inbox {
+	inbox_event_fn	 fn;
+	void		*arg;
+	/* Called once when the inbox cannot be read, with why. */
+	void		(*down)(const char *why, void *arg);
 };
 
 /* How the outcome of a run's deliveries reads, worst first: a message
@@ -44,14 +56,16 @@ enum run_outcome { RUN_ALL_SENT, RUN_SOME_DEFERRED, RUN_SERVER_DOWN,
 enum run_outcome run_outcome(const struct run_result *r);
 
 /*
- * One run at now on the composer's book (db_path names the lock): plan
- * with plan, then deliver each ready message, reporting each to fn.  A
- * dry run takes no lock and no transport, and rolls everything back.
- * Returns RUN_OK with *result filled, or another run_error with *err.
+ * One run at now on the composer's book (db_path names the lock): read
+ * the inbox (when inbox is not NULL and inbox.source is set: a check-in
+ * by email cancels the reminder in the same run), plan with plan, then
+ * deliver each ready message, reporting each to fn.  A dry run takes no
+ * lock and no transport, and rolls everything back.  Returns RUN_OK with
+ * *result filled, or another run_error with *err.
  */
 enum run_error run_pipeline(struct composer *c, const char *db_path,
-    time_t now, bool dry_run, run_plan_fn plan, void *plan_arg,
-    deliver_event_fn fn, void *fn_arg, struct run_result *result,
-    char **err);
+    time_t now, bool dry_run, const struct run_inbox *inbox,
+    run_plan_fn plan, void *plan_arg, deliver_event_fn fn, void *fn_arg,
+    struct run_result *result, char **err);
 
 #endif

@@ -13,6 +13,7 @@ state_stage(const struct config *cfg, const struct tb_date *due,
 
 	if (due == NULL)
 		return st;
+	st.snoozed = snooze_until != NULL && date_cmp(today, *snooze_until) < 0;
 	st.late = date_diff(*due, today);	/* days past the due date */
 	if (st.late >= cfg->escalate_after_days && has_sponsor) {
 		st.state = STATE_ESCALATED;
@@ -28,7 +29,6 @@ state_stage(const struct config *cfg, const struct tb_date *due,
 		st.state = STATE_OK;
 		return st;
 	}
-	st.snoozed = snooze_until != NULL && date_cmp(today, *snooze_until) < 0;
 	st.sends = !st.snoozed;
 	return st;
 }
