@@ -79,22 +79,17 @@ if own:
     put("done", m)
 if len(inv) > 1 or own:
     r = inv[1] if len(inv) > 1 else own[0]
-    m = answer(r, "MAILER-DAEMON@mail.example.net", "Undelivered Mail Returned to Sender")
-    del m["In-Reply-To"], m["References"]
-    m["Auto-Submitted"] = "auto-replied"
-    m.set_content("Your message could not be delivered.")
-    m.make_mixed()
-    m.replace_header("Content-Type", "multipart/report; report-type=delivery-status; boundary=\"%s\"" % m.get_boundary())
-    ds = email.message.MIMEPart(policy=email.policy.SMTP)
-    ds["Content-Type"] = "message/delivery-status"
-    ds.set_payload("Reporting-MTA: dns; mail.example.net\n\nFinal-Recipient: rfc822; %s\n"
-                   "Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n" % r["recipient"])
-    m.attach(ds)
-    hd = email.message.MIMEPart(policy=email.policy.SMTP)
-    hd["Content-Type"] = "text/rfc822-headers"
-    hd.set_payload("Message-ID: <%s>\nTo: %s\n" % (r["message_id"], r["recipient"]))
-    m.attach(hd)
-    put("bounce", m)
+    dsn = ("From: MAILER-DAEMON@mail.example.net\r\nTo: partnerships@childrens.example.org\r\n"
+           "Subject: Undelivered Mail Returned to Sender\r\nDate: %s\r\n"
+           "Message-ID: <%d.bounce@mail.example.net>\r\nAuto-Submitted: auto-replied\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
+           "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n"
+           "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.example.net\r\n\r\n"
+           "Final-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+           "Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n"
+           "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <%s>\r\nTo: %s\r\n\r\n--B--\r\n"
+           % (email.utils.formatdate(), time.time_ns(), r["recipient"], r["message_id"], r["recipient"]))
+    open(os.path.join("inbox", "new", "%d.bounce.demo" % time.time()), "wb").write(dsn.encode())
 '
 echo
 echo "Answers came back into $(pwd)/inbox; touchbase inbox reads them:"

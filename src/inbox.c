@@ -412,7 +412,8 @@ static int
 carry_out(struct handling *h, const struct partner *p,
     const struct owner_cmd *cmd, char **said)
 {
-	char date[DATE_LONG_STRLEN], text[DATE_STRLEN], *why = NULL;
+	char date[DATE_LONG_STRLEN], nextlong[DATE_LONG_STRLEN];
+	char text[DATE_STRLEN], *why = NULL;
 	struct tb_date next;
 	struct partner now;
 	int rc;
@@ -428,7 +429,7 @@ carry_out(struct handling *h, const struct partner *p,
 				*said = xasprintf("Logged your check-in with %s on "
 				    "%s; the next one is due %s.", p->name,
 				    date_format_long(cmd->date, date),
-				    now.next_due);
+				    date_format_long(next, nextlong));
 			else
 				*said = xasprintf("Logged your check-in with %s "
 				    "on %s.", p->name, text);
