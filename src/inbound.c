@@ -566,11 +566,16 @@ inbound_parse(const char *raw, size_t len, struct inbound_msg *out,
 	if (is_dsn_report(ps.report_type) || ps.status != NULL ||
 	    inbound_rules_bounce(h.v, h.n, out->subject, out->from))
 		read_bounce(out, &ps, len);
-	else if (ps.report_type != NULL ||
-	    inbound_rules_autoreply(h.v, h.n, out->subject, out->from))
-		out->kind = INBOUND_AUTOREPLY;
-	else if (!read_calendar(out, &ps, len))
-		read_text(out, &ps, len);
+	else if (ps.report_type != NULL)
+		out->kind = INBOUND_AUTOREPLY;		/* a read receipt */
+	/* A calendar answer counts even from a service that accepts on its
+	 * own and says so (Auto-Submitted): it is stored, never answered. */
+	else if (!read_calendar(out, &ps, len)) {
+		if (inbound_rules_autoreply(h.v, h.n, out->subject, out->from))
+			out->kind = INBOUND_AUTOREPLY;
+		else
+			read_text(out, &ps, len);
+	}
 	free(h.v);
 	free(h.raw);
 	g_object_unref(msg);
