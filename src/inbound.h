@@ -83,20 +83,22 @@ struct inbound_msg {
  *     null Return-Path.  Before 2, since Postfix marks its DSNs
  *     Auto-Submitted: auto-replied.  Delivery reports of success or
  *     delay are bounces too, with permanent false.
- *  2. INBOUND_AUTOREPLY: Auto-Submitted other than "no", X-Autoreply,
- *     X-Autorespond, Precedence bulk, auto_reply, list or junk, List-Id,
- *     List-Unsubscribe, X-MS-Exchange-Inbox-Rules-Loop, an out-of-office
- *     subject, any other multipart/report (read receipts), or two weak
- *     hints (X-Auto-Response-Suppress, a null Return-Path, a no-reply
- *     sender).
+ *  2. INBOUND_AUTOREPLY for any other multipart/report (read receipts).
  *  3. INBOUND_REPLY or INBOUND_COUNTER: a text/calendar part (or
  *     application/ics, or a .ics attachment) whose METHOD, or failing
  *     that its Content-Type's method parameter, is REPLY or COUNTER, with
- *     a VEVENT.  The VEVENT read is the first without RECURRENCE-ID, else
- *     the first; the ATTENDEE read is the one whose address is From's
- *     (letter case aside), else the first with a PARTSTAT, else the
- *     first.  A missing ORGANIZER, UID or ATTENDEE does not change the
- *     kind: the field is NULL and the caller refuses it.
+ *     a VEVENT; before the auto-reply rules, since services that accept
+ *     on their own mark their answers Auto-Submitted.  The VEVENT read is
+ *     the first without RECURRENCE-ID, else the first; the ATTENDEE read
+ *     is the one whose address is From's (letter case aside), else the
+ *     first with a PARTSTAT, else the first.  A missing ORGANIZER, UID or
+ *     ATTENDEE does not change the kind: the field is NULL and the caller
+ *     refuses it.
+ *  3b. INBOUND_AUTOREPLY: Auto-Submitted other than "no", X-Autoreply,
+ *     X-Autorespond, Precedence bulk, auto_reply, list or junk, List-Id,
+ *     List-Unsubscribe, X-MS-Exchange-Inbox-Rules-Loop, an out-of-office
+ *     subject, or two weak hints (X-Auto-Response-Suppress, a null
+ *     Return-Path, a no-reply sender).
  *  4. INBOUND_TEXT: a text/plain body part (or text/html when there is
  *     none) whose new text has a non-empty line; else INBOUND_OTHER.
  *
