@@ -44,9 +44,10 @@ print_event(const char *id, const struct inbox_report *res, void *arg)
 	char *outcome = log_escape(res->outcome ? res->outcome : "");
 	char *name = log_escape(id ? id : "-");
 
+	/* The fixed-width fields first; the sender, of any length, last. */
 	if (!*quiet || res->status == INBOX_UNREADABLE)
-		printf("%-16s %-28s %-16s %s\n", res->kind ? res->kind : "-",
-		    sender, res->partner_key ? res->partner_key : "-", outcome);
+		printf("%-16s %-18s %s (from %s)\n", res->kind ? res->kind : "-",
+		    res->partner_key ? res->partner_key : "-", outcome, sender);
 	if (res->status == INBOX_UNREADABLE)
 		log_warnx("%s: left in the inbox: %s", name, outcome);
 	free(sender);

@@ -27,7 +27,8 @@ log_level(void)
 	return current_level;
 }
 
-static void
+/* The format comes from log_*'s callers, checked there. */
+static void TB_PRINTF(4, 0)
 log_emit(int priority, enum log_level level, const char *prefix,
     const char *fmt, va_list ap, const char *suffix)
 {
