@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "address.h"
 #include "date.h"
@@ -79,6 +80,38 @@ void
 book_rollback(struct book *b)
 {
 	store_rollback(b->store);
+}
+
+struct contact_search {
+	const char	*email;
+	char		*name;
+};
+
+static int
+match_contact(const struct contact *c, void *arg)
+{
+	struct contact_search *cs = arg;
+
+	if (strcasecmp(c->email, cs->email) != 0)
+		return 0;
+	cs->name = xstrdup(c->name);
+	return 1;
+}
+
+int
+book_contact_name(struct book *b, const struct partner *p, const char *email,
+    char **name, char **err)
+{
+	struct contact_search cs = { email, NULL };
+
+	if (store_contact_foreach(b->store, p->id, match_contact, &cs,
+	    err) < 0) {
+		free(cs.name);
+		*name = NULL;
+		return -1;
+	}
+	*name = cs.name;
+	return 0;
 }
 
 int

@@ -84,6 +84,14 @@ int book_note_add(struct book *b, const char *key, const char *text,
 int book_contact_bounced(struct book *b, long partner_id, const char *email,
     const char *reason, time_t now, char **err);
 
+/*
+ * The name of p's contact with address email (any case) into *name
+ * (allocated; NULL when p has no such contact).  Returns 0 or -1 with
+ * *err.
+ */
+int book_contact_name(struct book *b, const struct partner *p,
+    const char *email, char **name, char **err);
+
 /* Every partner (archived ones too when asked), in key order; fn returns
  * non-zero to stop, which is then returned. */
 int book_partner_foreach(struct book *b, bool include_archived,

@@ -57,8 +57,8 @@ print_event(const char *id, const struct inbox_report *res, void *arg)
 
 /* Drain src into book at now: the status inbox and receive end with. */
 static enum cmd_status
-drain(struct cmd_ctx *ctx, struct book *book, struct inbox_source *src,
-    time_t now, bool dry_run, bool quiet, struct inbox_stats *stats)
+drain(struct book *book, struct inbox_source *src, time_t now, bool dry_run,
+    bool quiet, struct inbox_stats *stats)
 {
 	struct inbox in;
 	enum cmd_status st = CMD_OK;
@@ -84,7 +84,6 @@ drain(struct cmd_ctx *ctx, struct book *book, struct inbox_source *src,
 	else if (stats->unreadable > 0)
 		st = CMD_DATAERR;
 	inbox_reset(&in);
-	(void)ctx;
 	return st;
 }
 
@@ -136,7 +135,7 @@ cmd_inbox(struct cmd_ctx *ctx, int argc, char **argv)
 	if (src == NULL)
 		log_info("inbox.source is none: nothing to read");
 	else {
-		st = drain(ctx, &book, src, now, dry_run, false, &stats);
+		st = drain(&book, src, now, dry_run, false, &stats);
 		if (st == CMD_OK && (ctx->tty || ctx->verbose))
 			log_info("inbox: %ld message%s read from %s, %ld acted "
 			    "on", stats.read, stats.read == 1 ? "" : "s",
@@ -189,7 +188,7 @@ cmd_receive(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_close_book(&book);
 		return CMD_TEMPFAIL;
 	}
-	st = drain(ctx, &book, src, now, false, !ctx->verbose, &stats);
+	st = drain(&book, src, now, false, !ctx->verbose, &stats);
 	inbox_source_close(src);
 	cmd_close_book(&book);
 	/* Not mail at all: reported, and nothing the sender can fix. */

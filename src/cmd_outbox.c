@@ -71,10 +71,9 @@ last_event(const struct outbox_msg *m, char *when, const char **what)
 	time_t t = m->sent_at ? m->sent_at : m->state == OUTBOX_DEFERRED ?
 	    m->next_attempt : m->queued_at;
 
-	*what = m->reply ? m->reply : m->last_error ? m->last_error : "";
-	if (m->state == OUTBOX_FAILED || m->state == OUTBOX_SKIPPED ||
-	    m->state == OUTBOX_DEFERRED || m->state == OUTBOX_BOUNCED)
-		*what = m->last_error ? m->last_error : *what;
+	/* Why it did not go, else what the server said. */
+	*what = m->state != OUTBOX_SENT && m->last_error ? m->last_error :
+	    m->reply ? m->reply : m->last_error ? m->last_error : "";
 	if (t == 0)
 		strcpy(when, "-");
 	else

@@ -129,31 +129,19 @@ struct answers {
 	struct buf		 text;
 };
 
-struct name_of {
-	const char	*email;
-	char		*name;		/* found: a copy */
-};
-
-static int
-copy_name(const struct contact *c, void *arg)
+const char *
+health_partstat_verb(const char *partstat)
 {
-	struct name_of *n = arg;
+	static const char *const verbs[][2] = {
+		{ "ACCEPTED", "accepted" }, { "DECLINED", "declined" },
+		{ "TENTATIVE", "accepted tentatively" },
+		{ "DELEGATED", "delegated" },
+	};
 
-	if (strcasecmp(c->email, n->email) != 0)
-		return 0;
-	n->name = xstrdup(c->name);
-	return 1;
-}
-
-static const char *
-answer_verb(const char *partstat)
-{
-	if (strcasecmp(partstat, "ACCEPTED") == 0)
-		return "accepted";
-	if (strcasecmp(partstat, "DECLINED") == 0)
-		return "declined";
-	if (strcasecmp(partstat, "TENTATIVE") == 0)
-		return "tentative";
+	for (size_t i = 0; partstat != NULL && i < sizeof verbs /
+	    sizeof verbs[0]; i++)
+		if (strcasecmp(partstat, verbs[i][0]) == 0)
+			return verbs[i][1];
 	return NULL;
 }
 
@@ -161,22 +149,19 @@ static int
 add_answer(const struct reply_rec *r, void *arg)
 {
 	struct answers *a = arg;
-	const char *verb = answer_verb(r->partstat);
-	struct name_of found = { r->attendee, NULL };
-	char *name;
+	const char *verb = health_partstat_verb(r->partstat);
+	char *name = NULL;
 
 	if (verb == NULL || strcmp(r->uid, a->uid) != 0)
 		return 0;
 	/* The name as the book has it now. */
 	if (strcasecmp(r->attendee, a->p->owner_email) == 0)
-		name = xstrdup(a->p->owner_name ? a->p->owner_name :
-		    r->attendee);
-	else {
-		if (book_contact_foreach(a->book, a->p, copy_name, &found,
-		    NULL) < 0)
-			found.name = NULL;
-		name = found.name ? found.name : xstrdup(r->attendee);
-	}
+		name = xstrdup(a->p->owner_name);
+	else if (book_contact_name(a->book, a->p, r->attendee, &name,
+	    NULL) != 0)
+		name = NULL;
+	if (name == NULL)
+		name = xstrdup(r->attendee);
 	buf_printf(&a->text, "%s%s %s", a->text.len ? ", " : "", name, verb);
 	free(name);
 	return 0;

@@ -53,6 +53,10 @@ void health_reset(struct health *h);
 int health_answers(struct book *b, const struct partner *p, char **text,
     char **err);
 
+/* "accepted", "declined", "accepted tentatively", "delegated" for an
+ * iTIP PARTSTAT; NULL for one that answers nothing (NEEDS-ACTION). */
+const char *health_partstat_verb(const char *partstat);
+
 /* Counts per state, indexed by enum partner_state. */
 void health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1]);
 

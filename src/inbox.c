@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "health.h"
 #include "inbound.h"
 #include "inbox_source.h"
 #include "owner_cmd.h"
@@ -146,55 +147,23 @@ invitee(struct handling *h, const char *uid, const char *email, bool *yes)
 	return 0;
 }
 
-struct name_search {
-	const char	*email;
-	char		*name;
-};
-
-static int
-match_contact(const struct contact *c, void *arg)
-{
-	struct name_search *ns = arg;
-
-	if (strcasecmp(c->email, ns->email) != 0)
-		return 0;
-	ns->name = xstrdup(c->name);
-	return 1;
-}
-
 /* "Maria Gómez" for a contact's or the owner's address, else the
  * address itself.  Caller frees. */
 static char *
 who(struct handling *h, const struct invite_rec *inv, const char *email)
 {
-	struct name_search ns = { email, NULL };
 	struct partner p;
+	char *name = NULL;
 
 	if (strcasecmp(email, inv->owner_email) == 0 && inv->owner_name)
 		return xstrdup(inv->owner_name);
 	if (book_partner_get(h->in->book, inv->partner_key, &p, NULL) == 0) {
-		if (book_contact_foreach(h->in->book, &p, match_contact, &ns,
-		    NULL) < 0)
-			ns.name = NULL;
+		if (book_contact_name(h->in->book, &p, email, &name,
+		    NULL) != 0)
+			name = NULL;
 		partner_reset(&p);
 	}
-	return ns.name != NULL ? ns.name : xstrdup(email);
-}
-
-/* "accepted", "declined", ... for a PARTSTAT. */
-static const char *
-partstat_verb(const char *partstat)
-{
-	static const char *const verbs[][2] = {
-		{ "ACCEPTED", "accepted" }, { "DECLINED", "declined" },
-		{ "TENTATIVE", "accepted tentatively" },
-		{ "DELEGATED", "delegated" },
-	};
-
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (strcasecmp(partstat, verbs[i][0]) == 0)
-			return verbs[i][1];
-	return "has not decided";
+	return name != NULL ? name : xstrdup(email);
 }
 
 static int
@@ -204,6 +173,7 @@ handle_answer(struct handling *h)
 	bool counter = msg->kind == INBOUND_COUNTER, from_invitee;
 	struct reply_rec was, now;
 	struct outbox_msg ours;
+	const char *verb;
 	struct invite_rec inv;
 	char *name, *detail, ts[21], occurrence[320];
 	int rc, proven;
@@ -291,7 +261,8 @@ handle_answer(struct handling *h)
 		now.received_at = book_timestamp(h->in->now, received);
 		rc = store_reply_put(h->in->book->store, &now, h->err);
 	}
-	detail = xasprintf("%s %s", name, partstat_verb(now.partstat));
+	verb = health_partstat_verb(now.partstat);
+	detail = xasprintf("%s %s", name, verb ? verb : "has not decided");
 	if (rc == 0 && strcasecmp(now.partstat, "DECLINED") == 0 &&
 	    strcasecmp(msg->from, inv.owner_email) != 0) {
 		char *note = xasprintf("%s%s%s", detail,
@@ -317,8 +288,8 @@ static int
 is_contact(struct handling *h, const char *key, const char *email,
     bool *yes)
 {
-	struct name_search ns = { email, NULL };
 	struct partner p;
+	char *name = NULL;
 	int rc;
 
 	*yes = false;
@@ -327,10 +298,9 @@ is_contact(struct handling *h, const char *key, const char *email,
 		return 0;
 	if (rc != 0)
 		return set_err(h->err, "%s: cannot read the partner", key);
-	rc = book_contact_foreach(h->in->book, &p, match_contact, &ns,
-	    h->err) < 0 ? -1 : 0;
-	*yes = ns.name != NULL;
-	free(ns.name);
+	rc = book_contact_name(h->in->book, &p, email, &name, h->err);
+	*yes = name != NULL;
+	free(name);
 	partner_reset(&p);
 	return rc;
 }

@@ -28,7 +28,7 @@ column_time(sqlite3_stmt *st, int i, time_t *t)
 }
 
 static int
-column_meeting(struct store *s, sqlite3_stmt *st, struct outbox_meeting *m,
+column_meeting(sqlite3_stmt *st, struct outbox_meeting *m,
     char **err)
 {
 	const char *date = (const char *)sqlite3_column_text(st, 17);
@@ -46,7 +46,6 @@ column_meeting(struct store *s, sqlite3_stmt *st, struct outbox_meeting *m,
 		m->hour = m->minute = -1;
 	else if (date_hhmm_parse(time, &m->hour, &m->minute, err) != 0)
 		return -1;
-	(void)s;
 	return 0;
 }
 
@@ -76,7 +75,7 @@ outbox_from_row(struct store *s, sqlite3_stmt *st, struct outbox_msg *m,
 	    &m->kind, err) != 0 ||
 	    outbox_state_parse((const char *)sqlite3_column_text(st, 6),
 	    &m->state, err) != 0 ||
-	    column_meeting(s, st, &m->meeting, err) != 0)
+	    column_meeting(st, &m->meeting, err) != 0)
 		rc = -1;
 	else if (column_time(st, 12, &m->next_attempt) != 0 ||
 	    column_time(st, 15, &m->created_at) != 0 ||
