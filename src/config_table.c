@@ -324,6 +324,9 @@ check_holidays(const char *text, char **why)
 	struct cadence_calendar cal;
 	char *err = NULL;
 
+	if (cadence_holiday_list_valid(text))
+		return 0;
+	/* Loading the list again says which date is wrong. */
 	memset(&cal, 0, sizeof cal);
 	if (cadence_holidays_load(text, &cal, &err) != 0) {
 		set_err(why, "%s (the value is a list of YYYY-MM-DD dates, or "
@@ -332,10 +335,8 @@ check_holidays(const char *text, char **why)
 		return -1;
 	}
 	free(cal.holidays);
-	if (cal.nholidays == 0)
-		return set_err(why, "\"%s\" is neither a list of YYYY-MM-DD "
-		    "dates nor an .ics file", text);
-	return 0;
+	return set_err(why, "\"%s\" is neither a list of YYYY-MM-DD dates "
+	    "nor an .ics file", text);
 }
 
 int
