@@ -20,6 +20,17 @@ cmd_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void
+cmd_error_lines(const char *text)
+{
+	size_t n;
+
+	for (const char *p = text; *p != '\0'; p += n + (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		cmd_error("%.*s", (int)n, p);
+	}
+}
+
 enum cmd_status
 cmd_print_usage(const struct cmd_usage *u, bool help)
 {

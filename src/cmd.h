@@ -47,6 +47,8 @@ struct cmd_usage {
 
 /* Print "touchbase: MESSAGE" on stderr. */
 void cmd_error(const char *fmt, ...) TB_PRINTF(1, 2);
+/* Print each line of text as an error, "touchbase: LINE". */
+void cmd_error_lines(const char *text);
 /* Print the usage of a command: to stdout for --help, else stderr. */
 enum cmd_status cmd_print_usage(const struct cmd_usage *u, bool help);
 /* Error for a bad option or argument, then the synopsis: CMD_USAGE. */

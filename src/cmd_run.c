@@ -1,4 +1,4 @@
-/* cmd_run.c: touchbase run, preview and check. */
+/* cmd_run.c: touchbase run and preview. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +27,6 @@ static const struct cmd_usage preview_usage = {
 	"  --kind KIND      reminder, invitation, overdue or escalation\n"
 	"                   (default: what is due at --now, else reminder)\n"
 	"  --now DATETIME   as if it were then\n",
-};
-
-static const struct cmd_usage check_usage = {
-	"check",
-	"Validate the configuration, every template (each variable must be\n"
-	"known) and the database.  Sends nothing.\n",
 };
 
 struct run_report {
@@ -126,7 +120,9 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 	static const enum cmd_status by_error[] = {
 		[RUN_LOCKED] = CMD_TEMPFAIL,
 		[RUN_NO_LOCK] = CMD_CANTCREAT,
-		[RUN_TRANSPORT] = CMD_CANTCREAT,
+		/* What delivery needs is the configuration's to give. */
+		[RUN_TRANSPORT] = CMD_CONFIG,
+		[RUN_CONFIG] = CMD_CONFIG,
 	};
 	struct run_report rr = { ctx, dry_run };
 	const struct run_inbox hooks = { inbox_event, &rr, inbox_down };
@@ -147,7 +143,7 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 	if (re == RUN_DATABASE)
 		st = cmd_book_status(&book, BOOK_ERROR, err);
 	else if (re != RUN_OK) {
-		cmd_error("%s", err);
+		cmd_error_lines(err);
 		st = by_error[re];
 	}
 	if (re != RUN_DATABASE)
@@ -280,57 +276,5 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 done:
 	composed_reset(&msg);
 	cmd_close_composer(&book, &composer);
-	return st;
-}
-
-enum cmd_status
-cmd_check(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct composer composer;
-	struct book book;
-	enum cmd_status st;
-	const char *const *dirs;
-	char *err = NULL;
-	long count = 0;
-	size_t ndirs;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		return cmd_print_usage(&check_usage, ch == 'h');
-	if (argc != optind)
-		return cmd_usage_error(&check_usage, "check takes no arguments");
-	printf("configuration: %s\n", ctx->cfg.source ? ctx->cfg.source :
-	    "built-in defaults (no touchbase.conf found)");
-	printf("  delivery:    %s%s%s\n", config_transport_name(
-	    ctx->cfg.transport), ctx->cfg.transport == TRANSPORT_MAILDIR ?
-	    " into " : "", ctx->cfg.transport == TRANSPORT_MAILDIR ?
-	    ctx->cfg.maildir : "");
-	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
-		return st;
-	if (book_partner_count(&book, false, &count, &err) != 0) {
-		st = cmd_book_status(&book, BOOK_ERROR, err);
-		cmd_close_book(&book);
-		return st;
-	}
-	printf("database:      %s (%ld active partner%s)\n", ctx->db_path,
-	    count, count == 1 ? "" : "s");
-	dirs = composer_template_dirs(&ctx->cfg, &ndirs);
-	if (composer_init(&composer, &book, &err) != 0 ||
-	    compose_check_templates(&composer, &err) != 0) {
-		cmd_error("%s", err);
-		free(err);
-		st = CMD_CONFIG;
-	} else {
-		printf("templates:     all valid (looked up in");
-		for (size_t i = 0; i < ndirs; i++)
-			printf("%s %s", i ? "," : "", dirs[i]);
-		printf(")\n");
-	}
-	composer_reset(&composer);
-	cmd_close_book(&book);
 	return st;
 }

@@ -1,13 +1,16 @@
 /*
  * config.h: touchbase.conf, parsed and validated into struct config.
  *
- * One table in config.c drives parsing, validation, defaults and the
- * effective-settings dump; touchbase.conf.5 documents the same keys.
+ * One table in config_table.c drives parsing, validation, defaults and
+ * the effective settings that check prints; touchbase.conf.5 documents
+ * the same keys.  delivery_check.h checks the delivery keys against the
+ * world (commands, directories, passwords).
  */
 #ifndef TB_CONFIG_H
 #define TB_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum transport_kind { TRANSPORT_SMTP, TRANSPORT_MAILDIR, TRANSPORT_SENDMAIL };
 enum starttls_mode { STARTTLS_REQUIRED, STARTTLS_OPTIONAL, STARTTLS_OFF };
@@ -73,9 +76,16 @@ struct config {
 	int	 inbox_timeout;		/* seconds, 1..3600, default 30 */
 	bool	 inbox_subaddress;	/* default no: partnerships+TOKEN@ */
 
+	/* Per key of the table, the line of the file that set it; 0 for
+	 * a default.  NULL when no file was read. */
+	int	*lines;
+
 	/* Warnings found while loading (e.g. a readable password file);
 	 * the caller prints them.  NULL-terminated array, may be NULL. */
 	char	**warnings;
+	/* Notes for -v: search candidates skipped as unreadable.  Same
+	 * shape as warnings. */
+	char	**notes;
 };
 
 /*
@@ -83,10 +93,13 @@ struct config {
  * else $TOUCHBASE_CONFIG, else $XDG_CONFIG_HOME/touchbase/touchbase.conf
  * (~/.config when XDG_CONFIG_HOME is unset), else SYSCONFDIR/touchbase.conf;
  * when none of these exist (and none was named explicitly) the built-in
- * defaults apply.  Relative paths inside a file are taken relative to the
- * file's directory.  Fills *cfg (free with config_reset).
- * Returns 0, or -1 with *err = "FILE:LINE: section.key: why" or
- * "FILE: why" (caller frees); the caller exits 78 (EX_CONFIG).
+ * defaults apply.  A searched candidate that exists but may not be read
+ * (EACCES) is skipped with a note in cfg->notes; one that was named (-c,
+ * $TOUCHBASE_CONFIG) must be read.  Relative paths inside a file are
+ * taken relative to the file's directory.  Fills *cfg (free with
+ * config_reset).  Returns 0, or -1 with *err: every error of the file,
+ * one per line, each "FILE:LINE: section.key: why" or "FILE: why"
+ * (caller frees); the caller exits 78 (EX_CONFIG).
  */
 int config_load(const char *explicit_path, struct config *cfg, char **err);
 
@@ -97,6 +110,23 @@ int config_load_file(const char *path, struct config *cfg, char **err);
 /* Fill *cfg with the built-in defaults. */
 void config_init(struct config *cfg);
 void config_reset(struct config *cfg);
+
+/* The line of the file that set section.name, or 0 (a default). */
+int config_line(const struct config *cfg, const char *section,
+    const char *name);
+
+/* One key of the table as check shows it. */
+struct config_setting {
+	const char	*section;
+	const char	*name;
+	const char	*help;
+	char		*value;		/* as text, secrets masked; NULL when
+					 * unset; caller frees */
+	int		 line;		/* 0: the default */
+};
+/* The i-th key of the table (from 0) in *out; false past the last. */
+bool config_setting_get(const struct config *cfg, size_t i,
+    struct config_setting *out);
 
 /* "smtp", "maildir", "sendmail" etc. for printing. */
 const char *config_transport_name(enum transport_kind t);

@@ -5,7 +5,12 @@
  * command or a file), putting TLS, login and timeouts on a handle, and
  * the words for a failure to connect, secure the connection or log in.
  *
- * These three files are the only ones that include curl/curl.h.
+ * Also the checks that `touchbase check` makes of a server's settings
+ * and, with --connect, of the server itself.
+ *
+ * These files and delivery_check.c and cmd_check.c (which use only the
+ * types of this header, never libcurl's) are the only ones that include
+ * curl/curl.h.
  */
 #ifndef TB_CURL_COMMON_H
 #define TB_CURL_COMMON_H
@@ -59,6 +64,49 @@ struct curl_server {
  */
 int curl_common_open(const struct curl_server_conf *c, struct curl_server *s,
     char **err);
+
+/*
+ * The checks of curl_common_open without connecting: the URL and the
+ * rule on logging in without TLS; with with_password, also get the
+ * password (run the command, read the file) and drop it at once.
+ * Returns 0 or -1 with *err, as curl_common_open.
+ */
+int curl_common_check(const struct curl_server_conf *c, bool with_password,
+    char **err);
+
+/* The settings of [smtp] or of [inbox] as a server conf (borrowed from
+ * cfg). */
+void curl_common_conf_smtp(const struct config *cfg,
+    struct curl_server_conf *c);
+void curl_common_conf_inbox(const struct config *cfg,
+    struct curl_server_conf *c);
+
+/* What a server showed of itself to curl_common_probe. */
+struct curl_probe {
+	char	 *host;
+	char	 *greeting;	/* its first line, or NULL */
+	char	**offers;	/* the last EHLO keywords (SMTP) or
+				 * CAPABILITY atoms (IMAP) it sent */
+	size_t	  noffers;
+	bool	  tls;		/* the session was encrypted */
+	bool	  verified;	/* ... and its certificate checked */
+	bool	  logged_in;	/* a user was set and the login passed */
+	char	 *certificate;	/* subject, issuer, expiry; or NULL */
+	char	 *farewell;	/* its reply to QUIT or LOGOUT, or NULL */
+};
+
+/*
+ * Connect to the server c names, do STARTTLS (or implicit TLS) and the
+ * login as configured (libcurl's CONNECT_ONLY), note what the server
+ * offers, then end the session with QUIT (SMTP) or LOGOUT (IMAP) without
+ * sending any mail or touching a folder.  Fills
+ * *p (free with curl_probe_reset) as far as the session got.  Returns 0,
+ * or -1 with *err saying where it stopped (never containing the
+ * password).
+ */
+int curl_common_probe(const struct curl_server_conf *c, struct curl_probe *p,
+    char **err);
+void curl_probe_reset(struct curl_probe *p);
 
 /* Free what *s holds, zeroing the password first; an empty *s is fine. */
 void curl_common_reset(struct curl_server *s);

@@ -117,10 +117,12 @@ load_config(struct cmd_ctx *ctx, const char *config_path, const char *db)
 	char *err = NULL;
 
 	if (config_load(config_path, &ctx->cfg, &err) != 0) {
-		cmd_error("%s", err);
+		cmd_error_lines(err);
 		free(err);
 		return CMD_CONFIG;
 	}
+	for (size_t i = 0; ctx->cfg.notes && ctx->cfg.notes[i]; i++)
+		log_debug("%s", ctx->cfg.notes[i]);
 	for (size_t i = 0; ctx->cfg.warnings && ctx->cfg.warnings[i]; i++)
 		log_warnx("warning: %s", ctx->cfg.warnings[i]);
 	ctx->db_path = db ? db : ctx->cfg.db_path;

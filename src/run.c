@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "delivery_check.h"
 #include "inbox_source.h"
 #include "lock.h"
 #include "plan.h"
@@ -86,11 +87,15 @@ run_pipeline(struct composer *c, const char *db_path, time_t now,
 	int rc;
 
 	memset(result, 0, sizeof *result);
+	/* The password is got when the transport opens, not twice. */
+	if (!dry_run && delivery_check(c->book->cfg, 0, err) > 0)
+		return RUN_CONFIG;
 	/* One run at a time; a dry run changes nothing and needs no lock. */
 	if (!dry_run && (rc = run_lock_take(db_path, &lock, err)) != 0)
 		return rc == LOCK_BUSY ? RUN_LOCKED : RUN_NO_LOCK;
 	if (!dry_run &&
 	    (transport = transport_open(c->book->cfg, err)) == NULL) {
+		delivery_check_place(c->book->cfg, err);
 		run_lock_release(lock);
 		return RUN_TRANSPORT;
 	}

@@ -20,6 +20,9 @@ enum run_error {
 	RUN_OK = 0,
 	RUN_LOCKED,		/* another run holds the lock */
 	RUN_NO_LOCK,		/* the lock file cannot be created */
+	RUN_CONFIG,		/* what delivery needs is missing (the
+				 * configuration's fault, see
+				 * delivery_check.h) */
 	RUN_TRANSPORT,		/* the transport cannot be set up */
 	RUN_DATABASE		/* planning or delivery hit the database */
 };
@@ -59,8 +62,10 @@ enum run_outcome run_outcome(const struct run_result *r);
  * One run at now on the composer's book (db_path names the lock): read
  * the inbox (when inbox is not NULL and inbox.source is set: a check-in
  * by email cancels the reminder in the same run), plan with plan, then
- * deliver each ready message, reporting each to fn.  A dry run takes no
- * lock and no transport, and rolls everything back.  Returns RUN_OK with
+ * deliver each ready message, reporting each to fn.  Before anything,
+ * a run that delivers checks what delivery needs (delivery_check)
+ * and refuses with RUN_CONFIG.  A dry run takes no lock and no
+ * transport, and rolls everything back.  Returns RUN_OK with
  * *result filled, or another run_error with *err.
  */
 enum run_error run_pipeline(struct composer *c, const char *db_path,

@@ -6,7 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include "config.h"
+#include "delivery_check.h"
+#include "util.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/usr/local/etc"
@@ -265,8 +269,23 @@ static const struct {
 	int		 prefix;	/* message is only the start */
 } error_cases[] = {
 	{ "[database]\npath = x\n[smpt]\nurl = y\n", 3,
-	    "[smpt]: unknown section", 0 },
-	{ "[smtp]\nuser = u\nport = 25\n", 3, "smtp.port: unknown key", 0 },
+	    "[smpt]: unknown section; did you mean [smtp]?", 0 },
+	{ "[Smtp]\nurl = y\n", 1,
+	    "[Smtp]: unknown section; section names are lower case: [smtp]", 0 },
+	{ "[calendar]\nurl = y\n", 1, "[calendar]: unknown section", 0 },
+	{ "[smtp]\nuser = u\nport = 25\n", 3, "smtp.port: unknown key; the "
+	    "port goes in url (scheme://host:PORT)", 0 },
+	{ "[smtp]\npassword = hunter2\n", 2, "smtp.password: unknown key; use "
+	    "password_command or password_file", 0 },
+	{ "[schedule]\nleaddays = 3\n", 2,
+	    "schedule.leaddays: unknown key; did you mean lead_days?", 0 },
+	{ "[schedule]\nLead_Days = 3\n", 2,
+	    "schedule.Lead_Days: unknown key; did you mean lead_days?", 0 },
+	{ "[smtp]\nlead_days = 3\n", 2,
+	    "smtp.lead_days: unknown key; did you mean lead_days in [schedule]?",
+	    0 },
+	{ "[schedule]\nfrequency = 3\n", 2, "schedule.frequency: unknown key",
+	    0 },
 	{ "path = x\n", 1, "path: not inside a [section]", 0 },
 	{ "[schedule]\n\nlead_days = soon\n", 3,
 	    "schedule.lead_days: \"soon\" is not a number from 0 to 365", 0 },
@@ -322,8 +341,11 @@ static const struct {
 	{ "[smtp]\nurl = smtps://\n", 2, "smtp.url: \"smtps://\" names no host",
 	    0 },
 	{ "[schedule]\nholidays = 2026-02-30\n", 2,
-	    "schedule.holidays: \"2026-02-30\" is neither a list of YYYY-MM-DD "
-	    "dates nor an .ics file", 0 },
+	    "schedule.holidays: holiday 2026-02-30 is not a day of the calendar "
+	    "(the value is a list of YYYY-MM-DD dates, or an .ics file)", 0 },
+	{ "[schedule]\nholidays = 2026-12-25, 2026-12-26 soon\n", 2,
+	    "schedule.holidays: holiday \"soon\" is not a date (YYYY-MM-DD) "
+	    "(the value is a list of YYYY-MM-DD dates, or an .ics file)", 0 },
 	{ "[smtp]\ntimeout = 5\n[schedule]\nlead_days = 1\n[smtp]\n"
 	    "timeout = 6\n", 6, "smtp.timeout: given twice (first on line 2)",
 	    0 },
@@ -338,11 +360,6 @@ static const struct {
 	    "expected \"key = value\" or \"[section]\"", 0 },
 	{ "[smtp]\ntimeout = 0\njunk\n", 2,
 	    "smtp.timeout: \"0\" is not a number from 1 to 3600", 0 },
-	{ "[smtp]\nuser = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	    "\n", 2, "the line is longer than ", 1 },
 	/* Checks across keys name the line of the key that decides. */
 	{ "[delivery]\nmaildir = x\ntransport = smtp\n", 3,
 	    "delivery.transport: smtp needs smtp.url", 0 },
@@ -406,6 +423,8 @@ START_TEST(test_errors)
 	config_init(&cfg);
 	ck_assert_int_eq(config_load_file(path, &cfg, &err), -1);
 	ck_assert_ptr_nonnull(err);
+	/* The first error (of the first line) is the case's. */
+	err[strcspn(err, "\n")] = '\0';
 	if (error_cases[_i].prefix)
 		ck_assert_msg(strncmp(err, want, strlen(want)) == 0 &&
 		    strlen(err) > strlen(want), "\"%s\" does not start with "
@@ -418,6 +437,262 @@ START_TEST(test_errors)
 	free(err);
 	free(want);
 	free(path);
+}
+END_TEST
+
+/* Four mistakes in one file: all four reported, in the file's order. */
+START_TEST(test_all_errors)
+{
+	struct config cfg;
+	char *path, *want, *err = NULL;
+
+	path = write_file("t.conf", "[schedule]\nleaddays = 5\n"
+	    "grace_days = soon\n[SMTP]\ntimeout = 5\n[smtp]\npassword = x\n"
+	    "[delivery]\ntransport = smtp\n", 0600);
+	config_init(&cfg);
+	ck_assert_int_eq(config_load_file(path, &cfg, &err), -1);
+	ck_assert_int_ge(asprintf(&want,
+	    "%1$s:2: schedule.leaddays: unknown key; did you mean lead_days?\n"
+	    "%1$s:3: schedule.grace_days: \"soon\" is not a number from 0 to "
+	    "365\n"
+	    "%1$s:4: [SMTP]: unknown section; section names are lower case: "
+	    "[smtp]\n"
+	    "%1$s:7: smtp.password: unknown key; use password_command or "
+	    "password_file\n"
+	    "%1$s:9: delivery.transport: smtp needs smtp.url", path), 0);
+	ck_assert_str_eq(err, want);
+	assert_defaults(&cfg);
+	config_reset(&cfg);
+	free(err);
+	free(want);
+	free(path);
+}
+END_TEST
+
+/* A line has no length limit: a long holidays list loads whole. */
+START_TEST(test_long_line)
+{
+	struct config cfg;
+	char *path, *text, *err = NULL;
+	struct buf b;
+
+	buf_init(&b);
+	for (int m = 1; m <= 12; m++)
+		for (int d = 1; d <= 28; d += 3)
+			buf_printf(&b, "%s2027-%02d-%02d", b.len ? ", " : "",
+			    m, d);
+	ck_assert_uint_gt(b.len, 1000);
+	ck_assert_int_ge(asprintf(&text, "[schedule]\nholidays = %s\n",
+	    buf_str(&b)), 0);
+	path = write_file("t.conf", text, 0600);
+	config_init(&cfg);
+	ck_assert_int_eq(config_load_file(path, &cfg, &err), 0);
+	ck_assert_str_eq(cfg.holidays, buf_str(&b));
+	ck_assert_int_eq(config_line(&cfg, "schedule", "holidays"), 2);
+	config_reset(&cfg);
+	buf_reset(&b);
+	free(text);
+	free(path);
+}
+END_TEST
+
+/* Every key is shown with its value as text and where it came from. */
+START_TEST(test_settings)
+{
+	struct config cfg;
+	struct config_setting st;
+	char *path, *err = NULL;
+	size_t n = 0, from_file = 0;
+
+	path = write_file("t.conf", "[schedule]\nmeeting_time = 9:45\n"
+	    "skip_weekends = off\n[digest]\nweekday = fri\n[smtp]\n"
+	    "user = office\npassword_command = echo hunter2\n"
+	    "url = smtps://mail.example.org\n[delivery]\n"
+	    "transport = SendMail\n", 0600);
+	config_init(&cfg);
+	ck_assert_int_eq(config_load_file(path, &cfg, &err), 0);
+	ck_assert_int_eq(config_line(&cfg, "smtp", "user"), 7);
+	ck_assert_int_eq(config_line(&cfg, "smtp", "from"), 0);
+	ck_assert_int_eq(config_line(&cfg, "smtp", "nonesuch"), 0);
+	for (; config_setting_get(&cfg, n, &st); n++) {
+		const char *key = st.name;
+
+		if (st.line > 0)
+			from_file++;
+		if (strcmp(st.section, "schedule") == 0 &&
+		    strcmp(key, "meeting_time") == 0)
+			ck_assert_str_eq(st.value, "09:45");
+		else if (strcmp(key, "skip_weekends") == 0)
+			ck_assert_str_eq(st.value, "no");
+		else if (strcmp(key, "weekday") == 0)
+			ck_assert_str_eq(st.value, "friday");
+		else if (strcmp(key, "transport") == 0) {
+			ck_assert_str_eq(st.value, "sendmail");
+			ck_assert_int_eq(st.line, 11);
+		} else if (strcmp(st.section, "smtp") == 0 &&
+		    strcmp(key, "password_command") == 0)
+			ck_assert_str_eq(st.value, "echo ********");
+		else if (strcmp(st.section, "smtp") == 0 &&
+		    strcmp(key, "timeout") == 0) {
+			ck_assert_str_eq(st.value, "30");
+			ck_assert_int_eq(st.line, 0);
+		} else if (strcmp(st.section, "smtp") == 0 &&
+		    strcmp(key, "ca_file") == 0)
+			ck_assert_ptr_null(st.value);
+		ck_assert_ptr_nonnull(st.help);
+		free(st.value);
+	}
+	ck_assert_uint_eq(from_file, 7);
+	ck_assert_uint_gt(n, 40);
+	config_reset(&cfg);
+	/* The built-in defaults: every key from "default". */
+	config_init(&cfg);
+	for (size_t i = 0; config_setting_get(&cfg, i, &st); i++) {
+		ck_assert_int_eq(st.line, 0);
+		free(st.value);
+	}
+	config_reset(&cfg);
+	free(path);
+}
+END_TEST
+
+/* A URL's user information is never shown. */
+START_TEST(test_settings_url_masked)
+{
+	struct config cfg;
+	struct config_setting st;
+	char *path, *err = NULL;
+
+	path = write_file("t.conf", "[smtp]\nurl = smtp://me:pw@mail.example."
+	    "org:587\n", 0600);
+	config_init(&cfg);
+	ck_assert_int_eq(config_load_file(path, &cfg, &err), 0);
+	for (size_t i = 0; config_setting_get(&cfg, i, &st); i++) {
+		if (strcmp(st.section, "smtp") == 0 &&
+		    strcmp(st.name, "url") == 0)
+			ck_assert_str_eq(st.value,
+			    "smtp://********@mail.example.org:587");
+		free(st.value);
+	}
+	config_reset(&cfg);
+	free(path);
+}
+END_TEST
+
+/* A searched file that may not be read is skipped with a note; one that
+ * was named is an error.  Root reads everything, so the load runs in a
+ * child as nobody. */
+START_TEST(test_search_unreadable)
+{
+	struct config cfg;
+	char *conf, *xdg, *err = NULL;
+	pid_t pid;
+	int status, rc;
+
+	make_dir("xdg");
+	make_dir("xdg/touchbase");
+	conf = write_file("xdg/touchbase/touchbase.conf",
+	    "[smtp]\ntimeout = 2\n", 0);
+	ck_assert_int_ge(asprintf(&xdg, "%s/xdg", tmp), 0);
+	ck_assert_int_eq(chmod(tmp, 0711), 0);
+	ck_assert_int_eq(chmod(xdg, 0711), 0);
+	setenv("XDG_CONFIG_HOME", xdg, 1);
+	unsetenv("TOUCHBASE_CONFIG");
+	if ((pid = fork()) == 0) {
+		if (geteuid() == 0 && (setgid(65534) != 0 ||
+		    setuid(65534) != 0))
+			_exit(2);
+		if (access(conf, R_OK) == 0)
+			_exit(3);	/* mode bits do not apply here */
+		config_init(&cfg);
+		rc = config_load(NULL, &cfg, &err);
+		if (rc != 0 || cfg.timeout != 30 || cfg.notes == NULL ||
+		    strstr(cfg.notes[0], "touchbase.conf: skipped: "
+		    "Permission denied") == NULL || cfg.notes[1] != NULL)
+			_exit(4);
+		if (config_load(conf, &cfg, &err) != -1 ||
+		    strstr(err, "Permission denied") == NULL)
+			_exit(5);
+		_exit(0);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) != 2 && WEXITSTATUS(status) != 3)
+		ck_assert_int_eq(WEXITSTATUS(status), 0);
+	free(conf);
+	free(xdg);
+}
+END_TEST
+
+/* delivery_check: one configuration each, and the start of the one
+ * problem it must report (NULL: none). */
+static const struct {
+	const char	*text;
+	unsigned	 flags;
+	const char	*problem;
+} delivery_cases[] = {
+	{ "[delivery]\ntransport = smtp\n[smtp]\nurl = smtp://127.0.0.1:1\n",
+	    0, ": smtp.from is not set" },
+	{ "[delivery]\ntransport = smtp\n[smtp]\nurl = smtp://127.0.0.1:1\n"
+	    "from = Office <office@example.org>\n", 0, NULL },
+	{ "[delivery]\ntransport = sendmail\nsendmail = 'sendmail -t\n", 0,
+	    ":3: delivery.sendmail: unterminated ' quote" },
+	{ "[delivery]\ntransport = sendmail\nsendmail = no-such-mta-x -t\n",
+	    0, ":3: delivery.sendmail: no-such-mta-x: not found in PATH" },
+	{ "[delivery]\ntransport = sendmail\nsendmail = sh -c true\n", 0,
+	    NULL },
+	{ "[delivery]\nmaildir = new/outbox\n", 0, NULL },
+	{ "[delivery]\nmaildir = afile/outbox\n", 0,
+	    ":2: delivery.maildir: " },
+	{ "[delivery]\nmaildir = afile\n", 0,
+	    ":2: delivery.maildir: " },
+	{ "[delivery]\ntransport = smtp\n[smtp]\nurl = smtp://127.0.0.1:1\n"
+	    "from = o@example.org\nuser = u\npassword_command = true\n"
+	    "starttls = optional\n", 0, ":8: smtp.starttls: with smtp.user set" },
+	{ "[delivery]\ntransport = smtp\n[smtp]\nurl = smtp://u:p@127.0.0.1:1\n"
+	    "from = o@example.org\n", 0, ":4: smtp.url: put the user name in" },
+	/* The password command is run only when asked to. */
+	{ "[delivery]\ntransport = smtp\n[smtp]\nurl = smtp://127.0.0.1:1\n"
+	    "from = o@example.org\nuser = u\npassword_command = false\n", 0,
+	    NULL },
+	{ "[delivery]\ntransport = smtp\n[smtp]\nurl = smtp://127.0.0.1:1\n"
+	    "from = o@example.org\nuser = u\npassword_command = false\n",
+	    DELIVERY_CHECK_PASSWORDS, ":7: smtp.password_command \"false\" "
+	    "exited with status 1" },
+	/* The inbox only when asked to. */
+	{ "[inbox]\nsource = imap\nurl = imap://127.0.0.1:1/\nuser = u\n"
+	    "password_command = true\nstarttls = off\n", 0, NULL },
+	{ "[inbox]\nsource = imap\nurl = imap://127.0.0.1:1/\nuser = u\n"
+	    "password_command = true\nstarttls = off\n", DELIVERY_CHECK_INBOX,
+	    ":6: inbox.starttls: with inbox.user set" },
+};
+
+START_TEST(test_delivery_check)
+{
+	struct config cfg;
+	char *path, *want, *err = NULL, *afile;
+	int n;
+
+	afile = write_file("afile", "", 0600);
+	path = write_file("t.conf", delivery_cases[_i].text, 0600);
+	config_init(&cfg);
+	ck_assert_int_eq(config_load_file(path, &cfg, &err), 0);
+	n = delivery_check(&cfg, delivery_cases[_i].flags, &err);
+	if (delivery_cases[_i].problem == NULL) {
+		ck_assert_msg(n == 0, "unexpected: %s", err);
+	} else {
+		ck_assert_int_eq(n, 1);
+		ck_assert_int_ge(asprintf(&want, "%s%s", path,
+		    delivery_cases[_i].problem), 0);
+		ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
+		    "\"%s\" does not start with \"%s\"", err, want);
+		free(want);
+		free(err);
+	}
+	config_reset(&cfg);
+	free(path);
+	free(afile);
 }
 END_TEST
 
@@ -717,6 +992,18 @@ main(void)
 	tcase_add_loop_test(tc, test_errors, 0,
 	    sizeof error_cases / sizeof error_cases[0]);
 	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_all_errors);
+	tcase_add_test(tc, test_long_line);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("settings");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_settings);
+	tcase_add_test(tc, test_settings_url_masked);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("delivery");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_delivery_check, 0,
+	    sizeof delivery_cases / sizeof delivery_cases[0]);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("paths");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -725,6 +1012,7 @@ main(void)
 	tc = tcase_create("search");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_search_order);
+	tcase_add_test(tc, test_search_unreadable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("security");
 	tcase_add_checked_fixture(tc, setup, teardown);

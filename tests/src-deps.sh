@@ -1,7 +1,8 @@
 #!/bin/sh
 # The modules of src/ depend on each other one way: no include cycle
 # (a module is NAME.c with NAME.h; store_*.c belong to the store but
-# store_outbox.[ch], the outbox's private persistence), and
+# store_outbox.[ch], the outbox's private persistence; config_*.[ch] to
+# the configuration), and
 # no core module includes a command's header.
 . "${srcdir:-.}/tests/lib.sh"
 
@@ -13,6 +14,8 @@ def module(name):
     stem = os.path.splitext(name)[0]
     if stem == "store_outbox":
         return "outbox"     # the outbox's private persistence
+    if stem.startswith("config"):
+        return "config"
     return "store" if stem.startswith("store") else stem
 graph = {}
 for f in os.listdir(src):
