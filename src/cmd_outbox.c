@@ -27,16 +27,19 @@ static const struct cmd_usage retry_usage = {
 	"retry ID... | KEY | --failed",
 	"Send failed or deferred messages again: each goes back to pending\n"
 	"and the next run sends it with its original Message-ID and invite\n"
-	"UID, so mail and calendar clients recognize it.\n\n"
+	"UID, so mail and calendar clients recognize it.  A sent message\n"
+	"whose Cc was refused: that Cc alone goes back to pending.\n\n"
 	"  ID...            these messages (ids from touchbase outbox)\n"
-	"  KEY              every failed or deferred message of this partner\n"
-	"  --failed         every failed message\n",
+	"  KEY              every failed or deferred message of this partner,\n"
+	"                   and every failed or deferred Cc\n"
+	"  --failed         every failed message and failed Cc\n",
 };
 
 static const struct cmd_usage discard_usage = {
 	"discard ID...",
 	"Settle messages not yet sent (pending, deferred or failed) without\n"
-	"sending them: they become skipped and are never sent.\n",
+	"sending them: they become skipped and are never sent.  A sent\n"
+	"message whose Cc waits for a retry or failed: that Cc is settled.\n",
 };
 
 /* Messages gathered from the outbox, to list or to change. */
@@ -80,24 +83,38 @@ last_event(const struct outbox_msg *m, char *when, const char **what)
 		date_timestamp(t, when);
 }
 
-static void
-print_table(const struct msgs *l)
+static enum cmd_status
+print_table(struct book *book, const struct msgs *l)
 {
 	static const char *const header[] = { "ID", "STATE", "KIND",
 	    "PARTNER", "TO", "DUE", "TRIES", "WHEN", "REPLY OR ERROR" };
 	char id[24], tries[16], when[DATE_TIMESTAMP_STRLEN];
 	struct table t;
 	const char *what;
+	char *err = NULL;
 
 	table_init(&t, sizeof header / sizeof header[0], header);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct outbox_msg *m = &l->v[i];
-		char *shown;
+		char *shown, *note = NULL, *sent_note = NULL;
 
 		snprintf(id, sizeof id, "%ld", m->id);
 		snprintf(tries, sizeof tries, "%d", m->attempts);
 		last_event(m, when, &what);
+		/* A sent message: what became of its Cc, when it did not
+		 * simply get it. */
+		if (m->state == OUTBOX_SENT) {
+			if (outbox_rcpt_note(book->store, m, &note,
+			    &err) != 0) {
+				table_reset(&t);
+				return cmd_book_status(book, BOOK_ERROR, err);
+			}
+			if (note != NULL)
+				what = sent_note = xasprintf("sent; %s", note);
+		}
 		shown = log_escape(what);
+		free(note);
+		free(sent_note);
 		{
 			const char *row[] = { id, outbox_state_name(m->state),
 			    outbox_kind_name(m->kind), m->partner_key,
@@ -109,6 +126,7 @@ print_table(const struct msgs *l)
 	}
 	table_print(&t, stdout);
 	table_reset(&t);
+	return CMD_OK;
 }
 
 static enum cmd_status
@@ -205,7 +223,7 @@ cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (l.n == 0)
 		log_info("the outbox has no such message");
 	else
-		print_table(&l);
+		st = print_table(&book, &l);
 	msgs_reset(&l);
 	cmd_close_book(&book);
 	return st;
@@ -238,6 +256,7 @@ change_each(struct cmd_ctx *ctx, struct book *book, struct msgs *l,
 
 	for (size_t i = 0; i < l->n; i++) {
 		struct outbox_msg *m = &l->v[i];
+		char *note = NULL, *shown;
 
 		was = m->state;
 		if (change(book->store, m, ctx->now, &err) != 0) {
@@ -247,9 +266,22 @@ change_each(struct cmd_ctx *ctx, struct book *book, struct msgs *l,
 			st = CMD_DATAERR;
 			continue;
 		}
-		printf("%s %ld: %s %s to %s (%s, now %s)\n", verb, m->id,
-		    outbox_kind_name(m->kind), m->partner_key, m->recipient,
-		    outbox_state_name(was), outbox_state_name(m->state));
+		/* A sent message: the change was its Cc's. */
+		if (was == OUTBOX_SENT && outbox_rcpt_note(book->store, m,
+		    &note, &err) != 0)
+			return cmd_book_status(book, BOOK_ERROR, err);
+		shown = note ? log_escape(note) : NULL;
+		if (shown != NULL)
+			printf("%s %ld: %s %s to %s (sent; %s)\n", verb, m->id,
+			    outbox_kind_name(m->kind), m->partner_key,
+			    m->recipient, shown);
+		else
+			printf("%s %ld: %s %s to %s (%s, now %s)\n", verb, m->id,
+			    outbox_kind_name(m->kind), m->partner_key,
+			    m->recipient, outbox_state_name(was),
+			    outbox_state_name(m->state));
+		free(note);
+		free(shown);
 	}
 	return st;
 }
@@ -288,6 +320,7 @@ keep_retryable(const struct outbox_msg *m, void *arg)
 	return m->state == OUTBOX_FAILED || m->state == OUTBOX_DEFERRED ?
 	    keep_msg(m, arg) : 0;
 }
+
 
 enum cmd_status
 cmd_retry(struct cmd_ctx *ctx, int argc, char **argv)
@@ -328,8 +361,14 @@ cmd_retry(struct cmd_ctx *ctx, int argc, char **argv)
 	} else if (argc - optind == 1 && !parse_id(argv[optind], &id))
 		f.partner_key = argv[optind];
 	if (failed || f.partner_key != NULL) {
+		/* Then the sent messages with a Cc refused: their Cc. */
+		struct outbox_filter cc = { .partner_key = f.partner_key,
+		    .any_state = true, .cc_failed = true,
+		    .cc_deferred = !failed };
+
 		if (outbox_foreach(book.store, &f, keep_retryable, &l,
-		    &err) != 0)
+		    &err) != 0 ||
+		    outbox_foreach(book.store, &cc, keep_msg, &l, &err) != 0)
 			st = cmd_book_status(&book, BOOK_ERROR, err);
 		else if (l.n == 0)
 			log_info("nothing to retry");

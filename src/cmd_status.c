@@ -112,10 +112,16 @@ static int
 print_undelivered(const struct outbox_msg *r, void *arg)
 {
 	struct status_state *ss = arg;
-	char *why = log_escape(r->last_error ? r->last_error : "");
 	char next[DATE_TIMESTAMP_STRLEN] = "";
 	bool waits = r->state == OUTBOX_DEFERRED && r->next_attempt != 0;
+	char *note = NULL, *why;
 
+	/* A sent message is listed for its Cc that did not get it. */
+	if (r->state == OUTBOX_SENT && outbox_rcpt_note(ss->book->store, r,
+	    &note, &ss->err) != 0)
+		return -1;
+	why = log_escape(note ? note : r->last_error ? r->last_error : "");
+	free(note);
 	if (waits)
 		date_timestamp(r->next_attempt, next);
 	if (ss->shown_mail++ == 0)

@@ -44,6 +44,15 @@ deliver_backoff(int attempts)
 	return wait + (long)(rnd % (unsigned)(wait / 4 + 1));
 }
 
+/* A message or recipient queued at queued_at has been retried long
+ * enough (retry_max_hours). */
+static bool
+gave_up(const struct composer *c, time_t queued_at, time_t now)
+{
+	return queued_at != 0 && now - queued_at >=
+	    (time_t)c->book->cfg->retry_max_hours * 3600;
+}
+
 /*
  * A temporary failure: deferred until a later attempt, or failed once it
  * has been retried for retry_max_hours.  Returns 0 or -1 with *err.
@@ -56,8 +65,7 @@ defer_row(struct composer *c, struct outbox_msg *m, time_t now,
 	char *msg;
 	int rc;
 
-	if (m->queued_at != 0 && now - m->queued_at >= (time_t)max_hours *
-	    3600) {
+	if (gave_up(c, m->queued_at, now)) {
 		msg = xasprintf("%s (gave up after %d hours)", why, max_hours);
 		rc = outbox_move(c->book->store, m, OUTBOX_FAILED, msg, NULL,
 		    now, err);
@@ -139,14 +147,12 @@ prepare_row(struct composer *c, bool dry_run, struct outbox_msg *r,
  * recipient is the To, the others Cc (compose.c's order).  A To refused
  * fails the message (5xx) or defers it (4xx; the retry goes to the Cc
  * again, with the same Message-ID).  A Cc refused leaves the message sent
- * to the others, with the refusal in its reply and counted in *cc_failed
- * (5xx) or *cc_deferred (4xx).  No Cc is retried on its own: the outbox
- * keeps one state per message, not one per recipient.  Returns the
- * message's result; *note (allocated) replaces the reply when not NULL.
+ * to the others, with the refusal in its reply; record_rcpts keeps the
+ * Cc's own state.  Returns the message's result; *note (allocated)
+ * replaces the reply when not NULL.
  */
 static enum transport_result
-refused_rcpt(const struct transport_job *job, char **note, long *cc_failed,
-    long *cc_deferred)
+refused_rcpt(const struct transport_job *job, char **note)
 {
 	const struct transport_rcpt *to = &job->rcpt[0];
 	struct buf b;
@@ -159,8 +165,6 @@ refused_rcpt(const struct transport_job *job, char **note, long *cc_failed,
 			continue;
 		buf_printf(&b, "; Cc %s refused: %s", job->msg.rcpt[i],
 		    cc->reply);
-		if (to->code < 400)
-			*(cc->code < 500 ? cc_deferred : cc_failed) += 1;
 	}
 	if (to->code >= 400) {
 		*note = xasprintf("To %s refused: %s%s", job->msg.rcpt[0],
@@ -171,6 +175,66 @@ refused_rcpt(const struct transport_job *job, char **note, long *cc_failed,
 	*note = b.len > 0 ? xasprintf("sent%s", buf_str(&b)) : NULL;
 	buf_reset(&b);
 	return TRANSPORT_SENT;
+}
+
+/*
+ * A recipient's state after a temporary refusal: deferred until its next
+ * attempt, or failed once retried for retry_max_hours (*why then says
+ * so, allocated).
+ */
+static enum outbox_state
+rcpt_deferred(struct composer *c, struct outbox_rcpt *rcpt, time_t now,
+    const char *reply, char **why)
+{
+	*why = NULL;
+	if (gave_up(c, rcpt->queued_at, now)) {
+		*why = xasprintf("%s (gave up after %d hours)", reply ? reply :
+		    "temporary failure", c->book->cfg->retry_max_hours);
+		return OUTBOX_FAILED;
+	}
+	rcpt->next_attempt = now + deliver_backoff(rcpt->attempts);
+	return OUTBOX_DEFERRED;
+}
+
+/*
+ * Each envelope recipient's answer of a message with a Cc that went to
+ * its To, recorded before the message is marked sent (a crash in between
+ * sends the message again, and records again).  A Cc refused with 4xx
+ * is deferred, to be sent alone by a later run; with 5xx it failed.
+ * Counted in stats as the messages are.  Returns 0 or -1 with *err.
+ */
+static int
+record_rcpts(struct composer *c, const struct outbox_msg *r,
+    const struct transport_job *job, time_t now, struct deliver_stats *stats,
+    char **err)
+{
+	for (size_t i = 0; i < job->msg.nrcpt; i++) {
+		const struct transport_rcpt *tr = &job->rcpt[i];
+		struct outbox_rcpt rcpt = { .outbox_id = r->id,
+		    .address = (char *)job->msg.rcpt[i],
+		    .role = i == 0 ? OUTBOX_ROLE_TO : OUTBOX_ROLE_CC,
+		    .state = tr->code < 400 ? OUTBOX_SENT : tr->code < 500 ?
+		    OUTBOX_DEFERRED : OUTBOX_FAILED,
+		    .reply = tr->reply, .attempts = r->attempts,
+		    .queued_at = r->queued_at };
+		char *why = NULL;
+		int rc;
+
+		if (rcpt.state == OUTBOX_DEFERRED)
+			rcpt.state = rcpt_deferred(c, &rcpt, now, tr->reply,
+			    &why);
+		if (why != NULL)
+			rcpt.reply = why;
+		if (i > 0 && rcpt.state == OUTBOX_DEFERRED)
+			stats->deferred++;
+		else if (i > 0 && rcpt.state == OUTBOX_FAILED)
+			stats->failed++;
+		rc = outbox_rcpt_record(c->book->store, r, &rcpt, now, err);
+		free(why);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -185,15 +249,17 @@ settle_row(struct composer *c, struct outbox_msg *r,
 
 	if (result == TRANSPORT_SENT && job->rcpt != NULL &&
 	    job->msg.nrcpt > 0) {
-		result = refused_rcpt(job, &note, &stats->failed,
-		    &stats->deferred);
+		result = refused_rcpt(job, &note);
 		if (note != NULL)
 			reply = note;
 	}
 	switch (result) {
 	case TRANSPORT_SENT:
-		rc = outbox_move(c->book->store, r, OUTBOX_SENT, NULL, reply,
-		    now, err);
+		if (job->rcpt != NULL && job->msg.nrcpt > 1)
+			rc = record_rcpts(c, r, job, now, stats, err);
+		if (rc == 0)
+			rc = outbox_move(c->book->store, r, OUTBOX_SENT, NULL,
+			    reply, now, err);
 		stats->sent++;
 		break;
 	case TRANSPORT_FAIL:
@@ -260,6 +326,165 @@ deliver_chunk(struct composer *c, struct transport *t, struct outbox_msg *rows,
 	return rc < 0 ? -1 : 0;
 }
 
+/* Recipients to send alone, with their messages. */
+struct ready_rcpts {
+	struct outbox_msg	*msgs;
+	struct outbox_rcpt	*rcpts;
+	size_t			 n;
+};
+
+static int
+collect_rcpt(const struct outbox_msg *m, const struct outbox_rcpt *r,
+    void *arg)
+{
+	struct ready_rcpts *ready = arg;
+
+	ready->msgs = xreallocarray(ready->msgs, ready->n + 1,
+	    sizeof *ready->msgs);
+	ready->rcpts = xreallocarray(ready->rcpts, ready->n + 1,
+	    sizeof *ready->rcpts);
+	outbox_msg_copy(&ready->msgs[ready->n], m);
+	outbox_rcpt_copy(&ready->rcpts[ready->n++], r);
+	return 0;
+}
+
+/* Where recipient r stands after the transport's answer to a job sent to
+ * it alone; *reply (not allocated) what to record. */
+static enum outbox_state
+rcpt_outcome(struct composer *c, struct outbox_rcpt *r,
+    const struct transport_job *job, time_t now, struct deliver_stats *stats,
+    const char **reply, char **why)
+{
+	enum transport_result result = job->result;
+	enum outbox_state to;
+
+	*reply = job->reply;
+	*why = NULL;
+	/* The recipient's own answer, when it was refused. */
+	if (job->rcpt != NULL && job->rcpt[0].code >= 400) {
+		*reply = job->rcpt[0].reply;
+		if (result == TRANSPORT_SENT)
+			result = job->rcpt[0].code < 500 ? TRANSPORT_DEFER :
+			    TRANSPORT_FAIL;
+	}
+	switch (result) {
+	case TRANSPORT_SENT:
+		stats->sent++;
+		return OUTBOX_SENT;
+	case TRANSPORT_FAIL:
+		stats->failed++;
+		return OUTBOX_FAILED;
+	case TRANSPORT_UNAVAILABLE:
+		stats->unavailable = true;
+		/* FALLTHROUGH */
+	case TRANSPORT_DEFER:
+		break;
+	}
+	to = rcpt_deferred(c, r, now, *reply, why);
+	if (*why != NULL)
+		*reply = *why;
+	if (to == OUTBOX_FAILED)
+		stats->failed++;
+	else
+		stats->deferred++;
+	return to;
+}
+
+/*
+ * Send m again to its recipient r alone (a Cc refused with 4xx, or
+ * retried by hand): the same Message-ID and content, the envelope to r
+ * only.  r is marked sending and committed first, as rows are.  Returns
+ * 0 or -1 with *err.
+ */
+static int
+deliver_rcpt(struct composer *c, struct transport *t, struct outbox_msg *m,
+    struct outbox_rcpt *r, time_t now, deliver_event_fn fn, void *arg,
+    struct deliver_stats *stats, char **err)
+{
+	struct transport_job job;
+	struct composed msg;
+	enum outbox_state to;
+	const char *reply;
+	char *why = NULL, *detail;
+	int rc;
+
+	composed_init(&msg);
+	rc = compose_row(c, m, now, &msg, &why);
+	if (rc == 0) {
+		strv_free(msg.rcpt, msg.nrcpt);
+		msg.rcpt = NULL;
+		msg.nrcpt = 0;
+		strv_add(&msg.rcpt, &msg.nrcpt, xstrdup(r->address));
+	}
+	if (t == NULL || rc != 0) {
+		to = rc == 0 ? OUTBOX_SENT : rc == COMPOSE_STALE ?
+		    OUTBOX_SKIPPED : OUTBOX_FAILED;
+		detail = xasprintf("Cc %s alone%s%s", r->address, why ? ": " :
+		    "", why ? why : "");
+		rc = 0;
+		if (t != NULL) {
+			*(to == OUTBOX_SKIPPED ? &stats->skipped :
+			    &stats->failed) += 1;
+			rc = outbox_rcpt_move(c->book->store, r, to, why ? why :
+			    "", now, err);
+		}
+		if (rc == 0)
+			report(fn, arg, m, to, t == NULL, detail, msg.subject,
+			    t == NULL && to == OUTBOX_SENT ? &msg : NULL);
+		free(detail);
+		free(why);
+		composed_reset(&msg);
+		return rc;
+	}
+	if (outbox_rcpt_move(c->book->store, r, OUTBOX_SENDING, NULL, now,
+	    err) != 0) {
+		composed_reset(&msg);
+		return -1;
+	}
+	memset(&job, 0, sizeof job);
+	job.msg.from = msg.envelope_from ? msg.envelope_from : c->org_email;
+	job.msg.rcpt = (const char *const *)msg.rcpt;
+	job.msg.nrcpt = msg.nrcpt;
+	job.msg.data = msg.text.data;
+	job.msg.len = msg.text.len;
+	transport_send_batch(t, &job, 1);
+	to = rcpt_outcome(c, r, &job, now, stats, &reply, &why);
+	rc = outbox_rcpt_move(c->book->store, r, to, reply ? reply : "", now,
+	    err);
+	if (rc == 0) {
+		detail = xasprintf("Cc %s alone: %s", r->address, reply ?
+		    reply : "");
+		report(fn, arg, m, to, false, detail, msg.subject, NULL);
+		free(detail);
+	}
+	free(why);
+	transport_job_reset(&job);
+	composed_reset(&msg);
+	return rc;
+}
+
+/* Send each recipient due to go alone, until the server is unavailable. */
+static int
+deliver_rcpts(struct composer *c, struct transport *t, time_t now,
+    deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
+{
+	struct ready_rcpts ready = { NULL, NULL, 0 };
+	int rc;
+
+	rc = outbox_rcpt_foreach_ready(c->book->store, now, collect_rcpt,
+	    &ready, err);
+	for (size_t i = 0; rc == 0 && i < ready.n && !stats->unavailable; i++)
+		rc = deliver_rcpt(c, t, &ready.msgs[i], &ready.rcpts[i], now,
+		    fn, arg, stats, err);
+	for (size_t i = 0; i < ready.n; i++) {
+		outbox_msg_reset(&ready.msgs[i]);
+		outbox_rcpt_reset(&ready.rcpts[i]);
+	}
+	free(ready.msgs);
+	free(ready.rcpts);
+	return rc;
+}
+
 int
 deliver_run(struct composer *c, struct transport *t, time_t now,
     deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
@@ -292,6 +517,9 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 		if (fn != NULL)
 			fn(&ev, arg);
 	}
+	/* Then the Cc recipients that go alone. */
+	if (rc == 0 && !stats->unavailable)
+		rc = deliver_rcpts(c, t, now, fn, arg, stats, err);
 	for (i = 0; i < ready.n; i++)
 		outbox_msg_reset(&ready.rows[i]);
 	free(ready.rows);

@@ -45,7 +45,10 @@ const char *deliver_event_name(const struct deliver_event *ev);
  * Deliver every ready row at `now` through t (NULL on a dry run, which
  * composes each message, reports it as "would-send" and changes
  * nothing).  Deferred rows are retried with exponential backoff and
- * jitter until retry_max_hours after they were planned, then fail.
+ * jitter until retry_max_hours after they were planned, then fail.  A
+ * message with a Cc records each recipient's answer; a Cc refused for
+ * now is then sent alone (same Message-ID, envelope to the Cc only),
+ * after the messages, with the same backoff and limit.
  * Returns 0 or -1 with *err (a database failure).
  */
 int deliver_run(struct composer *c, struct transport *t, time_t now,

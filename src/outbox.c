@@ -32,6 +32,11 @@ static const char *const state_names[OUTBOX_NSTATES] = {
 	[OUTBOX_BOUNCED] = "bounced",
 };
 
+static const char *const role_names[] = {
+	[OUTBOX_ROLE_TO] = "to",
+	[OUTBOX_ROLE_CC] = "cc",
+};
+
 /* moves[from] has bit `to` set when from -> to is allowed. */
 #define TO(s) (1u << (s))
 static const unsigned moves[OUTBOX_NSTATES] = {
@@ -99,6 +104,23 @@ outbox_state_parse(const char *name, enum outbox_state *state, char **err)
 	if (i < 0)
 		return -1;
 	*state = (enum outbox_state)i;
+	return 0;
+}
+
+const char *
+outbox_role_name(enum outbox_role role)
+{
+	return (unsigned)role <= OUTBOX_ROLE_CC ? role_names[role] : "?";
+}
+
+int
+outbox_role_parse(const char *name, enum outbox_role *role, char **err)
+{
+	int i = name_index("role", name, role_names, OUTBOX_ROLE_CC + 1, err);
+
+	if (i < 0)
+		return -1;
+	*role = (enum outbox_role)i;
 	return 0;
 }
 
@@ -309,9 +331,183 @@ outbox_move(struct store *s, struct outbox_msg *m, enum outbox_state to,
 	return 0;
 }
 
+void
+outbox_rcpt_reset(struct outbox_rcpt *r)
+{
+	free(r->address);
+	free(r->reply);
+	memset(r, 0, sizeof *r);
+}
+
+void
+outbox_rcpt_copy(struct outbox_rcpt *dst, const struct outbox_rcpt *src)
+{
+	*dst = *src;
+	dst->address = xstrdup(src->address);
+	dst->reply = xstrdup(src->reply);
+}
+
+void
+outbox_rcpts_free(struct outbox_rcpt *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		outbox_rcpt_reset(&v[i]);
+	free(v);
+}
+
+int
+outbox_rcpt_record(struct store *s, const struct outbox_msg *m,
+    struct outbox_rcpt *r, time_t now, char **err)
+{
+	/* The message was being sent: the recipient's first state is where
+	 * a message goes from sending. */
+	if (r->state != OUTBOX_SENT && r->state != OUTBOX_DEFERRED &&
+	    r->state != OUTBOX_FAILED)
+		return set_err(err, "outbox message %ld: a recipient cannot be "
+		    "recorded as %s", m->id, outbox_state_name(r->state));
+	r->outbox_id = m->id;
+	r->attempts = m->attempts;
+	r->queued_at = m->queued_at;
+	if (r->state != OUTBOX_DEFERRED)
+		r->next_attempt = 0;
+	return store_outbox_rcpt_put(s, r, now, err);
+}
+
+int
+outbox_rcpt_move(struct store *s, struct outbox_rcpt *r, enum outbox_state to,
+    const char *reply, time_t now, char **err)
+{
+	struct outbox_rcpt was;
+
+	if (!outbox_can_move(r->state, to))
+		return set_err(err, "outbox message %ld, recipient %s: %s cannot "
+		    "become %s", r->outbox_id, r->address,
+		    outbox_state_name(r->state), outbox_state_name(to));
+	outbox_rcpt_copy(&was, r);
+	r->state = to;
+	replace(&r->reply, reply);
+	if (to == OUTBOX_SENDING)
+		r->attempts++;
+	else if (to == OUTBOX_PENDING) {
+		r->attempts = 0;
+		r->queued_at = now;
+	}
+	/* Deferred: the caller sets next_attempt first. */
+	if (to != OUTBOX_DEFERRED)
+		r->next_attempt = 0;
+	if (store_outbox_rcpt_save(s, r, was.state, now, err) != 0) {
+		outbox_rcpt_reset(r);
+		*r = was;
+		return -1;
+	}
+	outbox_rcpt_reset(&was);
+	return 0;
+}
+
+int
+outbox_rcpt_list(struct store *s, long outbox_id, struct outbox_rcpt **v,
+    size_t *n, char **err)
+{
+	return store_outbox_rcpt_list(s, outbox_id, v, n, err);
+}
+
+int
+outbox_rcpt_foreach_ready(struct store *s, time_t now, outbox_rcpt_fn fn,
+    void *arg, char **err)
+{
+	return store_outbox_rcpt_foreach_ready(s, now, fn, arg, err);
+}
+
+/* What became of one Cc, appended to b ("; " between two). */
+static void
+rcpt_note(const struct outbox_msg *m, const struct outbox_rcpt *r,
+    struct buf *b)
+{
+	const char *what, *sep = r->reply != NULL ? ": " : "";
+
+	switch (r->state) {
+	case OUTBOX_FAILED:
+	case OUTBOX_BOUNCED:
+		what = "refused";
+		break;
+	case OUTBOX_PENDING:
+	case OUTBOX_SENDING:
+		/* Queued again: the last refusal is no longer the news. */
+		sep = "";
+		/* FALLTHROUGH */
+	case OUTBOX_DEFERRED:
+		what = "pending retry";
+		break;
+	case OUTBOX_SKIPPED:
+		what = "discarded";
+		break;
+	case OUTBOX_SENT:
+	default:
+		/* Sent with the message, or alone by a later run (after
+		 * more attempts, or queued again by hand). */
+		if (r->attempts <= m->attempts && r->queued_at <= m->queued_at)
+			return;
+		what = "sent on retry";
+		sep = "";
+		break;
+	}
+	buf_printf(b, "%sCc %s %s%s%s", b->len ? "; " : "", r->address, what,
+	    sep, *sep ? r->reply : "");
+}
+
+int
+outbox_rcpt_note(struct store *s, const struct outbox_msg *m, char **note,
+    char **err)
+{
+	struct outbox_rcpt *v;
+	struct buf b;
+	size_t n;
+
+	*note = NULL;
+	if (outbox_rcpt_list(s, m->id, &v, &n, err) != 0)
+		return -1;
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].role == OUTBOX_ROLE_CC)
+			rcpt_note(m, &v[i], &b);
+	if (b.len > 0)
+		*note = xstrdup(buf_str(&b));
+	buf_reset(&b);
+	outbox_rcpts_free(v, n);
+	return 0;
+}
+
+/* Apply `to` to m's Cc recipients in one of the states of `from` (a bit
+ * set): 0, 1 when there is none, or -1 with *err. */
+static int
+move_rcpts(struct store *s, const struct outbox_msg *m, unsigned from,
+    enum outbox_state to, const char *reply, time_t now, char **err)
+{
+	struct outbox_rcpt *v;
+	size_t n, moved = 0;
+	int rc = 0;
+
+	if (outbox_rcpt_list(s, m->id, &v, &n, err) != 0)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (v[i].role == OUTBOX_ROLE_CC &&
+		    (from & (1u << v[i].state)) != 0) {
+			rc = outbox_rcpt_move(s, &v[i], to, reply, now, err);
+			moved++;
+		}
+	outbox_rcpts_free(v, n);
+	return rc == 0 && moved == 0 ? 1 : rc;
+}
+
 int
 outbox_retry(struct store *s, struct outbox_msg *m, time_t now, char **err)
 {
+	int rc;
+
+	if (m->state == OUTBOX_SENT && (rc = move_rcpts(s, m,
+	    1u << OUTBOX_FAILED | 1u << OUTBOX_DEFERRED, OUTBOX_PENDING, NULL,
+	    now, err)) <= 0)
+		return rc;
 	if (m->state != OUTBOX_FAILED && m->state != OUTBOX_DEFERRED)
 		return set_err(err, "message %ld is %s: only a failed or "
 		    "deferred message can be retried", m->id,
@@ -322,6 +518,12 @@ outbox_retry(struct store *s, struct outbox_msg *m, time_t now, char **err)
 int
 outbox_discard(struct store *s, struct outbox_msg *m, time_t now, char **err)
 {
+	int rc;
+
+	if (m->state == OUTBOX_SENT && (rc = move_rcpts(s, m,
+	    1u << OUTBOX_PENDING | 1u << OUTBOX_DEFERRED | 1u << OUTBOX_FAILED,
+	    OUTBOX_SKIPPED, "discarded by hand", now, err)) <= 0)
+		return rc;
 	if (m->state != OUTBOX_PENDING && m->state != OUTBOX_DEFERRED &&
 	    m->state != OUTBOX_FAILED)
 		return set_err(err, "message %ld is %s: only a message not yet "
@@ -337,19 +539,57 @@ json_time(time_t t, char buf[DATE_TIMESTAMP_STRLEN])
 	return t == 0 ? NULL : date_timestamp(t, buf);
 }
 
+/* m's recorded recipients as a JSON array appended to out. */
+static int
+rcpts_json(struct store *s, const struct outbox_msg *m, struct buf *out,
+    char **err)
+{
+	char next[DATE_TIMESTAMP_STRLEN];
+	struct outbox_rcpt *v;
+	size_t n;
+	int rc = 0;
+
+	if (outbox_rcpt_list(s, m->id, &v, &n, err) != 0)
+		return -1;
+	buf_addc(out, '[');
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct json_field f[] = {
+			{ "address", JSON_TEXT, v[i].address, 0 },
+			{ "role", JSON_TEXT, outbox_role_name(v[i].role), 0 },
+			{ "state", JSON_TEXT, outbox_state_name(v[i].state), 0 },
+			{ "attempts", JSON_INT, NULL, v[i].attempts },
+			{ "next_attempt", JSON_TEXT, json_time(v[i].next_attempt,
+			    next), 0 },
+			{ "reply", JSON_TEXT, v[i].reply, 0 },
+		};
+
+		if (i > 0)
+			buf_adds(out, ", ");
+		rc = store_json_object(s, f, sizeof f / sizeof f[0], out, err);
+	}
+	buf_addc(out, ']');
+	outbox_rcpts_free(v, n);
+	return rc;
+}
+
 int
 outbox_json(struct store *s, const struct outbox_msg *m, struct buf *out,
     char **err)
 {
 	char created[DATE_TIMESTAMP_STRLEN], queued[DATE_TIMESTAMP_STRLEN];
 	char sent[DATE_TIMESTAMP_STRLEN], next[DATE_TIMESTAMP_STRLEN];
-	struct buf attendees;
+	struct buf attendees, rcpts;
 	int rc;
 
 	buf_init(&attendees);
+	buf_init(&rcpts);
 	if (store_json_array(s, (const char *const *)m->attendees,
-	    m->nattendees, &attendees, err) != 0)
+	    m->nattendees, &attendees, err) != 0 ||
+	    rcpts_json(s, m, &rcpts, err) != 0) {
+		buf_reset(&attendees);
+		buf_reset(&rcpts);
 		return -1;
+	}
 	{
 		struct json_field f[] = {
 			{ "id", JSON_INT, NULL, m->id },
@@ -373,11 +613,13 @@ outbox_json(struct store *s, const struct outbox_msg *m, struct buf *out,
 			{ "last_error", JSON_TEXT, m->last_error, 0 },
 			{ "reply", JSON_TEXT, m->reply, 0 },
 			{ "detail", JSON_TEXT, m->detail, 0 },
+			{ "recipients", JSON_RAW, buf_str(&rcpts), 0 },
 		};
 
 		rc = store_json_object(s, f, sizeof f / sizeof f[0], out, err);
 	}
 	buf_reset(&attendees);
+	buf_reset(&rcpts);
 	return rc;
 }
 

@@ -115,6 +115,75 @@ struct outbox_msg {
 						 * text; a bounce's reason */
 };
 
+/*
+ * What one envelope recipient of a message with a Cc answered, recorded
+ * when the message is sent (struct transport_rcpt).  The message's state
+ * is its To's; a Cc refused while the To took the message keeps a state
+ * of its own here, with the message's transitions (outbox_can_move), the
+ * first record counting as a move from sending: deferred (4xx, retried
+ * alone with the same Message-ID and content), failed (5xx, or retried
+ * for retry_max_hours), sent; pending when retried by hand, skipped when
+ * discarded or no longer due.
+ */
+enum outbox_role {
+	OUTBOX_ROLE_TO,
+	OUTBOX_ROLE_CC
+};
+
+struct outbox_rcpt {
+	long			 outbox_id;
+	char			*address;
+	enum outbox_role	 role;
+	enum outbox_state	 state;
+	int			 attempts;
+	time_t			 next_attempt;	/* deferred: when; else 0 */
+	time_t			 queued_at;	/* retry_max_hours counts from
+						 * here */
+	char			*reply;		/* the last reply or reason */
+};
+
+/* "to", "cc": in the database and in JSON. */
+const char *outbox_role_name(enum outbox_role role);
+int outbox_role_parse(const char *name, enum outbox_role *role, char **err);
+void outbox_rcpt_reset(struct outbox_rcpt *r);	/* frees, zeroes */
+void outbox_rcpt_copy(struct outbox_rcpt *dst, const struct outbox_rcpt *src);
+void outbox_rcpts_free(struct outbox_rcpt *v, size_t n);
+
+/*
+ * Record what a send of m did to recipient r (r->outbox_id, address,
+ * role, state: sent, deferred or failed, reply, next_attempt); attempts
+ * and queued_at are m's.  Replaces an earlier record of the address (m
+ * was sent again as a whole).  Returns 0 or -1 with *err.
+ */
+int outbox_rcpt_record(struct store *s, const struct outbox_msg *m,
+    struct outbox_rcpt *r, time_t now, char **err);
+/* Move r to `to` as outbox_move moves a message (reply replaces r's when
+ * not NULL; sending counts an attempt; pending queues it anew).  Returns
+ * 0 or -1 with *err. */
+int outbox_rcpt_move(struct store *s, struct outbox_rcpt *r,
+    enum outbox_state to, const char *reply, time_t now, char **err);
+/* m's recorded recipients, To first; *v NULL and *n 0 when none. */
+int outbox_rcpt_list(struct store *s, long outbox_id, struct outbox_rcpt **v,
+    size_t *n, char **err);
+
+typedef int (*outbox_rcpt_fn)(const struct outbox_msg *m,
+    const struct outbox_rcpt *r, void *arg);
+/* Recipients to send alone at now, with their message: those pending,
+ * sending (a run died mid-send) or deferred until now, of a message
+ * that went to its To (sent or bounced); oldest first. */
+int outbox_rcpt_foreach_ready(struct store *s, time_t now, outbox_rcpt_fn fn,
+    void *arg, char **err);
+
+/*
+ * What became of m's Cc recipients, for a listing: "Cc ADDR refused:
+ * REPLY" (failed), "Cc ADDR pending retry[: REPLY]" (pending, sending,
+ * deferred), "Cc ADDR discarded[: REASON]" (skipped), "Cc ADDR sent on
+ * retry" (sent after more attempts than m), joined by "; ".  *note is
+ * NULL when there is nothing to say.  Returns 0 or -1 with *err.
+ */
+int outbox_rcpt_note(struct store *s, const struct outbox_msg *m,
+    char **note, char **err);
+
 /* The domain of smtp.from, for Message-IDs and UIDs.  Caller frees. */
 char *outbox_domain(const struct config *cfg);
 
@@ -172,8 +241,12 @@ int outbox_move(struct store *s, struct outbox_msg *m, enum outbox_state to,
 /*
  * Retry: a failed or deferred message back to pending, sent by the next
  * run with its Message-ID and invite UID.  Discard: a message not yet
- * sent (pending, deferred, failed) settled as skipped, never sent.  Any
- * other state is refused (-1, *err says why).  Returns 0 or -1 with *err.
+ * sent (pending, deferred, failed) settled as skipped, never sent.  On a
+ * sent message they act on its Cc recipients that did not get it
+ * instead: retry queues the failed and deferred ones again (alone, as
+ * the next run sends them), discard settles the pending, deferred and
+ * failed ones as skipped.  Anything else is refused (-1, *err says
+ * why).  Returns 0 or -1 with *err.
  */
 int outbox_retry(struct store *s, struct outbox_msg *m, time_t now,
     char **err);
@@ -183,8 +256,11 @@ int outbox_discard(struct store *s, struct outbox_msg *m, time_t now,
 /*
  * m as one JSON object appended to out: id, partner, kind, occurrence,
  * recipient, state, message_id, uid, sequence, attendees, attempts,
- * created_at, queued_at, sent_at, next_attempt, last_error, reply
- * (times as YYYY-MM-DDTHH:MM:SSZ or null).  Returns 0 or -1 with *err.
+ * created_at, queued_at, sent_at, next_attempt, last_error, reply,
+ * detail, recipients (what each envelope recipient answered, as
+ * outbox_rcpt_list has them: address, role, state, attempts,
+ * next_attempt, reply; [] when none was recorded) (times as
+ * YYYY-MM-DDTHH:MM:SSZ or null).  Returns 0 or -1 with *err.
  */
 int outbox_json(struct store *s, const struct outbox_msg *m,
     struct buf *out, char **err);
@@ -211,13 +287,15 @@ struct outbox_filter {
 	enum outbox_state state;
 	time_t		 since;		/* created at or after; 0: any */
 	bool		 undelivered;	/* pending, sending, deferred,
-					 * failed only */
+					 * failed, or with such a Cc */
+	bool		 cc_failed;	/* these two: only sent messages */
+	bool		 cc_deferred;	/* with a Cc failed, deferred */
 };
 /* Messages matching f, oldest first. */
 int outbox_foreach(struct store *s, const struct outbox_filter *f,
     outbox_fn fn, void *arg, char **err);
 /* Messages of one partner not yet sent (pending, sending, deferred,
- * failed). */
+ * failed), or sent with a Cc that has not got it. */
 int outbox_undelivered_count(struct store *s, long partner_id, long *count,
     char **err);
 

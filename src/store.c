@@ -244,6 +244,24 @@ static const char *const migrations[] = {
 	"ALTER TABLE contacts ADD COLUMN bounce_reason TEXT;"
 	"INSERT OR IGNORE INTO settings (name, value)"
 	"  VALUES ('reply_key', lower(hex(randomblob(32))));",
+	/* 4 -> 5: what each envelope recipient of a message with a Cc
+	 * answered, so that a Cc refused while the To took the message is
+	 * retried alone (4xx) or shown as failed (5xx).  queued_at: when
+	 * the recipient was last queued, which retry_max_hours counts
+	 * from. */
+	"CREATE TABLE outbox_rcpt ("
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('to', 'cc')),"
+	"  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent',"
+	"    'deferred', 'failed', 'skipped', 'bounced')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt TEXT,"
+	"  reply TEXT,"
+	"  queued_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL,"
+	"  PRIMARY KEY (outbox_id, address));"
+	"CREATE INDEX outbox_rcpt_by_state ON outbox_rcpt (state, next_attempt);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

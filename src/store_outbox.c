@@ -16,6 +16,13 @@
 
 static const char *const undelivered_states =
     "('pending', 'sending', 'deferred', 'failed', 'bounced')";
+/* A message of the outbox whose Cc has not got it. */
+#define CC_UNDELIVERED \
+	"EXISTS (SELECT 1 FROM outbox_rcpt r WHERE r.outbox_id = outbox.id" \
+	" AND r.state IN ('pending', 'sending', 'deferred', 'failed'))"
+#define RCPT_COLUMNS \
+	"outbox_id, address, role, state, attempts, next_attempt, reply," \
+	" queued_at"
 
 /* A timestamp column, 0 when NULL; -1 when it is not one. */
 static int
@@ -220,7 +227,12 @@ store_outbox_foreach(struct store *s, const struct outbox_filter *f,
 	    " WHERE (?1 IS NULL OR partner_key = ?1)"
 	    " AND (?2 IS NULL OR state = ?2)"
 	    " AND (?3 IS NULL OR created_at >= ?3)"
-	    " AND (NOT ?4 OR state IN %s) ORDER BY id", undelivered_states);
+	    " AND (NOT ?4 OR state IN %s OR " CC_UNDELIVERED ")"
+	    " AND ((NOT ?5 AND NOT ?6) OR (state = 'sent' AND EXISTS (SELECT 1"
+	    " FROM outbox_rcpt r WHERE r.outbox_id = outbox.id"
+	    " AND r.role = 'cc' AND ((?5 AND r.state = 'failed')"
+	    " OR (?6 AND r.state = 'deferred'))))) ORDER BY id",
+	    undelivered_states);
 	rc = sdb_prepare(s, sql, &st, err);
 	free(sql);
 	if (rc != 0)
@@ -230,6 +242,8 @@ store_outbox_foreach(struct store *s, const struct outbox_filter *f,
 		sdb_bind_text(st, 2, outbox_state_name(f->state));
 	bind_time(st, 3, f->since);
 	sqlite3_bind_int(st, 4, f->undelivered);
+	sqlite3_bind_int(st, 5, f->cc_failed);
+	sqlite3_bind_int(st, 6, f->cc_deferred);
 	return outbox_rows(s, st, fn, arg, err);
 }
 
@@ -319,7 +333,7 @@ store_outbox_undelivered(struct store *s, long partner_id, long *count,
 	int rc;
 
 	sql = xasprintf("SELECT count(*) FROM outbox WHERE partner_id = ?1"
-	    " AND state IN %s", undelivered_states);
+	    " AND (state IN %s OR " CC_UNDELIVERED ")", undelivered_states);
 	rc = sdb_prepare(s, sql, &st, err);
 	free(sql);
 	if (rc != 0)
@@ -401,4 +415,168 @@ store_outbox_invite_sent(struct store *s, const char *uid,
 	sdb_bind_text(st, 2, recipient);
 	sqlite3_bind_int(st, 3, below);
 	return outbox_one(s, st, out, err);
+}
+
+/* The typed recipient of the current row (RCPT_COLUMNS); -1 with *err
+ * naming it when its text does not convert. */
+static int
+rcpt_from_row(struct store *s, sqlite3_stmt *st, struct outbox_rcpt *r,
+    char **err)
+{
+	int rc = 0;
+
+	memset(r, 0, sizeof *r);
+	r->outbox_id = sqlite3_column_int64(st, 0);
+	r->address = sdb_column_text(st, 1);
+	r->attempts = sqlite3_column_int(st, 4);
+	r->reply = sdb_column_text(st, 6);
+	if (outbox_role_parse((const char *)sqlite3_column_text(st, 2),
+	    &r->role, err) != 0 ||
+	    outbox_state_parse((const char *)sqlite3_column_text(st, 3),
+	    &r->state, err) != 0)
+		rc = -1;
+	else if (column_time(st, 5, &r->next_attempt) != 0 ||
+	    column_time(st, 7, &r->queued_at) != 0)
+		rc = set_err(err, "a time is not YYYY-MM-DDTHH:MM:SSZ");
+	if (rc != 0) {
+		prefix_err(err, "%s: outbox message %ld, recipient %s", s->path,
+		    r->outbox_id, r->address ? r->address : "?");
+		outbox_rcpt_reset(r);
+	}
+	return rc;
+}
+
+int
+store_outbox_rcpt_put(struct store *s, const struct outbox_rcpt *r,
+    time_t now, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sdb_prepare(s, "INSERT OR REPLACE INTO outbox_rcpt (" RCPT_COLUMNS
+	    ", updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st,
+	    err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->outbox_id);
+	sdb_bind_text(st, 2, r->address);
+	sdb_bind_text(st, 3, outbox_role_name(r->role));
+	sdb_bind_text(st, 4, outbox_state_name(r->state));
+	sqlite3_bind_int(st, 5, r->attempts);
+	bind_time(st, 6, r->next_attempt);
+	sdb_bind_text(st, 7, r->reply);
+	bind_time(st, 8, r->queued_at);
+	bind_time(st, 9, now);
+	rc = sdb_step_done(s, st, "recording a recipient", err);
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+store_outbox_rcpt_save(struct store *s, const struct outbox_rcpt *r,
+    enum outbox_state from, time_t now, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sdb_prepare(s, "UPDATE outbox_rcpt SET state = ?1, attempts = ?2,"
+	    " next_attempt = ?3, reply = ?4, queued_at = ?5, updated_at = ?6"
+	    " WHERE outbox_id = ?7 AND address = ?8 AND state = ?9", &st,
+	    err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, outbox_state_name(r->state));
+	sqlite3_bind_int(st, 2, r->attempts);
+	bind_time(st, 3, r->next_attempt);
+	sdb_bind_text(st, 4, r->reply);
+	bind_time(st, 5, r->queued_at);
+	bind_time(st, 6, now);
+	sqlite3_bind_int64(st, 7, r->outbox_id);
+	sdb_bind_text(st, 8, r->address);
+	sdb_bind_text(st, 9, outbox_state_name(from));
+	rc = sdb_step_done(s, st, "updating a recipient", err);
+	sqlite3_finalize(st);
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		return set_err(err, "%s: outbox message %ld, recipient %s is no "
+		    "longer %s (another touchbase changed it)", s->path,
+		    r->outbox_id, r->address, outbox_state_name(from));
+	return rc == 0 ? 0 : -1;
+}
+
+/* Every row st selects, appended to *v (finalizing st). */
+static int
+rcpt_rows(struct store *s, sqlite3_stmt *st, struct outbox_rcpt **v,
+    size_t *n, char **err)
+{
+	struct outbox_rcpt r;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rcpt_from_row(s, st, &r, err) != 0)
+			break;
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		(*v)[(*n)++] = r;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_ROW)
+		return -1;
+	return sdb_err(s, err, "reading the recipients of the outbox");
+}
+
+int
+store_outbox_rcpt_list(struct store *s, long outbox_id,
+    struct outbox_rcpt **v, size_t *n, char **err)
+{
+	sqlite3_stmt *st;
+
+	*v = NULL;
+	*n = 0;
+	if (sdb_prepare(s, "SELECT " RCPT_COLUMNS " FROM outbox_rcpt"
+	    " WHERE outbox_id = ?1 ORDER BY role = 'cc', rowid", &st, err) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, outbox_id);
+	if (rcpt_rows(s, st, v, n, err) == 0)
+		return 0;
+	outbox_rcpts_free(*v, *n);
+	*v = NULL;
+	*n = 0;
+	return -1;
+}
+
+int
+store_outbox_rcpt_foreach_ready(struct store *s, time_t now,
+    outbox_rcpt_fn fn, void *arg, char **err)
+{
+	struct outbox_rcpt *v = NULL;
+	struct outbox_msg m;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	/* Collected first: fn may read the outbox. */
+	if (sdb_prepare(s, "SELECT " RCPT_COLUMNS " FROM outbox_rcpt r"
+	    " WHERE (state IN ('pending', 'sending')"
+	    " OR (state = 'deferred' AND next_attempt <= ?1))"
+	    " AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = r.outbox_id"
+	    " AND o.state IN ('sent', 'bounced'))"
+	    " ORDER BY outbox_id, rowid", &st, err) != 0)
+		return -1;
+	bind_time(st, 1, now);
+	rc = rcpt_rows(s, st, &v, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int got = store_outbox_get(s, v[i].outbox_id, &m, err);
+
+		if (got == STORE_NOT_FOUND)
+			rc = set_err(err, "%s: outbox recipient %s of message %ld"
+			    " without its message", s->path, v[i].address,
+			    v[i].outbox_id);
+		else if (got != 0)
+			rc = -1;
+		else {
+			rc = fn(&m, &v[i], arg);
+			outbox_msg_reset(&m);
+		}
+	}
+	outbox_rcpts_free(v, n);
+	return rc;
 }

@@ -35,4 +35,16 @@ int store_outbox_invite_sequence(struct store *s, const char *uid,
 int store_outbox_invite_sent(struct store *s, const char *uid,
     const char *recipient, int below, struct outbox_msg *out, char **err);
 
+/* The recipients of a message (outbox.h's struct outbox_rcpt).  Insert
+ * or replace r's row; save r's state, attempts, next_attempt, reply and
+ * queued_at provided its row is still in state `from`. */
+int store_outbox_rcpt_put(struct store *s, const struct outbox_rcpt *r,
+    time_t now, char **err);
+int store_outbox_rcpt_save(struct store *s, const struct outbox_rcpt *r,
+    enum outbox_state from, time_t now, char **err);
+int store_outbox_rcpt_list(struct store *s, long outbox_id,
+    struct outbox_rcpt **v, size_t *n, char **err);
+int store_outbox_rcpt_foreach_ready(struct store *s, time_t now,
+    outbox_rcpt_fn fn, void *arg, char **err);
+
 #endif

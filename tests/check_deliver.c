@@ -2,8 +2,8 @@
  * check_deliver.c: the outbox through real transports (a Maildir, and a
  * sendmail command that defers or refuses): sent, deferred with backoff,
  * given up after retry_max_hours, failed alone, skipped when no longer
- * due, a message left sending sent again with its Message-ID, and a dry
- * run that changes nothing.
+ * due, a message left sending sent again with its Message-ID, a dry
+ * run that changes nothing, and a Cc refused for now sent alone later.
  */
 #include <check.h>
 #include <dirent.h>
@@ -16,6 +16,7 @@
 #include "book_fixture.h"
 #include "compose.h"
 #include "deliver.h"
+#include "file.h"
 #include "outbox.h"
 #include "plan.h"
 #include "transport.h"
@@ -122,6 +123,31 @@ delivered(void)
 	while ((e = readdir(d)) != NULL)
 		n += e->d_name[0] != '.';
 	closedir(d);
+	return n;
+}
+
+/* Files in the Maildir's new/ that contain text. */
+static int
+delivered_with(const char *text)
+{
+	char *path = fixture_path("outbox/new"), *file, *data, *err = NULL;
+	struct dirent *e;
+	DIR *d = opendir(path);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		ck_assert_int_ge(asprintf(&file, "%s/%s", path, e->d_name), 0);
+		data = file_read(file, 1 << 20, 0, NULL, NULL, &err);
+		ck_assert_msg(data != NULL, "%s", err);
+		n += strstr(data, text) != NULL;
+		free(data);
+		free(file);
+	}
+	closedir(d);
+	free(path);
 	return n;
 }
 
@@ -321,6 +347,218 @@ START_TEST(test_stale_skipped)
 }
 END_TEST
 
+static int
+keep_escalation(const struct outbox_msg *m, void *arg)
+{
+	if (m->kind == OUTBOX_ESCALATION)
+		only_msg(m, arg);
+	return 0;
+}
+
+/*
+ * An escalation (To the sponsor, Cc the owner) delivered, then recorded
+ * as the SMTP transport's answers record it: the To took it, the Cc was
+ * refused for now and is due at `due`.  *m is the message.
+ */
+static void
+escalation_cc_deferred(struct transport *t, const char *due,
+    struct outbox_msg *m)
+{
+	static const struct outbox_filter all = { .any_state = true };
+	struct outbox_rcpt to = { .address = (char *)"cmo@example.org",
+	    .role = OUTBOX_ROLE_TO, .state = OUTBOX_SENT,
+	    .reply = (char *)"250 2.1.5 Ok" };
+	struct outbox_rcpt cc = { .address = (char *)"dana@example.org",
+	    .role = OUTBOX_ROLE_CC, .state = OUTBOX_DEFERRED,
+	    .reply = (char *)"450 4.2.0 Mailbox busy",
+	    .next_attempt = at(due) };
+	struct deliver_stats ds;
+	char *err = NULL;
+
+	add_partner("riverside");
+	plan_at("2026-06-23T12:00");
+	free(deliver_at(t, "2026-06-23T12:00", &ds));
+	memset(m, 0, sizeof *m);
+	ck_assert_int_eq(outbox_foreach(store, &all, keep_escalation, m,
+	    &err), 0);
+	ck_assert_int_eq(m->state, OUTBOX_SENT);
+	ck_assert_msg(outbox_rcpt_record(store, m, &to, at("2026-06-23T12:00"),
+	    &err) == 0, "%s", err);
+	ck_assert_msg(outbox_rcpt_record(store, m, &cc, at("2026-06-23T12:00"),
+	    &err) == 0, "%s", err);
+}
+
+/* m's recipient number i (0: the To), as stored. */
+static void
+rcpt_of(const struct outbox_msg *m, size_t i, struct outbox_rcpt *r)
+{
+	struct outbox_rcpt *v;
+	size_t n;
+	char *err = NULL;
+
+	ck_assert_msg(outbox_rcpt_list(store, m->id, &v, &n, &err) == 0, "%s",
+	    err);
+	ck_assert_uint_gt(n, i);
+	outbox_rcpt_copy(r, &v[i]);
+	outbox_rcpts_free(v, n);
+}
+
+/* The state of m's Cc, as stored. */
+static enum outbox_state
+cc_state(const struct outbox_msg *m)
+{
+	struct outbox_rcpt r;
+	enum outbox_state st;
+
+	rcpt_of(m, 1, &r);
+	st = r.state;
+	outbox_rcpt_reset(&r);
+	return st;
+}
+
+/* A Cc refused for now is sent alone when its time comes: one more
+ * message with the same Message-ID, the To not sent again. */
+START_TEST(test_cc_sent_alone)
+{
+	struct deliver_stats ds;
+	struct transport *t = open_transport();
+	struct outbox_msg m, after;
+	struct outbox_rcpt r;
+	int before;
+	char *ev, *mid, *err = NULL;
+
+	escalation_cc_deferred(t, "2026-06-23T12:10", &m);
+	before = delivered();
+	ev = deliver_at(t, "2026-06-23T12:05", &ds);
+	ck_assert_str_eq(ev, "");
+	free(ev);
+	ev = deliver_at(t, "2026-06-23T12:10", &ds);
+	ck_assert_str_eq(ev, "sent:escalation:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.sent, 1);
+	ck_assert_int_eq(delivered(), before + 1);
+	rcpt_of(&m, 1, &r);
+	ck_assert_str_eq(r.address, "dana@example.org");
+	ck_assert_int_eq(r.state, OUTBOX_SENT);
+	ck_assert_int_eq(r.attempts, m.attempts + 1);
+	outbox_rcpt_reset(&r);
+	rcpt_of(&m, 0, &r);
+	ck_assert_int_eq(r.state, OUTBOX_SENT);
+	ck_assert_int_eq(r.attempts, m.attempts);
+	outbox_rcpt_reset(&r);
+	/* The message itself is as it was. */
+	ck_assert_msg(outbox_get(store, m.id, &after, &err) == 0, "%s", err);
+	ck_assert_int_eq(after.state, OUTBOX_SENT);
+	ck_assert_int_eq(after.attempts, m.attempts);
+	ck_assert_int_eq(after.sent_at, m.sent_at);
+	outbox_msg_reset(&after);
+	/* Nothing more to send. */
+	ev = deliver_at(t, "2026-06-24T12:00", &ds);
+	ck_assert_str_eq(ev, "");
+	free(ev);
+	ck_assert_int_eq(delivered(), before + 1);
+	/* The Cc's copy carries the message's Message-ID. */
+	ck_assert_int_ge(asprintf(&mid, "<%s>", m.message_id), 0);
+	ck_assert_int_eq(delivered_with(mid), 2);
+	free(mid);
+	outbox_msg_reset(&m);
+	transport_close(t);
+}
+END_TEST
+
+/* The Cc of escalation_cc_deferred, due at 12:10, sent then through a
+ * sendmail that exits with code (use_sendmail); *t is that transport. */
+static char *
+cc_through_sendmail(int code, struct outbox_msg *m, struct transport **t,
+    struct deliver_stats *ds)
+{
+	*t = open_transport();
+	escalation_cc_deferred(*t, "2026-06-23T12:10", m);
+	transport_close(*t);
+	use_sendmail(code);
+	*t = open_transport();
+	return deliver_at(*t, "2026-06-23T12:10", ds);
+}
+
+/* A Cc refused again for now is deferred with the messages' back-off,
+ * and failed once retried for retry_max_hours; refused for good, failed
+ * at once. */
+START_TEST(test_cc_deferred_then_given_up)
+{
+	struct deliver_stats ds;
+	struct transport *t;
+	struct outbox_msg m;
+	struct outbox_rcpt r;
+	char *ev;
+
+	cfg.retry_max_hours = 2;
+	ev = cc_through_sendmail(75, &m, &t, &ds);
+	ck_assert_str_eq(ev, "deferred:escalation:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.deferred, 1);
+	rcpt_of(&m, 1, &r);
+	ck_assert_int_eq(r.state, OUTBOX_DEFERRED);
+	ck_assert_int_eq(r.attempts, m.attempts + 1);
+	/* Backoff after the second attempt: ten minutes, a quarter more. */
+	ck_assert_int_ge(r.next_attempt - at("2026-06-23T12:10"), 600);
+	ck_assert_int_le(r.next_attempt - at("2026-06-23T12:10"), 750);
+	outbox_rcpt_reset(&r);
+	ev = deliver_at(t, "2026-06-23T14:30", &ds);
+	ck_assert_str_eq(ev, "failed:escalation:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.failed, 1);
+	rcpt_of(&m, 1, &r);
+	ck_assert_int_eq(r.state, OUTBOX_FAILED);
+	ck_assert_ptr_nonnull(strstr(r.reply, "gave up after 2 hours"));
+	outbox_rcpt_reset(&r);
+	outbox_msg_reset(&m);
+	transport_close(t);
+}
+END_TEST
+
+START_TEST(test_cc_refused_for_good)
+{
+	struct deliver_stats ds;
+	struct transport *t;
+	struct outbox_msg m;
+	char *ev;
+
+	ev = cc_through_sendmail(1, &m, &t, &ds);
+	ck_assert_str_eq(ev, "failed:escalation:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.failed, 1);
+	ck_assert_int_eq(ds.sent, 0);
+	ck_assert_int_eq(cc_state(&m), OUTBOX_FAILED);
+	outbox_msg_reset(&m);
+	transport_close(t);
+}
+END_TEST
+
+/* A Cc whose message is no longer due (the partner checked in) is
+ * settled as skipped, not sent. */
+START_TEST(test_cc_stale_skipped)
+{
+	struct deliver_stats ds;
+	struct transport *t = open_transport();
+	struct outbox_msg m;
+	int before;
+	char *ev, *err = NULL;
+
+	escalation_cc_deferred(t, "2026-06-23T12:10", &m);
+	before = delivered();
+	ck_assert_int_eq(book_checkin(&book, "riverside", "2026-06-23", NULL,
+	    NULL, at("2026-06-23T12:05"), &err), 0);
+	ev = deliver_at(t, "2026-06-23T12:10", &ds);
+	ck_assert_str_eq(ev, "skipped:escalation:riverside");
+	free(ev);
+	ck_assert_int_eq(ds.skipped, 1);
+	ck_assert_int_eq(delivered(), before);
+	ck_assert_int_eq(cc_state(&m), OUTBOX_SKIPPED);
+	outbox_msg_reset(&m);
+	transport_close(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -336,6 +574,10 @@ main(void)
 	tcase_add_test(tc, test_deferred_then_given_up);
 	tcase_add_test(tc, test_failed_alone_and_retried);
 	tcase_add_test(tc, test_stale_skipped);
+	tcase_add_test(tc, test_cc_sent_alone);
+	tcase_add_test(tc, test_cc_deferred_then_given_up);
+	tcase_add_test(tc, test_cc_refused_for_good);
+	tcase_add_test(tc, test_cc_stale_skipped);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,7 +1,8 @@
 /*
  * check_outbox.c: the typed queue: names, the state machine, creation,
- * idempotency, crash recovery, retry and discard, and the invite
- * recipients a cancel and a re-invite leave.
+ * idempotency, crash recovery, retry and discard, the invite
+ * recipients a cancel and a re-invite leave, and each recipient's
+ * outcome of a message with a Cc.
  */
 #include <check.h>
 #include <stdio.h>
@@ -360,6 +361,200 @@ START_TEST(test_retry_discard)
 }
 END_TEST
 
+static int
+count_msg(const struct outbox_msg *m, void *arg)
+{
+	(void)m;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Messages f lists. */
+static int
+nlisted(const struct outbox_filter *f)
+{
+	char *err = NULL;
+	int n = 0;
+
+	ck_assert_msg(outbox_foreach(store, f, count_msg, &n, &err) == 0, "%s",
+	    err);
+	return n;
+}
+
+static int
+count_rcpt(const struct outbox_msg *m, const struct outbox_rcpt *r,
+    void *arg)
+{
+	(void)m;
+	(void)r;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Recipients due to go alone at now. */
+static int
+ready_rcpts(time_t now)
+{
+	char *err = NULL;
+	int n = 0;
+
+	ck_assert_msg(outbox_rcpt_foreach_ready(store, now, count_rcpt, &n,
+	    &err) == 0, "%s", err);
+	return n;
+}
+
+/* m's note, "" for none; allocated. */
+static char *
+note_of(const struct outbox_msg *m)
+{
+	char *note, *err = NULL;
+
+	ck_assert_msg(outbox_rcpt_note(store, m, &note, &err) == 0, "%s", err);
+	return note ? note : strdup("");
+}
+
+/* Each recipient's outcome of a message with a Cc: recorded, listed To
+ * first, shown, due alone after its back-off, retried and discarded by
+ * hand, and replaced when the message is sent again as a whole. */
+START_TEST(test_rcpt_outcomes)
+{
+	static const struct outbox_filter undelivered = { .any_state = true,
+	    .undelivered = true };
+	static const struct outbox_filter cc_failed = { .any_state = true,
+	    .cc_failed = true };
+	static const struct outbox_filter cc_deferred = { .any_state = true,
+	    .cc_deferred = true };
+	struct outbox_msg m;
+	struct outbox_rcpt to = { .address = (char *)"s@example.org",
+	    .role = OUTBOX_ROLE_TO, .state = OUTBOX_SENT,
+	    .reply = (char *)"250 ok" };
+	struct outbox_rcpt cc = { .address = (char *)"o@example.org",
+	    .role = OUTBOX_ROLE_CC, .state = OUTBOX_DEFERRED,
+	    .reply = (char *)"450 4.2.0 busy", .next_attempt = t0 + 300 };
+	struct outbox_rcpt bad = { .address = (char *)"x@example.org",
+	    .role = OUTBOX_ROLE_CC, .state = OUTBOX_PENDING };
+	struct outbox_rcpt *v;
+	struct buf json;
+	size_t n;
+	char *note, *err = NULL;
+
+	add_msg(&m, OUTBOX_ESCALATION, "2026-12-01", "s@example.org");
+	ck_assert_int_eq(outbox_move(store, &m, OUTBOX_SENDING, NULL, NULL, t0,
+	    &err), 0);
+	ck_assert_int_eq(nlisted(&undelivered), 1);
+	/* Recorded before the message is marked sent. */
+	ck_assert_msg(outbox_rcpt_record(store, &m, &cc, t0, &err) == 0, "%s",
+	    err);
+	ck_assert_msg(outbox_rcpt_record(store, &m, &to, t0, &err) == 0, "%s",
+	    err);
+	ck_assert_int_eq(outbox_move(store, &m, OUTBOX_SENT, NULL, "sent; Cc "
+	    "o@example.org refused: 450 4.2.0 busy", t0, &err), 0);
+	/* A first record is where sending may lead, nothing else. */
+	ck_assert_int_eq(outbox_rcpt_record(store, &m, &bad, t0, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot be recorded as pending"));
+	free(err);
+	err = NULL;
+
+	ck_assert_int_eq(outbox_rcpt_list(store, m.id, &v, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0].address, "s@example.org");
+	ck_assert_int_eq(v[0].role, OUTBOX_ROLE_TO);
+	ck_assert_int_eq(v[0].state, OUTBOX_SENT);
+	ck_assert_str_eq(v[1].address, "o@example.org");
+	ck_assert_int_eq(v[1].role, OUTBOX_ROLE_CC);
+	ck_assert_int_eq(v[1].state, OUTBOX_DEFERRED);
+	ck_assert_int_eq(v[1].attempts, 1);
+	ck_assert_int_eq(v[1].next_attempt, t0 + 300);
+	ck_assert_int_eq(v[1].queued_at, t0);
+	ck_assert_str_eq(v[1].reply, "450 4.2.0 busy");
+	outbox_rcpts_free(v, n);
+
+	note = note_of(&m);
+	ck_assert_str_eq(note, "Cc o@example.org pending retry: 450 4.2.0 busy");
+	free(note);
+	/* The sent message is still undelivered, for its Cc. */
+	ck_assert_int_eq(nlisted(&undelivered), 1);
+	ck_assert_int_eq(nlisted(&cc_deferred), 1);
+	ck_assert_int_eq(nlisted(&cc_failed), 0);
+	buf_init(&json);
+	ck_assert_int_eq(outbox_json(store, &m, &json, &err), 0);
+	ck_assert_ptr_nonnull(strstr(buf_str(&json), "\"recipients\":[{"
+	    "\"address\":\"s@example.org\",\"role\":\"to\",\"state\":\"sent\""));
+	ck_assert_ptr_nonnull(strstr(buf_str(&json), "{\"address\":"
+	    "\"o@example.org\",\"role\":\"cc\",\"state\":\"deferred\","
+	    "\"attempts\":1,\"next_attempt\":\"2026-11-30T"));
+	buf_reset(&json);
+
+	/* Due alone after its back-off, not before. */
+	ck_assert_int_eq(ready_rcpts(t0 + 299), 0);
+	ck_assert_int_eq(ready_rcpts(t0 + 300), 1);
+	ck_assert_int_eq(outbox_rcpt_list(store, m.id, &v, &n, &err), 0);
+	ck_assert_int_eq(outbox_rcpt_move(store, &v[1], OUTBOX_SENDING, NULL,
+	    t0 + 300, &err), 0);
+	ck_assert_int_eq(v[1].attempts, 2);
+	ck_assert_int_eq(outbox_rcpt_move(store, &v[1], OUTBOX_FAILED,
+	    "550 5.1.1 no such user", t0 + 300, &err), 0);
+	ck_assert_int_eq(v[1].next_attempt, 0);
+	/* As a message's: failed cannot become sent. */
+	ck_assert_int_eq(outbox_rcpt_move(store, &v[1], OUTBOX_SENT, NULL,
+	    t0 + 300, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "failed cannot become sent"));
+	free(err);
+	err = NULL;
+	outbox_rcpts_free(v, n);
+	note = note_of(&m);
+	ck_assert_str_eq(note, "Cc o@example.org refused: 550 5.1.1 no such "
+	    "user");
+	free(note);
+	ck_assert_int_eq(nlisted(&cc_failed), 1);
+	ck_assert_int_eq(ready_rcpts(t0 + 86400), 0);
+
+	/* Retried by hand: the Cc alone, queued anew; the message stays. */
+	ck_assert_int_eq(outbox_retry(store, &m, t0 + 3600, &err), 0);
+	ck_assert_int_eq(m.state, OUTBOX_SENT);
+	ck_assert_int_eq(outbox_rcpt_list(store, m.id, &v, &n, &err), 0);
+	ck_assert_int_eq(v[0].state, OUTBOX_SENT);
+	ck_assert_int_eq(v[1].state, OUTBOX_PENDING);
+	ck_assert_int_eq(v[1].attempts, 0);
+	ck_assert_int_eq(v[1].queued_at, t0 + 3600);
+	outbox_rcpts_free(v, n);
+	note = note_of(&m);
+	ck_assert_str_eq(note, "Cc o@example.org pending retry");
+	free(note);
+	ck_assert_int_eq(ready_rcpts(t0 + 3600), 1);
+	/* Nothing left to retry; discarded, it is settled. */
+	ck_assert_int_eq(outbox_retry(store, &m, t0 + 3600, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "only a failed or deferred message "
+	    "can be retried"));
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(outbox_discard(store, &m, t0 + 3600, &err), 0);
+	note = note_of(&m);
+	ck_assert_str_eq(note, "Cc o@example.org discarded: discarded by hand");
+	free(note);
+	ck_assert_int_eq(ready_rcpts(t0 + 86400), 0);
+	ck_assert_int_eq(nlisted(&undelivered), 0);
+	ck_assert_int_eq(outbox_discard(store, &m, t0 + 3600, &err), -1);
+	free(err);
+	err = NULL;
+
+	/* Recorded again (a send of the whole message): replaced. */
+	cc.state = OUTBOX_SENT;
+	cc.reply = (char *)"250 ok";
+	ck_assert_int_eq(outbox_rcpt_record(store, &m, &cc, t0 + 7200, &err),
+	    0);
+	ck_assert_int_eq(outbox_rcpt_list(store, m.id, &v, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(v[1].state, OUTBOX_SENT);
+	ck_assert_int_eq(v[1].next_attempt, 0);
+	outbox_rcpts_free(v, n);
+	note = note_of(&m);
+	ck_assert_str_eq(note, "");
+	free(note);
+	outbox_msg_reset(&m);
+}
+END_TEST
+
 /* A message of kind about uid to recipient at seq, sent. */
 static void
 sent_invite(enum outbox_kind kind, const char *recipient, int seq)
@@ -438,6 +633,7 @@ main(void)
 	tcase_add_test(tc, test_stale_copy);
 	tcase_add_test(tc, test_retry_discard);
 	tcase_add_test(tc, test_reinvited_recipient);
+	tcase_add_test(tc, test_rcpt_outcomes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -232,16 +232,112 @@ escalate() {
 	stop_bg
 }
 
-# A Cc refused for good: sent to the sponsor, the refusal shown, exit 65.
+# rcpt_tos SPOOL N: the envelope recipients of the server's message N.
+rcpt_tos() {
+	/usr/bin/python3 -c 'import json, sys
+print(" ".join(json.load(open(sys.argv[1]))["rcpt_tos"]))' "$1/$2.json"
+}
+
+# cc_state DB: the Cc's state, attempts and reply in outbox --json.
+cc_state() {
+	"$TOUCHBASE" -d "$1" outbox --json | /usr/bin/python3 -c 'import json, sys
+for m in json.load(sys.stdin):
+    for r in m["recipients"]:
+        if r["role"] == "cc":
+            print(m["state"], r["address"], r["state"], r["attempts"],
+                  r["reply"])'
+}
+
+# A Cc refused for good: sent to the sponsor, the refusal recorded and
+# shown, exit 65.
 escalate cc550.db 65 --reply-rcpt owner@example.org=550
 contains out.txt "sent; Cc owner@example.org refused: 550 5.1.1"
 checks=$((checks + 1))
-grep -q '"rcpt_tos": \["sponsor@example.org"\]' spool-cc550.db/1.json ||
+[ "$(rcpt_tos spool-cc550.db 1)" = sponsor@example.org ] ||
 	fail "the escalation did not reach the sponsor alone"
-# A Cc refused for now: recorded, counted as deferred (75).  The Cc is not
-# retried on its own: the outbox keeps one state per message.
-escalate cc450.db 75 --reply-rcpt owner@example.org=450
-contains out.txt "sent; Cc owner@example.org refused: 450 4.1.1"
+cc_state cc550.db >cc.txt
+contains cc.txt "sent owner@example.org failed 1 550 5.1.1"
+expect 0 -d cc550.db status --now 2026-02-20T13:00
+contains out.txt "Undelivered mail:"
+contains out.txt "sponsor@example.org (due 2026-02-05): Cc owner@example.org refused: 550 5.1.1"
+# Retried by hand: the Cc alone goes again, and is refused again (65),
+# the sponsor is not sent it twice; discarded, it is settled.
+start_server spool-cc550b --reply-rcpt owner@example.org=550
+configure "smtp://127.0.0.1:$port" "starttls = off"
+expect 0 -d cc550.db retry 1
+contains out.txt "retried 1: escalation escalated to sponsor@example.org (sent; Cc owner@example.org pending retry)"
+expect 65 -d cc550.db run --now 2026-02-20T14:00
+checks=$((checks + 1))
+[ ! -e spool-cc550b/1.json ] || fail "a Cc retried alone reached the server"
+expect 0 -d cc550.db run --now 2026-02-20T15:00
+expect 0 -d cc550.db discard 1
+contains out.txt "(sent; Cc owner@example.org discarded: discarded by hand)"
+expect 0 -d cc550.db status --now 2026-02-20T15:00
+lacks out.txt "Undelivered mail:"
+expect 65 -d cc550.db discard 1
+contains err.txt "message 1 is sent: only a message not yet sent can be discarded"
+stop_bg
+
+# A Cc refused for now (450, then taken): the message is sent to the
+# sponsor, the Cc deferred (75) and sent alone by the next run after its
+# back-off: one more message, to the Cc alone, with the same Message-ID.
+start_server spool-cc450 --reply-rcpt-once owner@example.org=450
+configure "smtp://127.0.0.1:$port" "starttls = off"
+expect 0 -d cc450.db init
+expect 0 -d cc450.db partner add "Escalated" --owner owner@example.org \
+	--sponsor sponsor@example.org --start 2026-01-05
+expect 75 -d cc450.db run --now 2026-02-20T13:00
+contains err.txt "sent 1, deferred 1, failed 0"
+expect 0 -d cc450.db outbox
+contains out.txt "sent; Cc owner@example.org pending retry: 450 4.1.1"
+expect 0 -d cc450.db status --now 2026-02-20T13:00
+contains out.txt "Cc owner@example.org pending retry: 450 4.1.1"
+cc_state cc450.db >cc.txt
+contains cc.txt "sent owner@example.org deferred 1 450 4.1.1"
+# Not before its next attempt.
+expect 0 -d cc450.db run --now 2026-02-20T13:01
+checks=$((checks + 1))
+[ ! -e spool-cc450/2.json ] || fail "the Cc was retried before its time"
+expect 0 -v -d cc450.db run --now 2026-02-20T14:00
+contains err.txt "sent 1, deferred 0, failed 0"
+checks=$((checks + 1))
+[ "$(rcpt_tos spool-cc450 1)" = sponsor@example.org ] &&
+	[ "$(rcpt_tos spool-cc450 2)" = owner@example.org ] &&
+	[ ! -e spool-cc450/3.json ] ||
+	fail "the retry did not go to the Cc alone, once"
+checks=$((checks + 1))
+[ "$(message_ids spool-cc450 | uniq | wc -l)" = 1 ] &&
+	[ "$(message_ids spool-cc450 | wc -l)" = 2 ] ||
+	fail "the Cc's retry did not keep the Message-ID"
+cc_state cc450.db >cc.txt
+contains cc.txt "sent owner@example.org sent 2 250"
+expect 0 -d cc450.db outbox
+contains out.txt "sent; Cc owner@example.org sent on retry"
+expect 0 -d cc450.db status --now 2026-02-20T14:00
+lacks out.txt "Undelivered mail:"
+expect 0 -d cc450.db run --now 2026-02-21T14:00
+checks=$((checks + 1))
+[ ! -e spool-cc450/3.json ] || fail "a delivered Cc was sent again"
+stop_bg
+
+# A Cc refused for now every time: retried until retry_max_hours, then
+# failed (65).
+start_server spool-ccmax --reply-rcpt owner@example.org=450
+configure "smtp://127.0.0.1:$port" "starttls = off
+[schedule]
+retry_max_hours = 2"
+expect 0 -d ccmax.db init
+expect 0 -d ccmax.db partner add "Escalated" --owner owner@example.org \
+	--sponsor sponsor@example.org --start 2026-01-05
+expect 75 -d ccmax.db run --now 2026-02-20T13:00
+expect 75 -d ccmax.db run --now 2026-02-20T14:00
+expect 65 -d ccmax.db run --now 2026-02-20T15:30
+cc_state ccmax.db >cc.txt
+contains cc.txt "sent owner@example.org failed 3 450 4.1.1"
+contains cc.txt "(gave up after 2 hours)"
+checks=$((checks + 1))
+[ "$(ls spool-ccmax/*.json | wc -l)" = 1 ] || fail "a refused Cc reached the server"
+stop_bg
 # The To refused for good: the message failed, though the Cc took it.
 escalate to550.db 65 --reply-rcpt sponsor@example.org=550
 contains out.txt "failed"

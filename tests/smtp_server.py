@@ -6,8 +6,9 @@ rcpt_tos, connection) and keeps the number of connections accepted so far
 in SPOOL/connections.  Runs until killed; logs to stderr.
 
 Options make it misbehave as real servers do: refuse at MAIL FROM (530 is
-"authentication required"), at the DATA command, a recipient, or the
-message after its data; stall before the greeting or after the data.
+"authentication required"), at the DATA command, a recipient (always, or
+only the first time it is given), or the message after its data; stall
+before the greeting or after the data.
 """
 
 import argparse
@@ -71,7 +72,11 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope, address,
                           rcpt_options):
-        code = self.state.args.reply_rcpt.get(address.lower())
+        args = self.state.args
+        code = args.reply_rcpt.get(address.lower())
+        if code is None:
+            # Refused once, then taken like any other.
+            code = args.reply_rcpt_once.pop(address.lower(), None)
         if code is not None:
             log.info("refusing recipient %s with %d", address, code)
             return "%d %s <%s>: Recipient address rejected" % (
@@ -154,6 +159,8 @@ def parse_args(argv):
     p.add_argument("--spool", required=True)
     p.add_argument("--reply-rcpt", action="append", default=[],
                    metavar="ADDR=CODE")
+    p.add_argument("--reply-rcpt-once", action="append", default=[],
+                   metavar="ADDR=CODE")
     p.add_argument("--reply-data", type=int, metavar="CODE")
     p.add_argument("--reply-mail", type=int, metavar="CODE")
     p.add_argument("--reply-data-command", type=int, metavar="CODE")
@@ -165,13 +172,15 @@ def parse_args(argv):
     p.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth", metavar="USER:PASS")
     args = p.parse_args(argv)
-    rcpt = {}
-    for item in args.reply_rcpt:
-        addr, sep, code = item.rpartition("=")
-        if not sep or not code.isdigit():
-            p.error("--reply-rcpt wants ADDR=CODE, not %r" % item)
-        rcpt[addr.lower()] = int(code)
-    args.reply_rcpt = rcpt
+    for opt in ("reply_rcpt", "reply_rcpt_once"):
+        rcpt = {}
+        for item in getattr(args, opt):
+            addr, sep, code = item.rpartition("=")
+            if not sep or not code.isdigit():
+                p.error("--%s wants ADDR=CODE, not %r" % (
+                    opt.replace("_", "-"), item))
+            rcpt[addr.lower()] = int(code)
+        setattr(args, opt, rcpt)
     return args
 
 
