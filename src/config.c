@@ -780,6 +780,18 @@ config_load_file(const char *path, struct config *cfg, char **err)
 }
 
 int
+config_load_buffer(const char *name, const char *text, size_t len,
+    struct config *cfg, char **err)
+{
+	FILE *fp;
+
+	/* A stream over the bytes: the same reader as for a file. */
+	if ((fp = fmemopen((void *)(len > 0 ? text : ""), len, "r")) == NULL)
+		return set_err(err, "%s: %s", name, strerror(errno));
+	return load_open(name, fp, cfg, err);
+}
+
+int
 config_load(const char *explicit_path, struct config *cfg, char **err)
 {
 	const char *env, *home;

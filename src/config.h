@@ -8,6 +8,7 @@
 #define TB_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum transport_kind { TRANSPORT_SMTP, TRANSPORT_MAILDIR, TRANSPORT_SENDMAIL };
 enum starttls_mode { STARTTLS_REQUIRED, STARTTLS_OPTIONAL, STARTTLS_OFF };
@@ -93,6 +94,11 @@ int config_load(const char *explicit_path, struct config *cfg, char **err);
 /* Load one named file (must exist), or with path == NULL only the
  * defaults.  Same errors as config_load. */
 int config_load_file(const char *path, struct config *cfg, char **err);
+
+/* The same for a text in memory (len bytes, named name in messages and
+ * for relative paths): the fuzzing harness's seam. */
+int config_load_buffer(const char *name, const char *text, size_t len,
+    struct config *cfg, char **err);
 
 /* Fill *cfg with the built-in defaults. */
 void config_init(struct config *cfg);
