@@ -980,32 +980,61 @@ has_vcalendar(const char *text)
 	return false;
 }
 
+/* The holidays of an iCalendar text (name: for messages) into ds. */
+static int
+parse_ics(const char *name, const char *text, struct dates *ds, char **err)
+{
+	icalcomponent *root;
+	size_t found = 0;
+	int rc;
+
+	if (!has_vcalendar(text))
+		return set_err(err, "%s: not an iCalendar file (no "
+		    "BEGIN:VCALENDAR)", name);
+	root = icalparser_parse_string(text);
+	icalerror_clear_errno();
+	if (root == NULL)
+		return set_err(err, "%s: libical cannot parse it", name);
+	rc = walk_events(root, name, ds, &found, err);
+	icalcomponent_free(root);
+	icalerror_clear_errno();
+	if (rc == 0 && found == 0)
+		rc = set_err(err, "%s: no VEVENT in it", name);
+	return rc;
+}
+
 static int
 load_ics(const char *path, struct dates *ds, char **err)
 {
-	icalcomponent *root;
 	char *text;
-	size_t found = 0;
 	int rc;
 
 	if ((text = file_read(path, ICS_MAX, 0, NULL, NULL, err)) == NULL)
 		return -1;
-	if (!has_vcalendar(text)) {
-		free(text);
-		return set_err(err, "%s: not an iCalendar file (no "
-		    "BEGIN:VCALENDAR)", path);
-	}
-	root = icalparser_parse_string(text);
+	rc = parse_ics(path, text, ds, err);
 	free(text);
-	icalerror_clear_errno();
-	if (root == NULL)
-		return set_err(err, "%s: libical cannot parse it", path);
-	rc = walk_events(root, path, ds, &found, err);
-	icalcomponent_free(root);
-	icalerror_clear_errno();
-	if (rc == 0 && found == 0)
-		rc = set_err(err, "%s: no VEVENT in it", path);
 	return rc;
+}
+
+/* Sorted and without repeats into cal (which takes ds's array), or ds
+ * freed when rc is not 0.  Returns rc. */
+static int
+dates_finish(struct dates *ds, int rc, struct cadence_calendar *cal)
+{
+	size_t i, n = 0;
+
+	if (rc != 0) {
+		free(ds->v);
+		return -1;
+	}
+	if (ds->n > 0)
+		qsort(ds->v, ds->n, sizeof *ds->v, dates_cmp);
+	for (i = 0; i < ds->n; i++)
+		if (n == 0 || date_cmp(ds->v[n - 1], ds->v[i]) != 0)
+			ds->v[n++] = ds->v[i];
+	cal->holidays = ds->v;
+	cal->nholidays = n;
+	return 0;
 }
 
 bool
@@ -1031,7 +1060,6 @@ cadence_holidays_load(const char *value, struct cadence_calendar *cal,
     char **err)
 {
 	struct dates ds = { NULL, 0, 0 };
-	size_t i, n = 0;
 	int rc;
 
 	if (value == NULL)
@@ -1040,16 +1068,14 @@ cadence_holidays_load(const char *value, struct cadence_calendar *cal,
 		rc = load_ics(value, &ds, err);
 	else
 		rc = load_list(value, &ds, err);
-	if (rc != 0) {
-		free(ds.v);
-		return -1;
-	}
-	if (ds.n > 0)
-		qsort(ds.v, ds.n, sizeof *ds.v, dates_cmp);
-	for (i = 0; i < ds.n; i++)
-		if (n == 0 || date_cmp(ds.v[n - 1], ds.v[i]) != 0)
-			ds.v[n++] = ds.v[i];
-	cal->holidays = ds.v;
-	cal->nholidays = n;
-	return 0;
+	return dates_finish(&ds, rc, cal);
+}
+
+int
+cadence_holidays_parse_ics(const char *name, const char *text,
+    struct cadence_calendar *cal, char **err)
+{
+	struct dates ds = { NULL, 0, 0 };
+
+	return dates_finish(&ds, parse_ics(name, text, &ds, err), cal);
 }
