@@ -216,6 +216,26 @@ rule_possible(const struct icalrecurrencetype *rec)
 	return false;
 }
 
+/*
+ * Whether every numbered BYDAY can occur: under FREQ=MONTHLY, or
+ * FREQ=YEARLY with BYMONTH (and no BYWEEKNO), the number counts within a
+ * month (RFC 5545 3.3.10), which has at most five of a weekday; libical
+ * would search for the 20th Tuesday of a month for seconds.
+ */
+static bool
+rule_positions_possible(const struct icalrecurrencetype *rec)
+{
+	bool in_month = rec->freq == ICAL_MONTHLY_RECURRENCE ||
+	    (rec->freq == ICAL_YEARLY_RECURRENCE && rule_has(rec->by_month) &&
+	    !rule_has(rec->by_week_no));
+
+	for (int i = 0; in_month && i < ICAL_BY_DAY_SIZE &&
+	    rule_has(&rec->by_day[i]); i++)
+		if (abs(icalrecurrencetype_day_position(rec->by_day[i])) > 5)
+			return false;
+	return true;
+}
+
 /* Validate rule text as a check-in schedule; *canon gets libical's form. */
 static int
 parse_rrule(const char *rule, char **canon, char **why)
@@ -250,6 +270,10 @@ parse_rrule(const char *rule, char **canon, char **why)
 	if (!rule_possible(&rec))
 		return set_err(why, "no month of BYMONTH has a day of "
 		    "BYMONTHDAY: the rule never occurs");
+	if (!rule_positions_possible(&rec))
+		return set_err(why, "BYDAY counts within a month here, and a "
+		    "month has at most five of a weekday: the rule never "
+		    "occurs");
 	if (rec.freq < ICAL_DAILY_RECURRENCE)
 		return set_err(why, "FREQ=%s is finer than a day; a check-in "
 		    "cadence is daily at finest",
