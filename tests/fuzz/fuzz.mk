@@ -4,8 +4,8 @@
 # check that runs it on every file of its corpus, tests/fuzz/corpus/NAME.
 
 FUZZ_HARNESSES = tests/fuzz/fuzz_template tests/fuzz/fuzz_csv \
-	tests/fuzz/fuzz_config tests/fuzz/fuzz_cadence tests/fuzz/fuzz_holidays \
-	tests/fuzz/fuzz_compose tests/fuzz/fuzz_inbound
+	tests/fuzz/fuzz_config tests/fuzz/fuzz_cadence \
+	tests/fuzz/fuzz_holidays tests/fuzz/fuzz_compose tests/fuzz/fuzz_inbound
 FUZZ_REPLAYS = tests/fuzz/replay_template tests/fuzz/replay_csv \
 	tests/fuzz/replay_config tests/fuzz/replay_cadence \
 	tests/fuzz/replay_holidays tests/fuzz/replay_compose \

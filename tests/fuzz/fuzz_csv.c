@@ -71,8 +71,8 @@ check_round_trip(const struct records *r)
 	buf_init(&out);
 	for (size_t i = 0; i < r->n; i++)
 		if (!blank(r, i))
-			csv_write_record(&out, (const char *const *)r->fields[i],
-			    r->nfields[i]);
+			csv_write_record(&out,
+			    (const char *const *)r->fields[i], r->nfields[i]);
 	if (csv_read_buffer("again.csv", buf_str(&out), out.len, keep_record,
 	    &again, &err) != 0)
 		fuzz_fail("written CSV does not read back: %s", err);

@@ -23,6 +23,7 @@ static int
 replay_file(const char *path)
 {
 	char *data, *err = NULL;
+	uint8_t *copy;
 	size_t len;
 
 	if ((data = file_read(path, REPLAY_MAX, FILE_REGULAR, &len, NULL,
@@ -32,7 +33,7 @@ replay_file(const char *path)
 		return -1;
 	}
 	/* A copy of exactly len bytes, so that ASan sees reads past it. */
-	uint8_t *copy = xmalloc(len ? len : 1);
+	copy = xmalloc(len ? len : 1);
 	memcpy(copy, data, len);
 	free(data);
 	LLVMFuzzerTestOneInput(copy, len);
