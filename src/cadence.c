@@ -216,6 +216,26 @@ rule_possible(const struct icalrecurrencetype *rec)
 	return false;
 }
 
+/*
+ * Whether every numbered BYDAY can occur: under FREQ=MONTHLY, or
+ * FREQ=YEARLY with BYMONTH (and no BYWEEKNO), the number counts within a
+ * month (RFC 5545 3.3.10), which has at most five of a weekday; libical
+ * would search for the 20th Tuesday of a month for seconds.
+ */
+static bool
+rule_positions_possible(const struct icalrecurrencetype *rec)
+{
+	bool in_month = rec->freq == ICAL_MONTHLY_RECURRENCE ||
+	    (rec->freq == ICAL_YEARLY_RECURRENCE && rule_has(rec->by_month) &&
+	    !rule_has(rec->by_week_no));
+
+	for (int i = 0; in_month && i < ICAL_BY_DAY_SIZE &&
+	    rule_has(&rec->by_day[i]); i++)
+		if (abs(icalrecurrencetype_day_position(rec->by_day[i])) > 5)
+			return false;
+	return true;
+}
+
 /* Validate rule text as a check-in schedule; *canon gets libical's form. */
 static int
 parse_rrule(const char *rule, char **canon, char **why)
@@ -250,6 +270,10 @@ parse_rrule(const char *rule, char **canon, char **why)
 	if (!rule_possible(&rec))
 		return set_err(why, "no month of BYMONTH has a day of "
 		    "BYMONTHDAY: the rule never occurs");
+	if (!rule_positions_possible(&rec))
+		return set_err(why, "BYDAY counts within a month here, and a "
+		    "month has at most five of a weekday: the rule never "
+		    "occurs");
 	if (rec.freq < ICAL_DAILY_RECURRENCE)
 		return set_err(why, "FREQ=%s is finer than a day; a check-in "
 		    "cadence is daily at finest",
@@ -980,32 +1004,61 @@ has_vcalendar(const char *text)
 	return false;
 }
 
+/* The holidays of an iCalendar text (name: for messages) into ds. */
+static int
+parse_ics(const char *name, const char *text, struct dates *ds, char **err)
+{
+	icalcomponent *root;
+	size_t found = 0;
+	int rc;
+
+	if (!has_vcalendar(text))
+		return set_err(err, "%s: not an iCalendar file (no "
+		    "BEGIN:VCALENDAR)", name);
+	root = icalparser_parse_string(text);
+	icalerror_clear_errno();
+	if (root == NULL)
+		return set_err(err, "%s: libical cannot parse it", name);
+	rc = walk_events(root, name, ds, &found, err);
+	icalcomponent_free(root);
+	icalerror_clear_errno();
+	if (rc == 0 && found == 0)
+		rc = set_err(err, "%s: no VEVENT in it", name);
+	return rc;
+}
+
 static int
 load_ics(const char *path, struct dates *ds, char **err)
 {
-	icalcomponent *root;
 	char *text;
-	size_t found = 0;
 	int rc;
 
 	if ((text = file_read(path, ICS_MAX, 0, NULL, NULL, err)) == NULL)
 		return -1;
-	if (!has_vcalendar(text)) {
-		free(text);
-		return set_err(err, "%s: not an iCalendar file (no "
-		    "BEGIN:VCALENDAR)", path);
-	}
-	root = icalparser_parse_string(text);
+	rc = parse_ics(path, text, ds, err);
 	free(text);
-	icalerror_clear_errno();
-	if (root == NULL)
-		return set_err(err, "%s: libical cannot parse it", path);
-	rc = walk_events(root, path, ds, &found, err);
-	icalcomponent_free(root);
-	icalerror_clear_errno();
-	if (rc == 0 && found == 0)
-		rc = set_err(err, "%s: no VEVENT in it", path);
 	return rc;
+}
+
+/* Sorted and without repeats into cal (which takes ds's array), or ds
+ * freed when rc is not 0.  Returns rc. */
+static int
+dates_finish(struct dates *ds, int rc, struct cadence_calendar *cal)
+{
+	size_t i, n = 0;
+
+	if (rc != 0) {
+		free(ds->v);
+		return -1;
+	}
+	if (ds->n > 0)
+		qsort(ds->v, ds->n, sizeof *ds->v, dates_cmp);
+	for (i = 0; i < ds->n; i++)
+		if (n == 0 || date_cmp(ds->v[n - 1], ds->v[i]) != 0)
+			ds->v[n++] = ds->v[i];
+	cal->holidays = ds->v;
+	cal->nholidays = n;
+	return 0;
 }
 
 bool
@@ -1031,7 +1084,6 @@ cadence_holidays_load(const char *value, struct cadence_calendar *cal,
     char **err)
 {
 	struct dates ds = { NULL, 0, 0 };
-	size_t i, n = 0;
 	int rc;
 
 	if (value == NULL)
@@ -1040,16 +1092,14 @@ cadence_holidays_load(const char *value, struct cadence_calendar *cal,
 		rc = load_ics(value, &ds, err);
 	else
 		rc = load_list(value, &ds, err);
-	if (rc != 0) {
-		free(ds.v);
-		return -1;
-	}
-	if (ds.n > 0)
-		qsort(ds.v, ds.n, sizeof *ds.v, dates_cmp);
-	for (i = 0; i < ds.n; i++)
-		if (n == 0 || date_cmp(ds.v[n - 1], ds.v[i]) != 0)
-			ds.v[n++] = ds.v[i];
-	cal->holidays = ds.v;
-	cal->nholidays = n;
-	return 0;
+	return dates_finish(&ds, rc, cal);
+}
+
+int
+cadence_holidays_parse_ics(const char *name, const char *text,
+    struct cadence_calendar *cal, char **err)
+{
+	struct dates ds = { NULL, 0, 0 };
+
+	return dates_finish(&ds, parse_ics(name, text, &ds, err), cal);
 }

@@ -81,6 +81,15 @@ struct tb_date cadence_business_day(struct tb_date d,
 int cadence_holidays_load(const char *value, struct cadence_calendar *cal,
     char **err);
 
+/*
+ * The holidays of an .ics file's text (NUL-terminated; name is used in
+ * messages), as cadence_holidays_load reads the file: the same rules,
+ * for a text already in memory (the fuzzing harness's seam).  Same
+ * results and errors.
+ */
+int cadence_holidays_parse_ics(const char *name, const char *text,
+    struct cadence_calendar *cal, char **err);
+
 /* Whether value is a list of at least one YYYY-MM-DD date, as
  * cadence_holidays_load reads one (for checking a setting early). */
 bool cadence_holiday_list_valid(const char *value);

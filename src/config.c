@@ -77,6 +77,18 @@ config_load_file(const char *path, struct config *cfg, char **err)
 	return load_open(path, fp, cfg, err);
 }
 
+int
+config_load_buffer(const char *name, const char *text, size_t len,
+    struct config *cfg, char **err)
+{
+	FILE *fp;
+
+	/* A stream over the bytes: the same reader as for a file. */
+	if ((fp = fmemopen((void *)(len > 0 ? text : ""), len, "r")) == NULL)
+		return set_err(err, "%s: %s", name, strerror(errno));
+	return load_open(name, fp, cfg, err);
+}
+
 /* The first of the searched places that exists, loaded into *cfg. */
 static int
 load_searched(struct config *cfg, char ***notes, char **err)

@@ -107,6 +107,11 @@ int config_load(const char *explicit_path, struct config *cfg, char **err);
  * defaults.  Same errors as config_load. */
 int config_load_file(const char *path, struct config *cfg, char **err);
 
+/* The same for a text in memory (len bytes, named name in messages and
+ * for relative paths): the fuzzing harness's seam. */
+int config_load_buffer(const char *name, const char *text, size_t len,
+    struct config *cfg, char **err);
+
 /* Fill *cfg with the built-in defaults. */
 void config_init(struct config *cfg);
 void config_reset(struct config *cfg);

@@ -285,32 +285,39 @@ import_record(const struct csv_record *rec, void *arg)
 	return 0;
 }
 
-int
-exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
-    import_progress_fn progress, void *arg, struct import_result *result,
-    char **err)
+/* Start an import of the CSV called path: st set up, a transaction
+ * open.  Returns 0 or BOOK_ERROR with *err. */
+static int
+import_begin(struct import_state *st, struct book *b, const char *path,
+    time_t now, import_progress_fn progress, void *arg,
+    struct import_result *result, char **err)
 {
-	struct import_state st;
-	int rc;
-
 	memset(result, 0, sizeof *result);
-	memset(&st, 0, sizeof st);
-	st.book = b;
-	st.path = path;
-	st.now = now;
-	st.result = result;
-	st.progress = progress;
-	st.progress_arg = arg;
-	if (store_begin(b->store, err) != 0)
-		return BOOK_ERROR;
-	rc = csv_read_file(path, import_record, &st, err);
-	free(st.last_key);
+	memset(st, 0, sizeof *st);
+	st->book = b;
+	st->path = path;
+	st->now = now;
+	st->result = result;
+	st->progress = progress;
+	st->progress_arg = arg;
+	return store_begin(b->store, err) != 0 ? BOOK_ERROR : 0;
+}
+
+/* End an import whose reading returned rc: committed only when every
+ * record was good and this is no dry run. */
+static int
+import_end(struct import_state *st, int rc, bool dry_run, char **err)
+{
+	struct book *b = st->book;
+	struct import_result *result = st->result;
+
+	free(st->last_key);
 	if (rc == -2) {
 		free(*err);
-		*err = st.fatal;
+		*err = st->fatal;
 	} else if (rc == -1) {
 		/* Malformed CSV: report it with the others. */
-		add_error_text(&st, *err);
+		add_error_text(st, *err);
 		*err = NULL;
 		rc = 0;
 	}
@@ -319,9 +326,9 @@ exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
 		return rc == -2 ? BOOK_ERROR : result->nerrors > 0 ?
 		    BOOK_INVALID : BOOK_OK;
 	}
-	if (!st.header_done) {
+	if (!st->header_done) {
 		store_rollback(b->store);
-		set_err(err, "%s: empty file: expected a header row", path);
+		set_err(err, "%s: empty file: expected a header row", st->path);
 		return BOOK_INVALID;
 	}
 	if (store_commit(b->store, err) != 0) {
@@ -329,6 +336,34 @@ exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
 		return BOOK_ERROR;
 	}
 	return BOOK_OK;
+}
+
+int
+exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
+    import_progress_fn progress, void *arg, struct import_result *result,
+    char **err)
+{
+	struct import_state st;
+	int rc;
+
+	if (import_begin(&st, b, path, now, progress, arg, result, err) != 0)
+		return BOOK_ERROR;
+	rc = csv_read_file(path, import_record, &st, err);
+	return import_end(&st, rc, dry_run, err);
+}
+
+int
+exchange_import_buffer(struct book *b, const char *name, const char *data,
+    size_t len, bool dry_run, time_t now, struct import_result *result,
+    char **err)
+{
+	struct import_state st;
+	int rc;
+
+	if (import_begin(&st, b, name, now, NULL, NULL, result, err) != 0)
+		return BOOK_ERROR;
+	rc = csv_read_buffer(name, data, len, import_record, &st, err);
+	return import_end(&st, rc, dry_run, err);
 }
 
 struct export_state {

@@ -14,6 +14,7 @@
 #define TB_EXCHANGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "book.h"
@@ -41,6 +42,11 @@ typedef void (*import_progress_fn)(long records, void *arg);
  */
 int exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
     import_progress_fn progress, void *arg, struct import_result *result,
+    char **err);
+/* The same for a CSV text in memory (len bytes, called name in the
+ * errors): the fuzzing harness's seam. */
+int exchange_import_buffer(struct book *b, const char *name, const char *data,
+    size_t len, bool dry_run, time_t now, struct import_result *result,
     char **err);
 void import_result_reset(struct import_result *r);
 

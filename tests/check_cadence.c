@@ -176,6 +176,8 @@ static const struct {
 	{ "RRULE:FREQ=MONTHLY;BYMONTHDAY=4294967297", "from 1 to 31" },
 	{ "RRULE:FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", "never occurs" },
 	{ "RRULE:FREQ=DAILY;INTERVAL=99999999", "from 1 to 1000" },
+	{ "RRULE:FREQ=MONTHLY;BYDAY=20TU", "at most five of a weekday" },
+	{ "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-6FR", "at most five" },
 	{ "RRULE FREQ=MONTHLY", "not a cadence" },
 };
 
