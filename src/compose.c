@@ -491,9 +491,10 @@ render_plain(struct composer *c, const char *kind, const struct tvalue *ctx,
 	if (txt == NULL)
 		return set_err(err, "no template for %s", kind);
 	buf_init(&text);
-	template_render(txt, ctx, &text);
-	rc = message_split_template(buf_str(&text), headers, nheaders, body,
-	    err);
+	rc = template_render(txt, ctx, &text, err);
+	if (rc == 0)
+		rc = message_split_template(buf_str(&text), headers, nheaders,
+		    body, err);
 	if (rc != 0)
 		prefix_err(err, "%s", template_set_path(c->templates, kind,
 		    TEMPLATE_PLAIN));
@@ -519,8 +520,14 @@ assemble(struct composer *c, const struct envelope *env,
 		return -1;
 	html = template_set_get(c->templates, env->kind, TEMPLATE_HTML);
 	buf_init(&htmlbuf);
-	if (html != NULL)
-		template_render(html, ctx, &htmlbuf);
+	if (html != NULL && template_render(html, ctx, &htmlbuf, err) != 0) {
+		prefix_err(err, "%s", template_set_path(c->templates,
+		    env->kind, TEMPLATE_HTML));
+		message_headers_free(headers, nheaders);
+		free(body);
+		buf_reset(&htmlbuf);
+		return -1;
+	}
 	extra = xcalloc(nheaders ? nheaders : 1, sizeof *extra);
 	memset(&msg, 0, sizeof msg);
 	msg.reply_to = env->reply_to.email != NULL ? &env->reply_to : NULL;
@@ -633,6 +640,7 @@ compose_digest_text(struct composer *c, const char *owner,
 	const struct template *txt;
 	struct tvalue *ctx;
 	char *name;
+	int rc;
 
 	txt = template_set_get(c->templates, outbox_kind_name(OUTBOX_DIGEST),
 	    TEMPLATE_PLAIN);
@@ -640,10 +648,11 @@ compose_digest_text(struct composer *c, const char *owner,
 		return set_err(err, "no template for digest");
 	if ((ctx = digest_ctx(c, owner, recipient, now, &name, err)) == NULL)
 		return -1;
-	template_render(txt, ctx, text);
+	if ((rc = template_render(txt, ctx, text, err)) != 0)
+		prefix_err(err, "%s", template_name(txt));
 	tvalue_free(ctx);
 	free(name);
-	return 0;
+	return rc;
 }
 
 /* What the recipient's calendar held before an update: the meeting of

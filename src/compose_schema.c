@@ -109,8 +109,8 @@ check_headers(const struct template *t, const struct tvalue *ctx,
 	size_t n = 0;
 
 	buf_init(&text);
-	template_render(t, ctx, &text);
-	if (message_split_template(buf_str(&text), &headers, &n, &body,
+	if (template_render(t, ctx, &text, &why) != 0 ||
+	    message_split_template(buf_str(&text), &headers, &n, &body,
 	    &why) != 0)
 		buf_printf(errors, "%s%s: %s", errors->len ? "\n" : "",
 		    template_name(t), why);

@@ -17,6 +17,14 @@
 #define TEMPLATE_MAX_SIZE	(1024 * 1024)
 /* Deeper nesting only risks the C stack while rendering. */
 #define TEMPLATE_MAX_DEPTH	64
+/*
+ * Sections nested over lists multiply: ten levels over a list of four
+ * visit a million nodes.  A render stops after this many node visits or
+ * this much output, so that a template and a book cannot together hang
+ * or exhaust a run; the message fails alone.
+ */
+#define TEMPLATE_MAX_STEPS	(10UL * 1000 * 1000)
+#define TEMPLATE_MAX_OUTPUT	((size_t)128 * 1024 * 1024)
 
 enum tvalue_type { TV_NULL, TV_BOOL, TV_STR, TV_LIST, TV_MAP };
 
@@ -703,6 +711,9 @@ struct render {
 	struct buf	*out;
 	bool		 head;
 	size_t		 line;		/* offset in out of the current line */
+	size_t		 start;		/* out's length before rendering */
+	unsigned long	 steps;		/* nodes visited */
+	bool		 over;		/* a limit was reached */
 };
 
 static void
@@ -749,7 +760,12 @@ render_nodes(const struct template *t, size_t from, size_t to,
 	const struct tvalue *v;
 	struct frame sub;
 
-	for (size_t i = from; i < to; i = next_node(t, i)) {
+	for (size_t i = from; i < to && !r->over; i = next_node(t, i)) {
+		if (++r->steps > TEMPLATE_MAX_STEPS ||
+		    r->out->len - r->start > TEMPLATE_MAX_OUTPUT) {
+			r->over = true;
+			break;
+		}
 		n = &t->nodes[i];
 		switch (n->type) {
 		case NODE_TEXT:
@@ -768,7 +784,7 @@ render_nodes(const struct template *t, size_t from, size_t to,
 				render_nodes(t, i + 1, n->end, &sub, r);
 				break;
 			}
-			for (size_t k = 0; k < v->n; k++) {
+			for (size_t k = 0; k < v->n && !r->over; k++) {
 				sub.v = v->items[k];
 				render_nodes(t, i + 1, n->end, &sub, r);
 			}
@@ -781,14 +797,23 @@ render_nodes(const struct template *t, size_t from, size_t to,
 	}
 }
 
-void
+int
 template_render(const struct template *t, const struct tvalue *ctx,
-    struct buf *out)
+    struct buf *out, char **err)
 {
 	struct frame root = { ctx, NULL };
-	struct render r = { out, t->escape == TEMPLATE_MAIL, out->len };
+	struct render r = { out, t->escape == TEMPLATE_MAIL, out->len,
+	    out->len, 0, false };
 
 	render_nodes(t, 0, t->nnodes, ctx != NULL ? &root : NULL, &r);
+	if (!r.over)
+		return 0;
+	out->len = r.start;
+	if (out->data != NULL)
+		out->data[out->len] = '\0';
+	return set_err(err, "rendering stopped: more than %lu steps or "
+	    "%zu MB of output (sections nested over long lists)",
+	    TEMPLATE_MAX_STEPS, TEMPLATE_MAX_OUTPUT / (1024 * 1024));
 }
 
 static int

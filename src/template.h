@@ -66,9 +66,11 @@ void template_free(struct template *t);
 const char *template_name(const struct template *t);
 
 /* Render with Mustache semantics (a missing name renders as nothing),
- * appending to out. */
-void template_render(const struct template *t, const struct tvalue *ctx,
-    struct buf *out);
+ * appending to out.  A render that would visit more than 10 million
+ * nodes or write more than 128 MB (sections nested over long lists)
+ * stops: out is left as it was, -1 with *err.  Else 0. */
+int template_render(const struct template *t, const struct tvalue *ctx,
+    struct buf *out, char **err);
 
 /*
  * Check every name the template uses, in every section and inverted

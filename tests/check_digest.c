@@ -146,7 +146,7 @@ render(const char *owner, const char *text)
 	t = template_parse("test", text, strlen(text), TEMPLATE_PLAIN, &err);
 	ck_assert_msg(t != NULL, "%s", err);
 	buf_init(&out);
-	template_render(t, ctx, &out);
+	ck_assert_int_eq(template_render(t, ctx, &out, NULL), 0);
 	template_free(t);
 	tvalue_free(ctx);
 	return buf_steal(&out);

@@ -188,7 +188,7 @@ START_TEST(test_spec)
 	    &err);
 	ck_assert_msg(t != NULL, "%s: \"%s\": %s", c->file, c->name, err);
 	buf_init(&out);
-	template_render(t, ctx, &out);
+	ck_assert_int_eq(template_render(t, ctx, &out, NULL), 0);
 	ck_assert_msg(strcmp(buf_str(&out), c->expected) == 0,
 	    "%s: \"%s\": expected \"%s\", got \"%s\"", c->file, c->name,
 	    show(c->expected, a, sizeof a), show(buf_str(&out), b, sizeof b));
@@ -282,7 +282,7 @@ START_TEST(test_render)
 	    strlen(render_cases[_i].tmpl), render_cases[_i].escape, &err);
 	ck_assert_msg(t != NULL, "%s", err);
 	buf_init(&out);
-	template_render(t, ctx, &out);
+	ck_assert_int_eq(template_render(t, ctx, &out, NULL), 0);
 	ck_assert_msg(strcmp(buf_str(&out), render_cases[_i].expected) == 0,
 	    "\"%s\": expected \"%s\", got \"%s\"", render_cases[_i].tmpl,
 	    show(render_cases[_i].expected, a, sizeof a),
@@ -383,6 +383,45 @@ START_TEST(test_depth)
 }
 END_TEST
 
+/* Sections nested over a list multiply: 16 levels over 4 items would
+ * visit 4^16 nodes.  The render stops, leaves out as it was, and says
+ * why; a small render of the same template still works. */
+START_TEST(test_render_limit)
+{
+	struct tvalue *ctx = tvalue_new_map(), *small = tvalue_new_map();
+	struct tvalue *l = tvalue_set_list(ctx, "l");
+	struct template *t;
+	struct buf src, out;
+	char *err = NULL;
+
+	buf_init(&src);
+	for (int i = 0; i < 16; i++)
+		buf_printf(&src, "{{#l}}");
+	buf_printf(&src, "x");
+	for (int i = 0; i < 16; i++)
+		buf_printf(&src, "{{/l}}");
+	t = template_parse("t.txt", buf_str(&src), src.len, TEMPLATE_PLAIN,
+	    &err);
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < 4; i++)
+		tvalue_list_add_str(l, "a");
+	tvalue_list_add_str(tvalue_set_list(small, "l"), "a");
+	buf_init(&out);
+	buf_printf(&out, "kept");
+	ck_assert_int_eq(template_render(t, ctx, &out, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "rendering stopped"));
+	ck_assert_str_eq(buf_str(&out), "kept");
+	ck_assert_int_eq(template_render(t, small, &out, NULL), 0);
+	ck_assert_str_eq(buf_str(&out), "keptx");
+	free(err);
+	buf_reset(&out);
+	buf_reset(&src);
+	template_free(t);
+	tvalue_free(ctx);
+	tvalue_free(small);
+}
+END_TEST
+
 static const struct {
 	const char	*tmpl;
 	const char	*err;		/* NULL: passes */
@@ -444,7 +483,7 @@ render_text(const char *tmpl, const struct tvalue *ctx)
 	t = template_parse("t", tmpl, strlen(tmpl), TEMPLATE_PLAIN, &err);
 	ck_assert_msg(t != NULL, "%s", err);
 	buf_init(&out);
-	template_render(t, ctx, &out);
+	ck_assert_int_eq(template_render(t, ctx, &out, NULL), 0);
 	template_free(t);
 	return buf_steal(&out);
 }
@@ -502,8 +541,8 @@ START_TEST(test_render_many)
 	tvalue_list_add_str(tvalue_set_list(two, "l"), "Cy");
 	buf_init(&out);
 	for (int i = 0; i < 3; i++) {
-		template_render(t, i == 1 ? two : one, &out);
-		template_render(t, NULL, &out);
+		ck_assert_int_eq(template_render(t, i == 1 ? two : one, &out, NULL), 0);
+		ck_assert_int_eq(template_render(t, NULL, &out, NULL), 0);
 	}
 	ck_assert_str_eq(buf_str(&out), "Hi Ana\nHi \nHi Ben, Cy\nHi \n"
 	    "Hi Ana\nHi \n");
@@ -558,10 +597,10 @@ START_TEST(test_load)
 	buf_init(&out);
 	ck_assert_ptr_nonnull(t = template_load(html, &err));
 	ck_assert_str_eq(template_name(t), html);
-	template_render(t, ctx, &out);
+	ck_assert_int_eq(template_render(t, ctx, &out, NULL), 0);
 	template_free(t);
 	ck_assert_ptr_nonnull(t = template_load(txt, &err));
-	template_render(t, ctx, &out);	/* plain, and the BOM is gone */
+	ck_assert_int_eq(template_render(t, ctx, &out, NULL), 0);	/* plain, and the BOM is gone */
 	template_free(t);
 	ck_assert_str_eq(buf_str(&out), "<p>&lt;&amp;&gt;</p>\nSubject: <&>\n");
 	ck_assert_ptr_null(template_load(bad, &err));
@@ -949,8 +988,8 @@ START_TEST(test_default_render)
 
 	buf_init(&txt);
 	buf_init(&html);
-	template_render(template_set_get(set, name, TEMPLATE_PLAIN), ctx, &txt);
-	template_render(template_set_get(set, name, TEMPLATE_HTML), ctx, &html);
+	ck_assert_int_eq(template_render(template_set_get(set, name, TEMPLATE_PLAIN), ctx, &txt, NULL), 0);
+	ck_assert_int_eq(template_render(template_set_get(set, name, TEMPLATE_HTML), ctx, &html, NULL), 0);
 	check_rendered_text(name, buf_str(&txt));
 	check_rendered_html(name, buf_str(&html));
 	ck_assert_ptr_null(strstr(buf_str(&txt), "{{"));
@@ -1063,6 +1102,7 @@ main(void)
 	    sizeof error_cases / sizeof error_cases[0]);
 	tcase_add_test(tc, test_nul_byte);
 	tcase_add_test(tc, test_depth);
+	tcase_add_test(tc, test_render_limit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("check");
 	tcase_add_loop_test(tc, test_check, 0,

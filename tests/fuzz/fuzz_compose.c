@@ -71,7 +71,7 @@ template_headers(enum outbox_kind kind)
 	t = template_set_get(fx.composer.templates, outbox_kind_name(kind),
 	    TEMPLATE_PLAIN);
 	buf_init(&text);
-	template_render(t, schema, &text);
+	must(template_render(t, schema, &text, &err), "template", err);
 	must(message_split_template(buf_str(&text), &h, &n, &body, &err),
 	    "template", err);
 	for (size_t i = 0; i < n; i++)
