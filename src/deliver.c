@@ -327,20 +327,24 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
     deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
 {
 	struct ready ready = { NULL, 0 };
+	const struct config *cfg = c->book->cfg;
 	size_t batch, per_send, i;
 	int rc;
 
 	memset(stats, 0, sizeof *stats);
 	rc = outbox_foreach_ready(c->book->store, now, collect, &ready, err);
 	/*
-	 * Rows go as many at a time as there are parallel SMTP sessions.
-	 * They are marked sending and settled DELIVER_BATCH at a time, one
-	 * commit each, so a crash can resend at most that many messages
-	 * (with their Message-IDs).  The first batch is only one send
-	 * large: a server down from the start leaves the rest untouched.
+	 * Rows go as many at a time as there are parallel SMTP sessions, a
+	 * whole batch at a time into a Maildir (which syncs new/ once for
+	 * it), one at a time through sendmail.  They are marked sending and
+	 * settled DELIVER_BATCH at a time, one commit each, so a crash can
+	 * resend at most that many messages (with their Message-IDs).  The
+	 * first batch is only one send of SMTP or sendmail large: a server
+	 * down from the start leaves the rest untouched.
 	 */
-	per_send = c->book->cfg->transport == TRANSPORT_SMTP &&
-	    c->book->cfg->connections > 1 ? (size_t)c->book->cfg->connections : 1;
+	per_send = cfg->transport == TRANSPORT_MAILDIR ? DELIVER_BATCH :
+	    cfg->transport == TRANSPORT_SMTP && cfg->connections > 1 ?
+	    (size_t)cfg->connections : 1;
 	batch = per_send;
 	for (i = 0; rc == 0 && i < ready.n && !stats->unavailable; i += batch) {
 		if (i > 0)
