@@ -66,6 +66,7 @@ composer_init(struct composer *c, struct book *b, char **err)
 	    err) != 0)
 		return prefix_err(err, "smtp.from");
 	c->domain = outbox_domain(b->cfg);
+	c->zones = invite_zones_new();
 	if (!str_empty(b->cfg->templates_dir) &&
 	    !is_directory(b->cfg->templates_dir)) {
 		composer_reset(c);
@@ -86,6 +87,7 @@ void
 composer_reset(struct composer *c)
 {
 	template_set_free(c->templates);
+	invite_zones_free(c->zones);
 	free(c->org_name);
 	free(c->org_email);
 	free(c->domain);
@@ -450,8 +452,8 @@ build_invite(struct composer *c, const struct subject *s,
 	ev.organizer_email = c->org_email;
 	ev.attendees = att;
 	ev.nattendees = n;
-	ics = invite_build(ev.cancelled ? "CANCEL" : "REQUEST", &ev, 1, now,
-	    err);
+	ics = invite_build_with(c->zones, ev.cancelled ? "CANCEL" :
+	    "REQUEST", &ev, 1, now, err);
 	free(summary);
 	free(desc);
 	free(att);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "book.h"
+#include "invite.h"
 #include "outbox.h"
 #include "template.h"
 
@@ -20,6 +21,7 @@ struct composer {
 	char			*org_name;	/* from smtp.from, may be NULL */
 	char			*org_email;
 	char			*domain;
+	struct invite_zones	*zones;		/* VTIMEZONEs built this run */
 };
 
 /* A composed message and its envelope. */

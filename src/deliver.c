@@ -9,6 +9,8 @@
 
 #define BACKOFF_FIRST	(5 * 60)	/* seconds before the first retry */
 #define BACKOFF_MAX	(6 * 60 * 60)
+#define DELIVER_BATCH	64		/* rows marked sending, and settled,
+					 * in one commit */
 
 struct ready {
 	struct outbox_msg	*rows;
@@ -285,20 +287,66 @@ settle_row(struct composer *c, struct outbox_msg *r,
 	return rc != 0 ? -1 : 0;
 }
 
-/* Compose, send and settle rows[0..n) as one transport batch. */
+/* End the transaction deliver_batch opened (none on a dry run): rolled
+ * back after a failure (rc < 0), else committed.  Returns rc, or -1 with
+ * *err. */
 static int
-deliver_chunk(struct composer *c, struct transport *t, struct outbox_msg *rows,
-    size_t n, time_t now, deliver_event_fn fn, void *arg,
+batch_commit(struct store *s, bool dry_run, int rc, char **err)
+{
+	if (dry_run)
+		return rc;
+	if (rc >= 0 && store_commit(s, err) == 0)
+		return rc;
+	store_rollback(s);
+	return -1;
+}
+
+/* A row marked sending that never reached the transport (the server went
+ * away first): back in the queue as it was, ready for the next run. */
+static int
+untried_row(struct composer *c, struct outbox_msg *r, time_t now,
+    deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
+{
+	const char *why = "not tried: the server is unavailable";
+	struct deliver_event ev = { r, OUTBOX_DEFERRED, false, why, NULL, NULL,
+	    true };
+
+	r->attempts--;
+	r->next_attempt = now;
+	if (outbox_move(c->book->store, r, OUTBOX_DEFERRED, why, NULL, now,
+	    err) != 0)
+		return -1;
+	stats->deferred++;
+	if (fn != NULL)
+		fn(&ev, arg);
+	return 0;
+}
+
+/*
+ * Compose rows[0..n) and mark them sending in one commit, synced to disk;
+ * send them per_send at a time (the parallel sessions) until the server
+ * is unavailable; settle them in a second commit, not synced.  A crash
+ * before the first commit leaves the rows as they were; after it, every
+ * row is "sending" and the next run sends it again with its Message-ID:
+ * only a message the server took before the second commit reached the
+ * disk can arrive twice.  A power failure can lose the second commit
+ * (then the same), never the first.
+ */
+static int
+deliver_batch(struct composer *c, struct transport *t, struct outbox_msg *rows,
+    size_t n, size_t per_send, time_t now, deliver_event_fn fn, void *arg,
     struct deliver_stats *stats, char **err)
 {
+	struct store *store = c->book->store;
 	struct composed *msgs = xcalloc(n, sizeof *msgs);
 	struct transport_job *jobs = xcalloc(n, sizeof *jobs);
-	size_t *which = xcalloc(n, sizeof *which), njobs = 0;
-	int rc = 0;
+	size_t *which = xcalloc(n, sizeof *which), njobs = 0, tried = 0;
+	bool dry_run = t == NULL;
+	int rc = dry_run ? 0 : store_begin(store, err);
 
 	for (size_t i = 0; rc >= 0 && i < n; i++) {
 		composed_init(&msgs[i]);
-		rc = prepare_row(c, t == NULL, &rows[i], &msgs[i], now, fn, arg,
+		rc = prepare_row(c, dry_run, &rows[i], &msgs[i], now, fn, arg,
 		    stats, err);
 		if (rc == 1) {
 			jobs[njobs].msg.from = msgs[i].envelope_from ?
@@ -310,14 +358,28 @@ deliver_chunk(struct composer *c, struct transport *t, struct outbox_msg *rows,
 			which[njobs++] = i;
 		}
 	}
-	if (rc >= 0 && njobs > 0)
-		transport_send_batch(t, jobs, njobs);
-	for (size_t j = 0; j < njobs; j++) {
-		if (rc >= 0)
-			rc = settle_row(c, &rows[which[j]], &jobs[j],
-			    msgs[which[j]].subject, now, fn, arg, stats, err);
-		transport_job_reset(&jobs[j]);
+	rc = batch_commit(store, dry_run, rc, err);
+	while (rc >= 0 && tried < njobs) {
+		size_t k = njobs - tried < per_send ? njobs - tried : per_send;
+		bool down = false;
+
+		transport_send_batch(t, &jobs[tried], k);
+		for (size_t j = tried; j < tried + k; j++)
+			down |= jobs[j].result == TRANSPORT_UNAVAILABLE;
+		tried += k;
+		if (down)
+			break;
 	}
+	if (rc >= 0 && njobs > 0)
+		rc = store_begin_unsynced(store, err);
+	for (size_t j = 0; rc >= 0 && j < njobs; j++)
+		rc = j < tried ? settle_row(c, &rows[which[j]], &jobs[j],
+		    msgs[which[j]].subject, now, fn, arg, stats, err) :
+		    untried_row(c, &rows[which[j]], now, fn, arg, stats, err);
+	if (njobs > 0)
+		rc = batch_commit(store, false, rc, err);
+	for (size_t j = 0; j < njobs; j++)
+		transport_job_reset(&jobs[j]);
 	for (size_t i = 0; i < n; i++)
 		composed_reset(&msgs[i]);
 	free(msgs);
@@ -490,21 +552,32 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
     deliver_event_fn fn, void *arg, struct deliver_stats *stats, char **err)
 {
 	struct ready ready = { NULL, 0 };
-	size_t batch, i;
+	const struct config *cfg = c->book->cfg;
+	size_t batch, per_send, i;
 	int rc;
 
 	memset(stats, 0, sizeof *stats);
 	rc = outbox_foreach_ready(c->book->store, now, collect, &ready, err);
 	/*
-	 * A batch is as large as the parallel SMTP sessions, no larger: every
-	 * row of a batch is marked sending before it goes, so a crash can
-	 * resend at most that many messages (with their Message-IDs).
+	 * Rows go as many at a time as there are parallel SMTP sessions, a
+	 * whole batch at a time into a Maildir (which syncs new/ once for
+	 * it), one at a time through sendmail.  They are marked sending and
+	 * settled DELIVER_BATCH at a time, one commit each, so a crash can
+	 * resend at most that many messages (with their Message-IDs).  The
+	 * first batch is only one send of SMTP or sendmail large: a server
+	 * down from the start leaves the rest untouched.
 	 */
-	batch = c->book->cfg->transport == TRANSPORT_SMTP &&
-	    c->book->cfg->connections > 1 ? (size_t)c->book->cfg->connections : 1;
-	for (i = 0; rc == 0 && i < ready.n && !stats->unavailable; i += batch)
-		rc = deliver_chunk(c, t, &ready.rows[i], ready.n - i < batch ?
-		    ready.n - i : batch, now, fn, arg, stats, err);
+	per_send = cfg->transport == TRANSPORT_MAILDIR ? DELIVER_BATCH :
+	    cfg->transport == TRANSPORT_SMTP && cfg->connections > 1 ?
+	    (size_t)cfg->connections : 1;
+	batch = per_send;
+	for (i = 0; rc == 0 && i < ready.n && !stats->unavailable; i += batch) {
+		if (i > 0)
+			batch = per_send > DELIVER_BATCH ? per_send :
+			    DELIVER_BATCH;
+		rc = deliver_batch(c, t, &ready.rows[i], ready.n - i < batch ?
+		    ready.n - i : batch, per_send, now, fn, arg, stats, err);
+	}
 	/* A server that cannot be reached is not tried once per message (each
 	 * try could wait the whole timeout): the rest stay queued as they
 	 * are for the next run. */

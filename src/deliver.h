@@ -1,9 +1,9 @@
 /*
- * deliver.h: the outbox -> the transport.  Each row is marked sending,
- * sent, and marked sent (or deferred, failed, skipped), each step
- * committed on its own, so that a crash between steps loses nothing and a
- * row found "sending" at the next run is sent again with the same
- * Message-ID and invite UID.
+ * deliver.h: the outbox -> the transport.  Rows are marked sending (a
+ * batch in one commit, synced), sent, and marked sent (or deferred,
+ * failed, skipped; the batch in a second commit), so that a crash between
+ * steps loses nothing and a row found "sending" at the next run is sent
+ * again with the same Message-ID and invite UID.
  */
 #ifndef TB_DELIVER_H
 #define TB_DELIVER_H

@@ -203,8 +203,8 @@ create_tmp(const char *path, const char *tmp, mode_t mode, char **name)
 }
 
 enum file_status
-file_replace(const char *path, const char *tmp, mode_t mode,
-    const char *data, size_t len, char **err)
+file_place(const char *path, const char *tmp, mode_t mode, const char *data,
+    size_t len, char **err)
 {
 	enum file_status st = FILE_OK;
 	char *name;
@@ -230,8 +230,23 @@ file_replace(const char *path, const char *tmp, mode_t mode,
 	}
 	if (st != FILE_OK)
 		unlink(name);
-	else if (sync_parent(path, err) != 0)
-		st = FILE_IOERR;
 	free(name);
+	return st;
+}
+
+int
+file_sync_dir_of(const char *path, char **err)
+{
+	return sync_parent(path, err);
+}
+
+enum file_status
+file_replace(const char *path, const char *tmp, mode_t mode,
+    const char *data, size_t len, char **err)
+{
+	enum file_status st = file_place(path, tmp, mode, data, len, err);
+
+	if (st == FILE_OK && sync_parent(path, err) != 0)
+		st = FILE_IOERR;
 	return st;
 }

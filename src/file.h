@@ -49,5 +49,12 @@ enum file_status {
  */
 enum file_status file_replace(const char *path, const char *tmp, mode_t mode,
     const char *data, size_t len, char **err);
+/* file_replace without the fsync of the directory, for many files put in
+ * one directory: after a crash each is there whole or not at all, and
+ * file_sync_dir_of (of any of them) makes their names durable.
+ * file_sync_dir_of returns 0 or -1 with *err "DIR: why". */
+enum file_status file_place(const char *path, const char *tmp, mode_t mode,
+    const char *data, size_t len, char **err);
+int file_sync_dir_of(const char *path, char **err);
 
 #endif

@@ -305,6 +305,67 @@ build_vtimezone(const struct span *sp, char **err)
 	return vtz;
 }
 
+/* A VTIMEZONE built for one zone and span of years, kept for reuse. */
+struct zone_built {
+	char		*tzid;
+	int		 first_year, last_year;
+	time_t		 last_end;	/* part of the key only for an
+					 * open-ended span */
+	icalcomponent	*vtz;
+};
+
+struct invite_zones {
+	struct zone_built *v;
+	size_t		 n;
+};
+
+struct invite_zones *
+invite_zones_new(void)
+{
+	return xcalloc(1, sizeof(struct invite_zones));
+}
+
+void
+invite_zones_free(struct invite_zones *z)
+{
+	if (z == NULL)
+		return;
+	for (size_t i = 0; i < z->n; i++) {
+		free(z->v[i].tzid);
+		icalcomponent_free(z->v[i].vtz);
+	}
+	free(z->v);
+	free(z);
+}
+
+/* sp's VTIMEZONE: from zones when built before (a copy), else built and
+ * kept there; without zones, built.  Caller frees. */
+static icalcomponent *
+vtimezone_for(struct invite_zones *zones, const struct span *sp, char **err)
+{
+	time_t end = sp->last_year < 9999 ? 0 : sp->last_end;
+	struct zone_built *b;
+	icalcomponent *vtz;
+
+	for (size_t i = 0; zones != NULL && i < zones->n; i++) {
+		b = &zones->v[i];
+		if (b->first_year == sp->first_year && b->last_year ==
+		    sp->last_year && b->last_end == end &&
+		    strcmp(b->tzid, sp->tzid) == 0)
+			return icalcomponent_new_clone(b->vtz);
+	}
+	if ((vtz = build_vtimezone(sp, err)) == NULL || zones == NULL)
+		return vtz;
+	zones->v = xreallocarray(zones->v, zones->n + 1, sizeof *zones->v);
+	b = &zones->v[zones->n++];
+	b->tzid = xstrdup(sp->tzid);
+	b->first_year = sp->first_year;
+	b->last_year = sp->last_year;
+	b->last_end = end;
+	b->vtz = icalcomponent_new_clone(vtz);
+	return vtz;
+}
+
 /* ORGANIZER or ATTENDEE: "mailto:" + email, CN when a name is known. */
 static icalproperty *
 cal_address(bool attendee, const char *name, const char *email, char **err)
@@ -488,6 +549,14 @@ char *
 invite_build(const char *method, const struct invite_event *events,
     size_t nevents, time_t now, char **err)
 {
+	return invite_build_with(NULL, method, events, nevents, now, err);
+}
+
+char *
+invite_build_with(struct invite_zones *zones, const char *method,
+    const struct invite_event *events, size_t nevents, time_t now,
+    char **err)
+{
 	icalproperty_method kind = ICAL_METHOD_NONE;
 	icalcomponent *cal = NULL, *c;
 	struct slot *slots;
@@ -508,7 +577,7 @@ invite_build(const char *method, const struct invite_event *events,
 	icalcomponent_add_property(cal, icalproperty_new_method(kind));
 	/* libical puts each VTIMEZONE added first: add them last to first. */
 	for (size_t i = nspans; i-- > 0;) {
-		if ((c = build_vtimezone(&spans[i], err)) == NULL)
+		if ((c = vtimezone_for(zones, &spans[i], err)) == NULL)
 			goto out;
 		icalcomponent_add_component(cal, c);
 	}

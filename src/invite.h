@@ -44,6 +44,18 @@ struct invite_event {
 char *invite_build(const char *method, const struct invite_event *events,
     size_t nevents, time_t now, char **err);
 
+/*
+ * The same, with the VTIMEZONEs taken from zones: each zone and span of
+ * years is built (and trimmed) once, then copied into every calendar
+ * that needs it.  Free zones with invite_zones_free (NULL ok).
+ */
+struct invite_zones;
+struct invite_zones *invite_zones_new(void);
+void invite_zones_free(struct invite_zones *zones);
+char *invite_build_with(struct invite_zones *zones, const char *method,
+    const struct invite_event *events, size_t nevents, time_t now,
+    char **err);
+
 /* "touchbase-KEY-YYYYMMDD@DOMAIN": the UID of an occurrence.  Caller frees. */
 char *invite_uid(const char *partner_key, struct tb_date occurrence,
     const char *domain);

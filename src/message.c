@@ -206,9 +206,16 @@ unix_newlines(const char *s)
 	struct buf b;
 
 	buf_init(&b);
-	for (; *s; s++)
-		if (!(*s == '\r' && s[1] == '\n'))
-			buf_addc(&b, *s == '\r' ? '\n' : *s);
+	/* Whole runs at a time: most texts have no CR at all. */
+	for (size_t n; *s; s += n) {
+		n = strcspn(s, "\r");
+		buf_add(&b, s, n);
+		if (s[n] == '\0')
+			break;
+		if (s[n + 1] != '\n')
+			buf_addc(&b, '\n');
+		n++;
+	}
 	return buf_steal(&b);
 }
 

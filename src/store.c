@@ -387,6 +387,63 @@ sdb_prepare(struct store *s, const char *sql, sqlite3_stmt **st, char **err)
 	return 0;
 }
 
+/* FNV-1a: the cache compares hashes before texts. */
+static unsigned long
+sql_hash(const char *sql)
+{
+	unsigned long h = 2166136261UL;
+
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 16777619UL;
+	return h;
+}
+
+int
+sdb_cached(struct store *s, const char *sql, sqlite3_stmt **st, char **err)
+{
+	unsigned long h = sql_hash(sql);
+	struct sdb_stmt *c;
+	bool known = false;
+
+	for (size_t i = 0; i < s->ncache; i++) {
+		c = &s->cache[i];
+		if (c->hash != h || strcmp(c->sql, sql) != 0)
+			continue;
+		if (!c->in_use) {
+			c->in_use = true;
+			*st = c->st;
+			return 0;
+		}
+		known = true;
+		break;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, known ||
+	    s->ncache == SDB_CACHE_MAX ? 0 : SQLITE_PREPARE_PERSISTENT, st,
+	    NULL) != SQLITE_OK)
+		return sdb_err(s, err, "preparing a query");
+	if (!known && s->ncache < SDB_CACHE_MAX) {
+		c = &s->cache[s->ncache++];
+		c->sql = xstrdup(sql);
+		c->hash = h;
+		c->st = *st;
+		c->in_use = true;
+	}
+	return 0;
+}
+
+void
+sdb_finish(struct store *s, sqlite3_stmt *st)
+{
+	for (size_t i = 0; i < s->ncache; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->cache[i].in_use = false;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 void
 sdb_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
@@ -628,6 +685,10 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	for (size_t i = 0; i < s->ncache; i++) {
+		sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+	}
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -637,6 +698,17 @@ enum fault
 store_fault(const struct store *s)
 {
 	return s->fault;
+}
+
+/* Every commit synced again, once store_begin_unsynced's ended. */
+static int
+synced_again(struct store *s, char **err)
+{
+	if (!s->unsynced)
+		return 0;
+	s->unsynced = false;
+	return sdb_exec(s, "PRAGMA synchronous = FULL", "ending a transaction",
+	    err);
 }
 
 int
@@ -663,7 +735,22 @@ store_commit(struct store *s, char **err)
 	} else if (sdb_exec(s, "COMMIT", "committing", err) != 0)
 		return -1;
 	s->depth--;
-	return 0;
+	return s->depth == 0 ? synced_again(s, err) : 0;
+}
+
+int
+store_begin_unsynced(struct store *s, char **err)
+{
+	if (s->depth > 0)
+		return store_begin(s, err);
+	if (sdb_exec(s, "PRAGMA synchronous = NORMAL", "starting a "
+	    "transaction", err) != 0)
+		return -1;
+	s->unsynced = true;
+	if (store_begin(s, err) == 0)
+		return 0;
+	synced_again(s, NULL);
+	return -1;
 }
 
 void
@@ -676,6 +763,8 @@ store_rollback(struct store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	if (s->depth > 0)
 		s->depth--;
+	if (s->depth == 0)
+		synced_again(s, NULL);
 }
 
 int
@@ -701,7 +790,7 @@ store_json_object(struct store *s, const struct json_field *fields, size_t n,
 		    fields[i].type == JSON_BOOL ?
 		    " THEN 'true' ELSE 'false' END)" : "");
 	buf_adds(&sql, ")");
-	rc = sdb_prepare(s, buf_str(&sql), &st, err);
+	rc = sdb_cached(s, buf_str(&sql), &st, err);
 	buf_reset(&sql);
 	if (rc != 0)
 		return -1;
@@ -728,7 +817,7 @@ store_json_object(struct store *s, const struct json_field *fields, size_t n,
 		buf_adds(out, (const char *)sqlite3_column_text(st, 0));
 	else
 		sdb_err(s, err, "encoding JSON");
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -749,7 +838,7 @@ store_json_array(struct store *s, const char *const *items, size_t n,
 	for (size_t i = 0; i < n; i++)
 		buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
 	buf_adds(&sql, ")");
-	rc = sdb_prepare(s, buf_str(&sql), &st, err);
+	rc = sdb_cached(s, buf_str(&sql), &st, err);
 	buf_reset(&sql);
 	if (rc != 0)
 		return -1;
@@ -760,7 +849,7 @@ store_json_array(struct store *s, const char *const *items, size_t n,
 		buf_adds(out, (const char *)sqlite3_column_text(st, 0));
 	else
 		sdb_err(s, err, "encoding JSON");
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -773,7 +862,7 @@ store_json_strings(struct store *s, const char *json, char ***items,
 
 	*items = NULL;
 	*n = 0;
-	if (sdb_prepare(s, "SELECT value FROM json_each(?1) WHERE type = 'text'",
+	if (sdb_cached(s, "SELECT value FROM json_each(?1) WHERE type = 'text'",
 	    &st, err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, json);
@@ -781,7 +870,7 @@ store_json_strings(struct store *s, const char *json, char ***items,
 		*items = xreallocarray(*items, *n + 1, sizeof **items);
 		(*items)[(*n)++] = sdb_column_text(st, 0);
 	}
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc != SQLITE_DONE) {
 		for (size_t i = 0; i < *n; i++)
 			free((*items)[i]);
@@ -800,14 +889,14 @@ store_setting_get(struct store *s, const char *name, char **value, char **err)
 	int rc;
 
 	*value = NULL;
-	if (sdb_prepare(s, "SELECT value FROM settings WHERE name = ?1", &st,
+	if (sdb_cached(s, "SELECT value FROM settings WHERE name = ?1", &st,
 	    err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, name);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*value = sdb_column_text(st, 0);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND :

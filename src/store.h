@@ -114,6 +114,15 @@ int store_schema_version(struct store *s, int *version, char **err);
 int store_begin(struct store *s, char **err);
 int store_commit(struct store *s, char **err);
 void store_rollback(struct store *s);
+/*
+ * store_begin for a transaction whose commit does not wait for the disk
+ * (synchronous = NORMAL until it ends; every other commit is FULL): it
+ * survives the process dying at any point, but a power failure or an
+ * operating system crash can lose it, and only it and later ones (the
+ * write-ahead log is replayed in order).  For writes whose loss only
+ * repeats work.  Nested in another transaction, it is store_begin.
+ */
+int store_begin_unsynced(struct store *s, char **err);
 
 /* Partners.  add fills p->id; STORE_EXISTS when the key is taken. */
 int store_partner_add(struct store *s, struct partner *p, const char *now,

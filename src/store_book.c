@@ -187,14 +187,14 @@ store_partner_get(struct store *s, const char *key, struct partner *out,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (sdb_prepare(s, "SELECT " PARTNER_COLUMNS " FROM partners p"
+	if (sdb_cached(s, "SELECT " PARTNER_COLUMNS " FROM partners p"
 	    " WHERE p.key = ?1", &st, err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		partner_from_row(st, out);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
@@ -381,7 +381,7 @@ store_contact_foreach(struct store *s, long partner_id, store_contact_fn fn,
 	struct contact c;
 	int rc, stop = 0;
 
-	if (sdb_prepare(s, "SELECT id, partner_id, name, email, role, invite,"
+	if (sdb_cached(s, "SELECT id, partner_id, name, email, role, invite,"
 	    " bounced_at, bounce_reason FROM contacts WHERE partner_id = ?1"
 	    " ORDER BY name, email", &st, err) != 0)
 		return -1;
@@ -402,7 +402,7 @@ store_contact_foreach(struct store *s, long partner_id, store_contact_fn fn,
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = sdb_err(s, err, "reading contacts");
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return stop;
 }
 
@@ -438,7 +438,7 @@ store_checkin_foreach(struct store *s, long partner_id, int limit,
 	struct checkin c;
 	int rc, stop = 0;
 
-	if (sdb_prepare(s, "SELECT id, partner_id, date, note, by_email,"
+	if (sdb_cached(s, "SELECT id, partner_id, date, note, by_email,"
 	    " created_at FROM checkins WHERE partner_id = ?1"
 	    " ORDER BY date DESC, id DESC LIMIT ?2", &st, err) != 0)
 		return -1;
@@ -458,6 +458,6 @@ store_checkin_foreach(struct store *s, long partner_id, int limit,
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = sdb_err(s, err, "reading check-ins");
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return stop;
 }

@@ -7,14 +7,27 @@
 #define TB_STORE_DB_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "store.h"
+
+/* A statement kept prepared for the connection's life (sdb_cached). */
+struct sdb_stmt {
+	char		*sql;
+	unsigned long	 hash;
+	sqlite3_stmt	*st;
+	bool		 in_use;	/* handed out, not yet finished */
+};
+#define SDB_CACHE_MAX	48
 
 struct store {
 	sqlite3		*db;
 	char		*path;
 	int		 depth;	/* open transactions; >1 are savepoints */
 	enum fault	 fault;	/* the cause of the last failure */
+	bool		 unsynced; /* store_begin_unsynced's, until it ends */
+	struct sdb_stmt	 cache[SDB_CACHE_MAX];
+	size_t		 ncache;
 };
 
 /* Record the cause of the connection's last error in s->fault and say it
@@ -25,6 +38,17 @@ int sdb_err(struct store *s, char **err, const char *what);
 /* Prepare sql into *st; -1 with *err. */
 int sdb_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
     char **err);
+/*
+ * Like sdb_prepare, for a statement run again and again (per row, per
+ * message): prepared once per connection and reused.  Give it back with
+ * sdb_finish (never sqlite3_finalize), which resets it and clears its
+ * bindings.  A statement already handed out and not finished (a nested
+ * use), or one beyond the cache's size, is prepared afresh and finalized
+ * by sdb_finish.  The cache is finalized by store_close.
+ */
+int sdb_cached(struct store *s, const char *sql, sqlite3_stmt **st,
+    char **err);
+void sdb_finish(struct store *s, sqlite3_stmt *st);
 /* Bind v (NULL binds NULL). */
 void sdb_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* A copy of column i (NULL for NULL); caller frees. */

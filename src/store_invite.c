@@ -127,7 +127,7 @@ invite_one(struct store *s, sqlite3_stmt *st, struct invite_rec *out,
 
 	if (rc == SQLITE_ROW)
 		invite_from_row(st, out);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND :
@@ -141,7 +141,7 @@ store_invite_get(struct store *s, const char *uid, struct invite_rec *out,
 	sqlite3_stmt *st;
 
 	memset(out, 0, sizeof *out);
-	if (sdb_prepare(s, "SELECT " INVITE_COLUMNS " FROM invites WHERE uid = ?1",
+	if (sdb_cached(s, "SELECT " INVITE_COLUMNS " FROM invites WHERE uid = ?1",
 	    &st, err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, uid);

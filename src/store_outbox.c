@@ -141,7 +141,7 @@ store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
 	    (const char *const *)m->attendees, m->nattendees, &attendees,
 	    err) != 0)
 		return -1;
-	if (sdb_prepare(s, "INSERT OR IGNORE INTO outbox (partner_id, partner_key,"
+	if (sdb_cached(s, "INSERT OR IGNORE INTO outbox (partner_id, partner_key,"
 	    " kind, occurrence, recipient, state, message_id, uid, sequence,"
 	    " attendees, created_at, meeting_date, meeting_time, meeting_tz,"
 	    " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
@@ -165,7 +165,7 @@ store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
 	bind_meeting(st, 12, &m->meeting);
 	sdb_bind_text(st, 15, m->detail);
 	rc = sdb_step_done(s, st, "adding to the outbox", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	buf_reset(&attendees);
 	if (rc != 0)
 		return -1;
@@ -196,7 +196,7 @@ outbox_rows(struct store *s, sqlite3_stmt *st, outbox_fn fn, void *arg,
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = sdb_err(s, err, "reading the outbox");
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return stop;
 }
 
@@ -206,7 +206,7 @@ store_outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn,
 {
 	sqlite3_stmt *st;
 
-	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
+	if (sdb_cached(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
 	    " WHERE state IN ('pending', 'sending')"
 	    " OR (state = 'deferred' AND next_attempt <= ?1)"
 	    " ORDER BY id", &st, err) != 0)
@@ -233,7 +233,7 @@ store_outbox_foreach(struct store *s, const struct outbox_filter *f,
 	    " AND r.role = 'cc' AND ((?5 AND r.state = 'failed')"
 	    " OR (?6 AND r.state = 'deferred'))))) ORDER BY id",
 	    undelivered_states);
-	rc = sdb_prepare(s, sql, &st, err);
+	rc = sdb_cached(s, sql, &st, err);
 	free(sql);
 	if (rc != 0)
 		return -1;
@@ -261,7 +261,7 @@ outbox_one(struct store *s, sqlite3_stmt *st, struct outbox_msg *out,
 		rc = STORE_NOT_FOUND;
 	else
 		rc = sdb_err(s, err, "reading the outbox");
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc;
 }
 
@@ -272,7 +272,7 @@ store_outbox_get(struct store *s, long id, struct outbox_msg *out,
 	sqlite3_stmt *st;
 
 	memset(out, 0, sizeof *out);
-	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1",
+	if (sdb_cached(s, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1",
 	    &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -288,7 +288,7 @@ store_outbox_find(struct store *s, const char *message_id,
 	memset(out, 0, sizeof *out);
 	/* Message-IDs are minted in lower case; a client may change the
 	 * domain's case. */
-	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
+	if (sdb_cached(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
 	    " WHERE message_id = lower(?1)", &st, err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, message_id);
@@ -302,7 +302,7 @@ store_outbox_save(struct store *s, const struct outbox_msg *m,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "UPDATE outbox SET state = ?1, attempts = ?2,"
+	if (sdb_cached(s, "UPDATE outbox SET state = ?1, attempts = ?2,"
 	    " next_attempt = ?3, last_error = ?4, reply = ?5, sent_at = ?6,"
 	    " queued_at = ?8 WHERE id = ?7 AND state = ?9", &st, err) != 0)
 		return -1;
@@ -316,7 +316,7 @@ store_outbox_save(struct store *s, const struct outbox_msg *m,
 	bind_time(st, 8, m->queued_at);
 	sdb_bind_text(st, 9, outbox_state_name(from));
 	rc = sdb_step_done(s, st, "updating the outbox", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		return set_err(err, "%s: outbox message %ld is no longer %s "
 		    "(another touchbase changed it)", s->path, m->id,
@@ -334,7 +334,7 @@ store_outbox_undelivered(struct store *s, long partner_id, long *count,
 
 	sql = xasprintf("SELECT count(*) FROM outbox WHERE partner_id = ?1"
 	    " AND (state IN %s OR " CC_UNDELIVERED ")", undelivered_states);
-	rc = sdb_prepare(s, sql, &st, err);
+	rc = sdb_cached(s, sql, &st, err);
 	free(sql);
 	if (rc != 0)
 		return -1;
@@ -342,7 +342,7 @@ store_outbox_undelivered(struct store *s, long partner_id, long *count,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc == SQLITE_ROW ? 0 : sdb_err(s, err, "counting the outbox");
 }
 
@@ -357,7 +357,7 @@ store_outbox_invite_recipients(struct store *s, const char *uid, bool pending,
 	*n = 0;
 	/* Not those whose latest message about it (the last planned) is a
 	 * cancel: a contact invited again after a cancel is back on it. */
-	if (sdb_prepare(s, "SELECT recipient FROM outbox o WHERE uid = ?1"
+	if (sdb_cached(s, "SELECT recipient FROM outbox o WHERE uid = ?1"
 	    " AND kind <> 'cancel' AND (state IN ('sent', 'sending') OR (?2"
 	    " AND state IN ('pending', 'deferred'))) GROUP BY lower(recipient)"
 	    " HAVING max(id) > coalesce((SELECT max(c.id)"
@@ -371,7 +371,7 @@ store_outbox_invite_recipients(struct store *s, const char *uid, bool pending,
 		*emails = xreallocarray(*emails, *n + 1, sizeof **emails);
 		(*emails)[(*n)++] = sdb_column_text(st, 0);
 	}
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	strv_free(*emails, *n);
@@ -387,7 +387,7 @@ store_outbox_invite_sequence(struct store *s, const char *uid,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "SELECT coalesce(max(sequence), -1) FROM outbox"
+	if (sdb_cached(s, "SELECT coalesce(max(sequence), -1) FROM outbox"
 	    " WHERE uid = ?1 AND recipient = ?2 COLLATE NOCASE", &st, err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, uid);
@@ -395,7 +395,7 @@ store_outbox_invite_sequence(struct store *s, const char *uid,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*sequence = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc == SQLITE_ROW ? 0 : sdb_err(s, err, "reading the outbox");
 }
 
@@ -406,7 +406,7 @@ store_outbox_invite_sent(struct store *s, const char *uid,
 	sqlite3_stmt *st;
 
 	memset(out, 0, sizeof *out);
-	if (sdb_prepare(s, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE uid = ?1"
+	if (sdb_cached(s, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE uid = ?1"
 	    " AND recipient = ?2 COLLATE NOCASE AND sequence < ?3"
 	    " AND state = 'sent' ORDER BY sequence DESC LIMIT 1", &st,
 	    err) != 0)

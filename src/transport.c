@@ -33,8 +33,16 @@ enum transport_result
 transport_send(struct transport *t, const struct transport_message *m,
     char **reply)
 {
+	struct transport_job job = { *m, TRANSPORT_SENT, NULL, NULL };
+
 	*reply = NULL;
-	return t->ops->send(t, m, reply);
+	if (t->ops->send != NULL)
+		return t->ops->send(t, m, reply);
+	t->ops->send_batch(t, &job, 1);
+	*reply = job.reply;
+	job.reply = NULL;
+	transport_job_reset(&job);
+	return job.result;
 }
 
 void

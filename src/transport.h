@@ -43,7 +43,8 @@ struct transport_job {
 };
 
 /* Each transport embeds this as its first member.  send_batch may be NULL:
- * then the batch is sent one message at a time through send. */
+ * then the batch is sent one message at a time through send; send may be
+ * NULL: then one message is sent as a batch of one. */
 struct transport;
 struct transport_ops {
 	const char	*name;

@@ -1,7 +1,8 @@
 /*
  * transport_maildir.c: Maildir delivery (write in tmp/, fsync, rename into
  * new/, fsync the directory), so that a mail client can open the folder
- * and a crash never leaves a partial message in new/.
+ * and a crash never leaves a partial message in new/.  A batch syncs the
+ * directory once, after its last message.
  */
 #include "transport.h"
 
@@ -57,12 +58,12 @@ make_maildir(const char *dir, char **err)
 	return rc;
 }
 
-static enum transport_result maildir_send(struct transport *,
-    const struct transport_message *, char **);
+static void maildir_send_batch(struct transport *, struct transport_job *,
+    size_t);
 static void maildir_close(struct transport *);
 
 static const struct transport_ops maildir_ops = {
-	"maildir", maildir_send, NULL, maildir_close
+	"maildir", NULL, maildir_send_batch, maildir_close
 };
 
 struct transport *
@@ -86,29 +87,57 @@ transport_maildir_open(const char *dir, char **err)
 	return &t->base;
 }
 
+/* Put m in new/ (*path, allocated: its file) without syncing new/. */
 static enum transport_result
-maildir_send(struct transport *base, const struct transport_message *m,
-    char **reply)
+maildir_place(struct maildir *t, const struct transport_message *m,
+    char **path, char **reply)
 {
-	struct maildir *t = (struct maildir *)base;
 	struct timeval tv;
-	char *name, *tmp, *new, *err = NULL;
+	char *name, *tmp, *err = NULL;
 	enum transport_result res = TRANSPORT_SENT;
 
 	gettimeofday(&tv, NULL);
 	name = xasprintf("%lld.M%ldP%ldQ%lu.%s", (long long)tv.tv_sec,
 	    (long)tv.tv_usec, (long)getpid(), ++t->count, t->host);
 	tmp = xasprintf("%s/tmp/%s", t->dir, name);
-	new = xasprintf("%s/new/%s", t->dir, name);
-	if (file_replace(new, tmp, 0600, m->data, m->len, &err) != FILE_OK) {
+	*path = xasprintf("%s/new/%s", t->dir, name);
+	if (file_place(*path, tmp, 0600, m->data, m->len, &err) != FILE_OK) {
 		*reply = err;
 		res = TRANSPORT_DEFER;
 	} else
-		*reply = xasprintf("delivered to %s", new);
+		*reply = xasprintf("delivered to %s", *path);
 	free(name);
 	free(tmp);
-	free(new);
 	return res;
+}
+
+/* Every message of the batch in new/, then new/ synced once: until then
+ * none counts as delivered. */
+static void
+maildir_send_batch(struct transport *base, struct transport_job *jobs,
+    size_t n)
+{
+	struct maildir *t = (struct maildir *)base;
+	char *path = NULL, *last = NULL, *err = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].result = maildir_place(t, &jobs[i].msg, &path,
+		    &jobs[i].reply);
+		if (jobs[i].result == TRANSPORT_SENT) {
+			free(last);
+			last = path;
+		} else
+			free(path);
+	}
+	if (last != NULL && file_sync_dir_of(last, &err) != 0)
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].result == TRANSPORT_SENT) {
+				jobs[i].result = TRANSPORT_DEFER;
+				free(jobs[i].reply);
+				jobs[i].reply = xstrdup(err);
+			}
+	free(last);
+	free(err);
 }
 
 static void

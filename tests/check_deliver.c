@@ -255,6 +255,85 @@ use_sendmail(int code)
 	cfg.transport = TRANSPORT_SENDMAIL;
 }
 
+/* Count the messages in state whose attempts are `attempts`. */
+struct tally {
+	enum outbox_state	 state;
+	int			 attempts;
+	int			 n;
+};
+
+static int
+tally_msg(const struct outbox_msg *m, void *arg)
+{
+	struct tally *t = arg;
+
+	t->n += m->state == t->state && m->attempts == t->attempts;
+	return 0;
+}
+
+static int
+count_msgs(enum outbox_state state, int attempts)
+{
+	static const struct outbox_filter all = { .any_state = true };
+	struct tally t = { state, attempts, 0 };
+	char *err = NULL;
+
+	ck_assert_int_eq(outbox_foreach(store, &all, tally_msg, &t, &err), 0);
+	return t.n;
+}
+
+/*
+ * The server goes away in the middle of a batch (a sendmail that cannot
+ * be run after its third message): the message that met it is deferred
+ * with backoff, the one marked sending that never reached it is deferred
+ * ready for the next run, its attempt not counted, and goes then.
+ */
+START_TEST(test_unavailable_mid_batch)
+{
+	char *path = fixture_path("sendmail.sh"), *count, *ev;
+	struct deliver_stats ds;
+	struct transport *t;
+	FILE *f;
+
+	count = fixture_path("count");
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "#!/bin/sh\ncat >/dev/null\necho x >>'%s'\n"
+	    "[ $(wc -l <'%s') -lt 3 ] || rm \"$0\"\n", count, count);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	free(cfg.sendmail);
+	cfg.sendmail = strdup(path);
+	cfg.transport = TRANSPORT_SENDMAIL;
+	t = open_transport();
+	add_partner("p1");
+	add_partner("p2");
+	add_partner("p3");
+	add_partner("p4");
+	add_partner("p5");
+	ck_assert_int_eq(plan_at("2026-06-02T12:00"), 5);
+	free(deliver_at(t, "2026-06-02T12:00", &ds));
+	ck_assert_int_eq(ds.sent, 3);
+	ck_assert_int_eq(ds.deferred, 2);
+	ck_assert(ds.unavailable);
+	ck_assert_int_eq(count_msgs(OUTBOX_DEFERRED, 1), 1);
+	ck_assert_int_eq(count_msgs(OUTBOX_DEFERRED, 0), 1);
+	ck_assert_int_eq(count_msgs(OUTBOX_SENDING, 1), 0);
+	/* The sendmail is back: the untried message goes at once, the other
+	 * after its backoff. */
+	use_sendmail(0);
+	transport_close(t);
+	t = open_transport();
+	ev = deliver_at(t, "2026-06-02T12:00", &ds);
+	ck_assert_int_eq(ds.sent, 1);
+	ck_assert_ptr_null(strchr(ev, ' '));
+	free(ev);
+	ck_assert_int_eq(count_msgs(OUTBOX_SENT, 1), 4);
+	transport_close(t);
+	free(count);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_deferred_then_given_up)
 {
 	struct deliver_stats ds;
@@ -578,6 +657,7 @@ main(void)
 	tcase_add_test(tc, test_cc_deferred_then_given_up);
 	tcase_add_test(tc, test_cc_refused_for_good);
 	tcase_add_test(tc, test_cc_stale_skipped);
+	tcase_add_test(tc, test_unavailable_mid_batch);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -871,6 +871,34 @@ START_TEST(test_khal)
 }
 END_TEST
 
+/* A VTIMEZONE taken from the zones built before: the calendar is the
+ * same as one built afresh, for the same zone, another zone, other
+ * years, and again. */
+START_TEST(test_zones_reused)
+{
+	static const char *const zones[] = { "Europe/Berlin",
+	    "America/New_York", "Europe/Berlin", "Europe/Berlin" };
+	static const int years[] = { 2026, 2026, 2027, 2026 };
+	struct invite_zones *built = invite_zones_new();
+
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		struct invite_event ev = base_event(zones[i],
+		    (struct tb_date){ years[i], 6, 15 }, 10, 0);
+		char *err = NULL, *fresh = build("REQUEST", &ev, 1);
+		char *reused = invite_build_with(built, "REQUEST", &ev, 1, NOW,
+		    &err);
+
+		ck_assert_msg(reused != NULL, "invite_build_with: %s", err);
+		ck_assert_str_eq(reused, fresh);
+		ck_assert_ptr_nonnull(strstr(reused, "BEGIN:VTIMEZONE"));
+		free(fresh);
+		free(reused);
+	}
+	invite_zones_free(built);
+	invite_zones_free(NULL);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -890,6 +918,7 @@ main(void)
 	tc = tcase_create("dst");
 	tcase_add_test(tc, test_dst_request);
 	tcase_add_test(tc, test_dst_feed);
+	tcase_add_test(tc, test_zones_reused);
 	tcase_add_loop_test(tc, test_zones, 0,
 	    sizeof sweep_zones / sizeof sweep_zones[0]);
 	suite_add_tcase(s, tc);

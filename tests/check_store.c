@@ -506,26 +506,100 @@ START_TEST(test_partners_contacts_checkins)
 }
 END_TEST
 
+/* Nested in an outer transaction that is synced (0) or not (1): the
+ * same; after an unsynced one ends, the next commits are synced again
+ * (synchronous can only change outside a transaction: it did). */
 START_TEST(test_nested_transactions)
 {
+	int (*begin)(struct store *, char **) = _i ? store_begin_unsynced :
+	    store_begin;
 	struct store *s;
 	struct partner a = sample("a"), b = sample("b"), got;
 	char *err = NULL;
 
 	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
 	    &err), 0);
-	ck_assert_int_eq(store_begin(s, &err), 0);
+	ck_assert_int_eq(begin(s, &err), 0);
 	ck_assert_int_eq(store_partner_add(s, &a, "2026-01-01T00:00:00Z",
 	    &err), 0);
-	ck_assert_int_eq(store_begin(s, &err), 0);
+	ck_assert_int_eq(begin(s, &err), 0);
 	ck_assert_int_eq(store_partner_add(s, &b, "2026-01-01T00:00:00Z",
 	    &err), 0);
 	store_rollback(s);	/* the inner savepoint only */
+	ck_assert_int_eq(store_commit(s, &err), 0);
+	ck_assert_int_eq(begin(s, &err), 0);
+	store_rollback(s);
+	ck_assert_int_eq(store_begin(s, &err), 0);
 	ck_assert_int_eq(store_commit(s, &err), 0);
 	ck_assert_int_eq(store_partner_get(s, "a", &got, &err), 0);
 	partner_reset(&got);
 	ck_assert_int_eq(store_partner_get(s, "b", &got, &err),
 	    STORE_NOT_FOUND);
+	free(err);
+	store_close(s);
+}
+END_TEST
+
+struct nested {
+	struct store	*s;
+	int		 outer, inner;
+};
+
+static int
+count_contact(const struct contact *c, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* A contact's callback runs the same cached query again: the nested use
+ * gets a statement of its own, and the outer one goes on. */
+static int
+nested_contact(const struct contact *c, void *arg)
+{
+	struct nested *n = arg;
+	char *err = NULL;
+
+	n->outer++;
+	ck_assert_int_eq(store_contact_foreach(n->s, c->partner_id,
+	    count_contact, &n->inner, &err), 0);
+	return 0;
+}
+
+START_TEST(test_statement_cache)
+{
+	struct store *s;
+	struct partner p = sample("riverside"), got;
+	struct contact c;
+	char *err = NULL, email[64];
+
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
+	    &err), 0);
+	ck_assert_int_eq(store_partner_add(s, &p, "2026-01-05T10:00:00Z",
+	    &err), 0);
+	for (int i = 0; i < 3; i++) {
+		memset(&c, 0, sizeof c);
+		c.partner_id = p.id;
+		c.name = (char *)"Contact";
+		snprintf(email, sizeof email, "c%d@example.com", i);
+		c.email = email;
+		ck_assert_int_eq(store_contact_add(s, &c, &err), 0);
+	}
+	/* Reused many times, with other bindings between. */
+	for (int i = 0; i < 100; i++) {
+		struct nested n = { s, 0, 0 };
+
+		ck_assert_int_eq(store_partner_get(s, i % 2 ? "riverside" :
+		    "nobody", &got, &err), i % 2 ? 0 : STORE_NOT_FOUND);
+		if (i % 2) {
+			ck_assert_str_eq(got.key, "riverside");
+			partner_reset(&got);
+		}
+		ck_assert_int_eq(store_contact_foreach(s, p.id, nested_contact,
+		    &n, &err), 0);
+		ck_assert_int_eq(n.outer, 3);
+		ck_assert_int_eq(n.inner, 9);
+	}
 	free(err);
 	store_close(s);
 }
@@ -585,8 +659,9 @@ main(void)
 	tc = tcase_create("queries");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_partners_contacts_checkins);
-	tcase_add_test(tc, test_nested_transactions);
+	tcase_add_loop_test(tc, test_nested_transactions, 0, 2);
 	tcase_add_test(tc, test_json_object);
+	tcase_add_test(tc, test_statement_cache);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -378,13 +378,7 @@ start_server spool4
 configure "smtp://127.0.0.1:$port" "starttls = off"
 expect 0 -d four.db init
 expect 0 -d four.db import partners.csv
-for delay in 0.05 0.1 0.2; do
-	"$TOUCHBASE" -d four.db run --now 2026-01-30 >/dev/null 2>&1 &
-	victim=$!
-	sleep "$delay"
-	kill -9 "$victim" 2>/dev/null
-	wait "$victim" 2>/dev/null
-done
+run_killed four.db 2026-01-30 0.05 0.1 0.2
 expect 0 -d four.db run --now 2026-01-30
 checks=$((checks + 1))
 [ "$(message_ids spool4 | uniq | wc -l)" = 40 ] ||

@@ -54,6 +54,21 @@ lacks() {
 	! grep -qF -- "$2" "$1" || fail "$1 has \"$2\""
 }
 
+# run_killed DB NOW DELAY...: touchbase -d DB run --now NOW, killed with
+# SIGKILL after each DELAY (seconds), one run per delay.  Nothing is
+# asserted on time: the caller checks what arrived.
+run_killed() {
+	db=$1 now=$2
+	shift 2
+	for delay in "$@"; do
+		"$TOUCHBASE" -d "$db" run --now "$now" >/dev/null 2>&1 &
+		victim=$!
+		sleep "$delay"
+		kill -9 "$victim" 2>/dev/null
+		wait "$victim" 2>/dev/null
+	done
+}
+
 finish() {
 	echo "$((checks - failures)) passed, $failures failed"
 	[ "$failures" = 0 ]
