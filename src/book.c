@@ -154,8 +154,8 @@ book_check_key(const char *key, char **err)
 	size_t n = key ? strlen(key) : 0;
 
 	if (n == 0 || n > KEY_MAX)
-		return set_err(err, "key \"%s\": must be 1 to %d characters",
-		    key ? key : "", KEY_MAX), BOOK_INVALID;
+		return set_err(err, "key: must be 1 to %d characters (it has "
+		    "%zu)", KEY_MAX, n), BOOK_INVALID;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)key[i];
 

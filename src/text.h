@@ -16,6 +16,10 @@ enum text_kind {
 	TEXT_MULTILINE		/* LF and CR LF allowed too (notes) */
 };
 
+/* The longest text of each kind, in bytes. */
+#define TEXT_LINE_MAX		1000
+#define TEXT_MULTILINE_MAX	(64 * 1024)
+
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 size_t text_utf8_seq(const unsigned char *s, size_t n);
 
@@ -25,7 +29,8 @@ bool text_utf8_valid(const char *s, size_t n);
 /*
  * Check s (NUL-terminated) against the rule for kind.  Returns 0, or -1
  * with *err = "FIELD: is not valid UTF-8 (byte 4)" or "FIELD: has a
- * control character (\x1b at byte 3)" or "FIELD: must be one line".
+ * control character (\x1b at byte 3)" or "FIELD: must be one line" or
+ * "FIELD: is too long (1200 bytes; at most 1000)".
  * NULL is accepted (an absent field).
  */
 int text_check(const char *field, const char *s, enum text_kind kind,
