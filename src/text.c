@@ -39,12 +39,6 @@ text_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
-static size_t
-text_max(enum text_kind kind)
-{
-	return kind == TEXT_LINE ? TEXT_LINE_MAX : TEXT_MULTILINE_MAX;
-}
-
 int
 text_check(const char *field, const char *s, enum text_kind kind, char **err)
 {
@@ -54,11 +48,6 @@ text_check(const char *field, const char *s, enum text_kind kind, char **err)
 	if (s == NULL)
 		return 0;
 	n = strlen(s);
-	/* A field has to fit where it goes: a subject line, a calendar
-	 * summary, a terminal; a note a page of text. */
-	if (n > text_max(kind))
-		return set_err(err, "%s: is too long (%zu bytes; at most %zu)",
-		    field, n, text_max(kind));
 	for (size_t i = 0; i < n; i += len) {
 		if ((len = text_utf8_seq(u + i, n - i)) == 0)
 			return set_err(err, "%s: is not valid UTF-8 (byte %zu)",
@@ -74,4 +63,19 @@ text_check(const char *field, const char *s, enum text_kind kind, char **err)
 		    "byte %zu)", field, u[i], i + 1);
 	}
 	return 0;
+}
+
+int
+text_check_field(const char *field, const char *s, enum text_kind kind,
+    char **err)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+	size_t max = kind == TEXT_LINE ? TEXT_LINE_MAX : TEXT_MULTILINE_MAX;
+
+	/* A field has to fit where it goes: a subject line, a calendar
+	 * summary, a terminal; a note a page of text. */
+	if (n > max)
+		return set_err(err, "%s: is too long (%zu bytes; at most %zu)",
+		    field, n, max);
+	return text_check(field, s, kind, err);
 }

@@ -16,10 +16,6 @@ enum text_kind {
 	TEXT_MULTILINE		/* LF and CR LF allowed too (notes) */
 };
 
-/* The longest text of each kind, in bytes. */
-#define TEXT_LINE_MAX		1000
-#define TEXT_MULTILINE_MAX	(64 * 1024)
-
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 size_t text_utf8_seq(const unsigned char *s, size_t n);
 
@@ -29,11 +25,22 @@ bool text_utf8_valid(const char *s, size_t n);
 /*
  * Check s (NUL-terminated) against the rule for kind.  Returns 0, or -1
  * with *err = "FIELD: is not valid UTF-8 (byte 4)" or "FIELD: has a
- * control character (\x1b at byte 3)" or "FIELD: must be one line" or
- * "FIELD: is too long (1200 bytes; at most 1000)".
+ * control character (\x1b at byte 3)" or "FIELD: must be one line".
  * NULL is accepted (an absent field).
  */
 int text_check(const char *field, const char *s, enum text_kind kind,
+    char **err);
+
+/* The longest field of each kind a person enters into the book. */
+#define TEXT_LINE_MAX		1000
+#define TEXT_MULTILINE_MAX	(64 * 1024)
+
+/*
+ * text_check, for a field of the book (a name, a role, notes): also at
+ * most TEXT_LINE_MAX or TEXT_MULTILINE_MAX bytes, else *err = "FIELD: is
+ * too long (1200 bytes; at most 1000)".
+ */
+int text_check_field(const char *field, const char *s, enum text_kind kind,
     char **err);
 
 #endif

@@ -54,18 +54,18 @@ START_TEST(test_length)
 
 	memset(s, 'x', TEXT_MULTILINE_MAX + 1);
 	s[TEXT_LINE_MAX] = '\0';
-	ck_assert_int_eq(text_check("name", s, TEXT_LINE, NULL), 0);
+	ck_assert_int_eq(text_check_field("name", s, TEXT_LINE, NULL), 0);
 	s[TEXT_LINE_MAX] = 'x';
 	s[TEXT_LINE_MAX + 1] = '\0';
-	ck_assert_int_eq(text_check("name", s, TEXT_LINE, &err), -1);
+	ck_assert_int_eq(text_check_field("name", s, TEXT_LINE, &err), -1);
 	ck_assert_str_eq(err, "name: is too long (1001 bytes; at most 1000)");
 	free(err);
 	s[TEXT_LINE_MAX + 1] = 'x';
 	s[TEXT_MULTILINE_MAX] = '\0';
-	ck_assert_int_eq(text_check("notes", s, TEXT_MULTILINE, NULL), 0);
+	ck_assert_int_eq(text_check_field("notes", s, TEXT_MULTILINE, NULL), 0);
 	s[TEXT_MULTILINE_MAX] = 'x';
 	s[TEXT_MULTILINE_MAX + 1] = '\0';
-	ck_assert_int_eq(text_check("notes", s, TEXT_MULTILINE, NULL), -1);
+	ck_assert_int_eq(text_check_field("notes", s, TEXT_MULTILINE, NULL), -1);
 	free(s);
 }
 END_TEST
