@@ -139,11 +139,8 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 	csv_free(&p);
 	clear_fields(&r);
 	strv_free(r.header, r.nheader);
-	if (rc == 0 && r.err != NULL) {
-		*err = r.err;
-		r.err = NULL;
-		rc = -1;
-	}
+	if (rc == 0 && r.err != NULL)
+		rc = set_err(err, "%s", r.err);
 	free(r.err);
 	if (rc != 0)
 		return -1;
