@@ -154,8 +154,8 @@ book_check_key(const char *key, char **err)
 	size_t n = key ? strlen(key) : 0;
 
 	if (n == 0 || n > KEY_MAX)
-		return set_err(err, "key \"%s\": must be 1 to %d characters",
-		    key ? key : "", KEY_MAX), BOOK_INVALID;
+		return set_err(err, "key: must be 1 to %d characters (it has "
+		    "%zu)", KEY_MAX, n), BOOK_INVALID;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)key[i];
 
@@ -409,7 +409,7 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 		if (str_empty(in->name))
 			return set_err(err, "name: must not be empty"),
 			    BOOK_INVALID;
-		if (text_check("name", in->name, TEXT_LINE, err) != 0)
+		if (text_check_field("name", in->name, TEXT_LINE, err) != 0)
 			return BOOK_INVALID;
 		set_field(&p->name, in->name);
 	}
@@ -421,6 +421,11 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 	if (in->owner != NULL) {
 		if (message_address_parse(in->owner, &name, &email, err) != 0)
 			return prefix_err(err, "owner"), BOOK_INVALID;
+		if (text_check_field("owner name", name, TEXT_LINE, err) != 0) {
+			free(name);
+			free(email);
+			return BOOK_INVALID;
+		}
 		set_field(&p->owner_email, email);
 		if (name != NULL && in->owner_name == NULL)
 			set_field(&p->owner_name, name);
@@ -428,7 +433,7 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 		free(email);
 	}
 	if (in->owner_name != NULL) {
-		if (text_check("owner-name", in->owner_name, TEXT_LINE,
+		if (text_check_field("owner-name", in->owner_name, TEXT_LINE,
 		    err) != 0)
 			return BOOK_INVALID;
 		set_field(&p->owner_name, in->owner_name);
@@ -452,8 +457,8 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 			return BOOK_INVALID;
 		set_field(&p->start_date, in->start);
 	}
-	if (text_check("tier", in->tier, TEXT_LINE, err) != 0 ||
-	    text_check("notes", in->notes, TEXT_MULTILINE, err) != 0)
+	if (text_check_field("tier", in->tier, TEXT_LINE, err) != 0 ||
+	    text_check_field("notes", in->notes, TEXT_MULTILINE, err) != 0)
 		return BOOK_INVALID;
 	set_field(&p->tier, in->tier);
 	set_field(&p->notes, in->notes);
@@ -566,9 +571,9 @@ book_contact_add(struct book *b, const char *key, const char *name,
 	if (str_empty(name))
 		return set_err(err, "contact name: must not be empty"),
 		    BOOK_INVALID;
-	if (text_check("contact name", name, TEXT_LINE, err) != 0 ||
+	if (text_check_field("contact name", name, TEXT_LINE, err) != 0 ||
 	    book_check_email("contact email", email, err) != 0 ||
-	    text_check("role", role, TEXT_LINE, err) != 0)
+	    text_check_field("role", role, TEXT_LINE, err) != 0)
 		return BOOK_INVALID;
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
@@ -595,8 +600,8 @@ book_contact_edit(struct book *b, const char *key, const char *email,
 	if (name != NULL && *name == '\0')
 		return set_err(err, "contact name: must not be empty"),
 		    BOOK_INVALID;
-	if (text_check("contact name", name, TEXT_LINE, err) != 0 ||
-	    text_check("role", role, TEXT_LINE, err) != 0)
+	if (text_check_field("contact name", name, TEXT_LINE, err) != 0 ||
+	    text_check_field("role", role, TEXT_LINE, err) != 0)
 		return BOOK_INVALID;
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
@@ -663,7 +668,7 @@ book_note_add(struct book *b, const char *key, const char *text,
 
 	if (str_empty(text))
 		return set_err(err, "note: empty"), BOOK_INVALID;
-	if (text_check("note", text, TEXT_MULTILINE, err) != 0)
+	if (text_check_field("note", text, TEXT_MULTILINE, err) != 0)
 		return BOOK_INVALID;
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
@@ -704,7 +709,7 @@ book_checkin(struct book *b, const char *key, const char *date,
 
 	if (!str_empty(by) && book_check_email("by", by, err) != 0)
 		return BOOK_INVALID;
-	if (text_check("note", note, TEXT_MULTILINE, err) != 0)
+	if (text_check_field("note", note, TEXT_MULTILINE, err) != 0)
 		return BOOK_INVALID;
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;

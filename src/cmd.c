@@ -8,16 +8,37 @@
 
 #include "tz.h"
 
+/* Longest message shown, in bytes: past it, "..." */
+#define SHOWN_MAX 2000
+
+/* Print "touchbase: MESSAGE" with what the message quotes of people's
+ * input made fit for a terminal: controls and bytes that are not UTF-8
+ * shown as \xNN, a value of a megabyte cut short. */
+static void TB_PRINTF(1, 0)
+print_error(const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap), *shown = log_escape(msg);
+	size_t n = strlen(shown);
+
+	if (n > SHOWN_MAX) {
+		n = SHOWN_MAX;
+		while (n > 0 && ((unsigned char)shown[n] & 0xc0) == 0x80)
+			n--;
+	}
+	fprintf(stderr, "touchbase: %.*s%s\n", (int)n, shown,
+	    shown[n] != '\0' ? "..." : "");
+	free(shown);
+	free(msg);
+}
+
 void
 cmd_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("touchbase: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -50,11 +71,9 @@ cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("touchbase: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return cmd_print_usage(u, false);
 }
 

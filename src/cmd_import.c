@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -47,6 +48,7 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	enum cmd_status st;
 	bool dry_run = false, progressed = false;
 	char *err = NULL;
+	struct stat sb;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -64,6 +66,10 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(&import_usage, "import needs one FILE");
 	if (access(argv[optind], R_OK) != 0) {
 		cmd_error("%s: %s", argv[optind], strerror(errno));
+		return CMD_NOINPUT;
+	}
+	if (stat(argv[optind], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		cmd_error("%s: is a directory, not a CSV file", argv[optind]);
 		return CMD_NOINPUT;
 	}
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)

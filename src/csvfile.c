@@ -18,7 +18,9 @@ struct reader {
 	long		 line;		/* current line, from 1 */
 	long		 start;		/* line where the record began */
 	int		 stop;
-	char		*err;
+	char		*err;		/* the first field that is not text */
+	char		**header;	/* the first record, naming columns */
+	size_t		 nheader;
 };
 
 static void
@@ -33,9 +35,28 @@ static void
 on_field(void *data, size_t len, void *arg)
 {
 	struct reader *r = arg;
+	const unsigned char *u = data;
+	size_t i = 0, n;
 
 	if (r->stop)
 		return;
+	/* A NUL would cut the field short without a word: refused, as is
+	 * anything that is not UTF-8, naming the line and the column. */
+	while (i < len && u[i] != '\0' && (n = text_utf8_seq(u + i,
+	    len - i)) != 0)
+		i += n;
+	if (i < len) {
+		size_t col = r->nfields + 1;
+		bool named = col <= r->nheader;
+
+		r->err = xasprintf("%s:%ld: column %zu%s%s%s: %s (byte %zu of "
+		    "the field)", r->name, r->line, col, named ? " (" : "",
+		    named ? r->header[col - 1] : "", named ? ")" : "",
+		    u[i] == '\0' ? "has a NUL byte" : "is not valid UTF-8",
+		    i + 1);
+		r->stop = -1;
+		return;
+	}
 	strv_add(&r->fields, &r->nfields, xstrndup(data ? data : "",
 	    data ? len : 0));
 }
@@ -56,6 +77,12 @@ on_record(int c, void *arg)
 		rec.nfields = r->nfields;
 		rec.line = r->start;
 		r->stop = r->fn(&rec, r->arg);
+		if (r->header == NULL) {
+			r->header = r->fields;
+			r->nheader = r->nfields;
+			r->fields = NULL;
+			r->nfields = 0;
+		}
 	}
 	clear_fields(r);
 }
@@ -69,29 +96,6 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 	size_t off = 0;
 	int rc = 0;
 
-	/* A NUL would cut a field short without a word: refused, as is
-	 * anything that is not UTF-8, naming the line of the first. */
-	if (!text_utf8_valid(data, len) || memchr(data, '\0', len) != NULL) {
-		const char *why = "not valid UTF-8";
-		long line = 1;
-		size_t i = 0;
-
-		while (i < len) {
-			size_t end = i;
-
-			while (end < len && data[end] != '\n')
-				end++;
-			if (memchr(data + i, '\0', end - i) != NULL) {
-				why = "a NUL byte";
-				break;
-			}
-			if (!text_utf8_valid(data + i, end - i))
-				break;
-			line++;
-			i = end + 1;
-		}
-		return set_err(err, "%s:%ld: %s", name, line, why);
-	}
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		off = 3;
 	memset(&r, 0, sizeof r);
@@ -134,6 +138,10 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 		    "on line %ld)", name, r.line - 1, r.start);
 	csv_free(&p);
 	clear_fields(&r);
+	strv_free(r.header, r.nheader);
+	if (rc == 0 && r.err != NULL)
+		rc = set_err(err, "%s", r.err);
+	free(r.err);
 	if (rc != 0)
 		return -1;
 	return r.stop;

@@ -370,6 +370,17 @@ sdb_fail(struct store *s, const char *what, const char *detail, char **err)
 	int e = sqlite3_system_errno(s->db);
 
 	s->fault = sqlite_fault(s->db);
+	/* The database is there, so what SQLite could not open is its
+	 * -wal or -shm file beside it: the directory (or its file system)
+	 * does not let us create it. */
+	if (s->fault == FAULT_MISSING && access(s->path, F_OK) == 0) {
+		char *dir = xstrdup(s->path);
+
+		e = faccessat(AT_FDCWD, dirname(dir), W_OK | X_OK,
+		    AT_EACCESS) == 0 ? EACCES : errno;
+		free(dir);
+		s->fault = errno_fault(e);
+	}
 	return fault_err(err, s->path, s->fault, ext, e, what, detail);
 }
 

@@ -312,6 +312,12 @@ check_text(struct parser *ps, char **err)
 	while (i < ps->len) {
 		if (s[i] == '\0')
 			return parse_err(ps, i, err, "NUL byte in template");
+		/* Of the controls only TAB and line breaks: an escape
+		 * would reach a subject line or a terminal. */
+		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r') || s[i] == 0x7f)
+			return parse_err(ps, i, err, "control character \\x%02x "
+			    "in template", s[i]);
 		if ((n = text_utf8_seq(s + i, ps->len - i)) == 0)
 			return parse_err(ps, i, err, "invalid UTF-8");
 		i += n;

@@ -64,3 +64,18 @@ text_check(const char *field, const char *s, enum text_kind kind, char **err)
 	}
 	return 0;
 }
+
+int
+text_check_field(const char *field, const char *s, enum text_kind kind,
+    char **err)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+	size_t max = kind == TEXT_LINE ? TEXT_LINE_MAX : TEXT_MULTILINE_MAX;
+
+	/* A field has to fit where it goes: a subject line, a calendar
+	 * summary, a terminal; a note a page of text. */
+	if (n > max)
+		return set_err(err, "%s: is too long (%zu bytes; at most %zu)",
+		    field, n, max);
+	return text_check(field, s, kind, err);
+}

@@ -31,4 +31,16 @@ bool text_utf8_valid(const char *s, size_t n);
 int text_check(const char *field, const char *s, enum text_kind kind,
     char **err);
 
+/* The longest field of each kind a person enters into the book. */
+#define TEXT_LINE_MAX		1000
+#define TEXT_MULTILINE_MAX	(64 * 1024)
+
+/*
+ * text_check, for a field of the book (a name, a role, notes): also at
+ * most TEXT_LINE_MAX or TEXT_MULTILINE_MAX bytes, else *err = "FIELD: is
+ * too long (1200 bytes; at most 1000)".
+ */
+int text_check_field(const char *field, const char *s, enum text_kind kind,
+    char **err);
+
 #endif

@@ -160,10 +160,19 @@ END_TEST
 START_TEST(test_errors)
 {
 	static const struct {
-		const char *text, *want;
+		const char	*text;
+		size_t		 len;
+		const char	*want;
 	} cases[] = {
-		{ "a,b\nc,\"unterminated\nmore\n", "t.csv:" },
-		{ "a,b\nok,\xff\xfe\n", "t.csv:2: not valid UTF-8" },
+#define T(s) s, sizeof s - 1
+		{ T("a,b\nc,\"unterminated\nmore\n"), "t.csv:" },
+		{ T("a,b\nok,\xff\xfe\n"), "t.csv:2: column 2 (b): is not valid "
+		    "UTF-8 (byte 1 of the field)" },
+		{ T("a,b\nok,\"x\ny\xc0\"\n"), "t.csv:3: column 2 (b): is not "
+		    "valid UTF-8 (byte 4 of the field)" },
+		{ T("a,b\nok,x\n\"n\0ul\",y\n"), "t.csv:3: column 1 (a): has a "
+		    "NUL byte (byte 2 of the field)" },
+#undef T
 	};
 	struct rows r = { 0 };
 
@@ -171,7 +180,7 @@ START_TEST(test_errors)
 		char *err = NULL;
 
 		ck_assert_int_eq(csv_read_buffer("t.csv", cases[i].text,
-		    strlen(cases[i].text), keep, &r, &err), -1);
+		    cases[i].len, keep, &r, &err), -1);
 		ck_assert_msg(strncmp(err, cases[i].want, strlen(cases[i].want))
 		    == 0, "case %zu: %s", i, err);
 		free(err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "util.h"
 
 static const struct {
 	const char	*s;
@@ -46,6 +47,29 @@ START_TEST(test_check)
 }
 END_TEST
 
+/* The longest field of each kind is accepted, one byte more is not. */
+START_TEST(test_length)
+{
+	char *s = xmalloc(TEXT_MULTILINE_MAX + 2), *err = NULL;
+
+	memset(s, 'x', TEXT_MULTILINE_MAX + 1);
+	s[TEXT_LINE_MAX] = '\0';
+	ck_assert_int_eq(text_check_field("name", s, TEXT_LINE, NULL), 0);
+	s[TEXT_LINE_MAX] = 'x';
+	s[TEXT_LINE_MAX + 1] = '\0';
+	ck_assert_int_eq(text_check_field("name", s, TEXT_LINE, &err), -1);
+	ck_assert_str_eq(err, "name: is too long (1001 bytes; at most 1000)");
+	free(err);
+	s[TEXT_LINE_MAX + 1] = 'x';
+	s[TEXT_MULTILINE_MAX] = '\0';
+	ck_assert_int_eq(text_check_field("notes", s, TEXT_MULTILINE, NULL), 0);
+	s[TEXT_MULTILINE_MAX] = 'x';
+	s[TEXT_MULTILINE_MAX + 1] = '\0';
+	ck_assert_int_eq(text_check_field("notes", s, TEXT_MULTILINE, NULL), -1);
+	free(s);
+}
+END_TEST
+
 START_TEST(test_utf8_valid)
 {
 	ck_assert(text_utf8_valid("a\0b", 3));
@@ -65,6 +89,7 @@ main(void)
 	int failed;
 
 	tcase_add_loop_test(tc, test_check, 0, sizeof cases / sizeof cases[0]);
+	tcase_add_test(tc, test_length);
 	tcase_add_test(tc, test_utf8_valid);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -193,7 +193,7 @@ lacks out.txt "evil.example"
 # A trailing row of empty cells, as spreadsheets write, is no record.
 printf 'key,name,owner_email\nk2,Two,a@exa\000mple.org\n' >nul.csv
 expect 65 -d copy.db import nul.csv
-contains err.txt "nul.csv:2: a NUL byte"
+contains err.txt "nul.csv:2: column 3 (owner_email): has a NUL byte"
 printf 'key,name,owner_email\nk3,Three,a@example.org,extra\nk4,Four\n,,\n' >ragged.csv
 expect 65 -d copy.db import ragged.csv
 contains err.txt "ragged.csv:2: 4 fields, but the header has 3"
