@@ -153,6 +153,17 @@ book() { # N [--all-due]: the cached CSV of N partners; its summary as .json
 	echo "$b"
 }
 
+due_book() { # DIR N: DIR/db.conf, its database holding the book of N
+	# partners all due (the delivery book); sets csv and now
+	mkdir -p "$1"
+	csv=$(book "$2" --all-due)
+	now=$(json_field "$csv.json" moment_1)
+	write_conf "$1/db.conf" "$1/db.db" smtp 1
+	TOUCHBASE_CONFIG=$1/db.conf "$TOUCHBASE" -q init &&
+		TOUCHBASE_CONFIG=$1/db.conf "$TOUCHBASE" -q import "$csv" ||
+		die "import of $csv failed"
+}
+
 json_field() { # file field
 	$PY -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
@@ -265,23 +276,17 @@ done
 # --- delivery ----------------------------------------------------------
 
 n=$BENCH_DELIVERY
-csv=$(book "$n" --all-due)
-now=$(json_field "$csv.json" moment_1)
 d=$run_dir/delivery
-mkdir -p "$d"
 echo "bench: delivery of $n reminders" >&2
-write_conf "$d/base.conf" "$d/base.db" smtp 1
-TOUCHBASE_CONFIG=$d/base.conf "$TOUCHBASE" -q init &&
-	TOUCHBASE_CONFIG=$d/base.conf "$TOUCHBASE" -q import "$csv" ||
-	die "import of the delivery book failed"
-TOUCHBASE_CONFIG=$d/base.conf "$TOUCHBASE" preview p0000001 --now "$now" \
+due_book "$d" "$n"
+TOUCHBASE_CONFIG=$d/db.conf "$TOUCHBASE" preview p0000001 --now "$now" \
 	>"$d/message.eml" || die "touchbase preview failed"
 m_cpu=
 record delivery "$n" "message size" 0 0 0 "$(wc -c <"$d/message.eml")" ""
 
 tb_delivery() { # round label transport connections
 	rm -rf "$d/outbox" "$d/r.db"
-	cp "$d/base.db" "$d/r.db"
+	cp "$d/db.db" "$d/r.db"
 	write_conf "$d/r.conf" "$d/r.db" "$3" "$4"
 	measure delivery "$n" "$2" "$d/r.out" \
 		env TOUCHBASE_CONFIG="$d/r.conf" "$TOUCHBASE" run --now "$now"
@@ -314,22 +319,17 @@ rm -rf "$d"
 # --- profile -----------------------------------------------------------
 
 n=$BENCH_PROFILE
-csv=$(book "$n" --all-due)
 d=$run_dir/profile
-mkdir -p "$d"
 echo "bench: callgrind profile of a delivery of $n reminders" >&2
-write_conf "$d/p.conf" "$d/p.db" smtp 1
-TOUCHBASE_CONFIG=$d/p.conf "$TOUCHBASE" -q init &&
-	TOUCHBASE_CONFIG=$d/p.conf "$TOUCHBASE" -q import "$csv" ||
-	die "import of the profile book failed"
+due_book "$d" "$n"
 rm -f "$work"/callgrind.out*
-TOUCHBASE_CONFIG=$d/p.conf valgrind -q --tool=callgrind \
+TOUCHBASE_CONFIG=$d/db.conf valgrind -q --tool=callgrind \
 	--callgrind-out-file="$work/callgrind.out" \
-	"$TOUCHBASE" run --now "$(json_field "$csv.json" moment_1)" \
+	"$TOUCHBASE" run --now "$now" \
 	>/dev/null 2>"$d/valgrind.err"
 rc=$?
 m_cpu=
-record profile "$n" "callgrind run" 0 0 $rc "$(sent_count "$d/p.conf")" ""
+record profile "$n" "callgrind run" 0 0 $rc "$(sent_count "$d/db.conf")" ""
 callgrind_annotate --threshold=100 "$work/callgrind.out" 2>/dev/null |
 	head -n 60 >"$work/profile.txt"
 callgrind_annotate --inclusive=yes "$work/callgrind.out" 2>/dev/null |

@@ -120,7 +120,9 @@ def delivery_table(records, out):
             rr = row.get(c)
             if rr is not None and (rr["rc"] != 0 or rr["note"]):
                 notes.append("round %s, %s: exit %d, %s messages, %s" % (
-                    rd, c, rr["rc"], rr["count"], rr["note"]))
+                    rd, c, rr["rc"],
+                    "no" if rr["count"] is None else rr["count"],
+                    rr["note"]))
         a, s, p = rate(row.get(TB1)), rate(row.get(SOURCE)), \
             rate(row.get(PYTHON))
         rs = a / s if a and s else None
@@ -146,9 +148,19 @@ def delivery_table(records, out):
                if r is not None and r["cpu"] is not None and r["count"]]
            for c in cols}
     if any(cpu.values()):
+        med_cpu = {c: statistics.median(v) if v else None
+                   for c, v in cpu.items()}
         out.append("| CPU ms per message (median, user + system) | " +
-                   " | ".join("%.2f" % statistics.median(cpu[c])
-                              if cpu[c] else "-" for c in cols) + " | | |")
+                   " | ".join("%.2f" % med_cpu[c] if med_cpu[c] else "-"
+                              for c in cols) + " | | |")
+        if med_cpu[TB1] and med_cpu[SOURCE] and med_cpu[PYTHON]:
+            out.append("\nBy CPU time per message instead of wall time, "
+                       "touchbase (one connection) is %.3f × smtp-source "
+                       "and %.2f × the Python peer: where these differ from "
+                       "the wall-time ratios, touchbase waits (fsync, the "
+                       "server) or the machine is busy." % (
+                           med_cpu[SOURCE] / med_cpu[TB1],
+                           med_cpu[PYTHON] / med_cpu[TB1]))
     for line in notes:
         out.append("\n- " + line)
     peaks = [r["rss"] for row in rounds.values() for c, r in row.items()
