@@ -166,7 +166,10 @@ def main():
             for c in range(ncontacts):
                 inv = not all_due and rng.random() < 0.4
                 invited += inv
-                w.writerow(base + [
+                # A partner's further contacts leave its columns empty
+                # (touchbase(1), CSV FORMAT), which keeps the 1M book
+                # under import's 256 MiB file limit.
+                w.writerow((base if c == 0 else [key] + [""] * 10) + [
                     "%s %s" % (rng.choice(FIRST), rng.choice(LAST)),
                     "c%d.%d@partner%d.example.com" % (c, i, i),
                     rng.choice(["Director", "Coordinator", ""]),
