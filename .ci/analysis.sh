@@ -49,7 +49,8 @@ quietly() {
 copy_tree() {
 	mkdir "$work/src" &&
 	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+		xargs -0 sh -c 'for f; do
+			[ -e "$f" ] && printf "%s\0" "$f"; done' sh |
 		tar --null -T - -cf -) | tar -xf - -C "$work/src" &&
 	quietly "$work/autogen.log" "$work/src/autogen.sh"
 }
@@ -62,7 +63,8 @@ gcc_werror() {
 }
 
 valgrind_check() {
-	cd "$work/gcc" && { make -j2 check-valgrind || { failed_logs .; false; }; }
+	cd "$work/gcc" &&
+	{ make -j2 check-valgrind || { failed_logs .; false; }; }
 }
 
 clang_werror() {
