@@ -189,3 +189,23 @@ address_check(const char *what, const char *email, char **err)
 	buf_reset(&b);
 	return -1;
 }
+
+bool
+address_literal_open_comment(const char *text)
+{
+	const char *p = text;
+	int depth = 0;
+
+	while ((p = strchr(p, '@')) != NULL) {
+		p += 1 + strspn(p + 1, " \t");
+		if (*p == '[')
+			break;
+	}
+	for (; p != NULL && *p != '\0'; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+	}
+	return depth > 0;
+}

@@ -45,4 +45,12 @@ bool address_valid(const char *email);
  */
 int address_check(const char *what, const char *email, char **err);
 
+/*
+ * True when text has an addr-spec with a domain literal followed by a
+ * comment left open ("o@[x] ("), or an open comment after one closed.
+ * GMime 3.2's address parser loses a string on such text, so callers
+ * treat it as unparseable instead of handing it to GMime.
+ */
+bool address_literal_open_comment(const char *text);
+
 #endif

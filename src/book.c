@@ -400,8 +400,7 @@ set_field(char **field, const char *value)
 
 /* Validate and apply in to p (which holds the current values). */
 static int
-apply_input(struct book *b, struct partner *p, const struct partner_input *in,
-    char **err)
+apply_input(struct partner *p, const struct partner_input *in, char **err)
 {
 	char *name = NULL, *email = NULL, *canonical = NULL;
 
@@ -480,7 +479,7 @@ book_partner_add(struct book *b, const struct partner_input *in, time_t now,
 	if (str_empty(in->owner))
 		return set_err(err, "partner \"%s\" needs an owner (--owner "
 		    "EMAIL)", in->name), BOOK_INVALID;
-	if ((rc = apply_input(b, &p, in, err)) != 0)
+	if ((rc = apply_input(&p, in, err)) != 0)
 		goto done;
 	if (p.key == NULL) {
 		p.key = book_slug(p.name);
@@ -521,7 +520,7 @@ book_partner_edit(struct book *b, const char *key,
 
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
-	if ((rc = apply_input(b, &p, in, err)) == 0 &&
+	if ((rc = apply_input(&p, in, err)) == 0 &&
 	    (rc = compute_next_due(b, &p, err)) == 0) {
 		rc = store_partner_update(b->store, &p,
 		    book_timestamp(now, ts), err);

@@ -97,7 +97,7 @@ cmd_inbox(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct inbox_source *src = NULL;
-	struct inbox_stats stats;
+	struct inbox_stats stats = { 0 };
 	const char *now_arg = NULL;
 	bool dry_run = false;
 	struct book book;
@@ -155,7 +155,7 @@ cmd_receive(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct inbox_source *src = NULL;
-	struct inbox_stats stats;
+	struct inbox_stats stats = { 0 };
 	const char *now_arg = NULL;
 	struct book book;
 	enum cmd_status st;
@@ -180,7 +180,7 @@ cmd_receive(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_parse_now(ctx, now_arg, &now)) != CMD_OK)
 		return st;
 	/* Anything but 0 or 75 makes the MTA bounce to the sender. */
-	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
+	if (cmd_open_book(ctx, &book) != CMD_OK)
 		return CMD_TEMPFAIL;
 	if (inbox_source_open_stdin(STDIN_FILENO, &src, &err) != INBOX_OK) {
 		cmd_error("receive: %s", err);

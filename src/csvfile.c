@@ -67,6 +67,7 @@ on_record(int c, void *arg)
 	struct reader *r = arg;
 	struct csv_record rec;
 
+	(void)c; /* how the record ended (newline or end of input) */
 	if (r->stop) {
 		clear_fields(r);
 		return;

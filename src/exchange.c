@@ -146,6 +146,7 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 	static const int same[] = { COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME,
 	    COL_SPONSOR, COL_TIMEZONE, COL_TIER, COL_NOTES };
 	struct partner p;
+	/* cppcheck-suppress uninitvar ; addresses taken, filled below */
 	char *const *pv[] = { &p.name, &p.owner_email, &p.owner_name,
 	    &p.sponsor_email, &p.timezone, &p.tier, &p.notes };
 	int rc = 0;

@@ -90,6 +90,7 @@ int
 health_load(struct book *b, time_t now, const char *owner,
     struct health *out, char **err)
 {
+	/* cppcheck-suppress ctuuninitvar ; out is kept, not read */
 	struct health_load hl = { b, now, owner, out, err };
 
 	memset(out, 0, sizeof *out);

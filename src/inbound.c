@@ -160,7 +160,8 @@ raw_field(const struct hdrs *h, const char *name, size_t index)
 static bool
 each_address(const char *raw, bool (*fn)(const char *, void *), void *arg)
 {
-	InternetAddressList *list = internet_address_list_parse(NULL, raw);
+	InternetAddressList *list = address_literal_open_comment(raw) ? NULL :
+	    internet_address_list_parse(NULL, raw);
 	InternetAddress *ia;
 	const char *a;
 	bool done = false;
@@ -197,7 +198,8 @@ from_address(const struct hdrs *h)
 
 	if (raw == NULL || raw_field(h, "From", 1) != NULL)
 		return NULL;
-	list = internet_address_list_parse(NULL, raw);
+	list = address_literal_open_comment(raw) ? NULL :
+	    internet_address_list_parse(NULL, raw);
 	n = list != NULL ? internet_address_list_length(list) : 0;
 	if (list != NULL)
 		g_object_unref(list);

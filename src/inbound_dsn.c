@@ -309,6 +309,8 @@ reason(const char *rest)
 		end = line_end(p);
 		p = line_next(p);
 	}
+	/* rest is never NULL: the loop tests what line_next() returns. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 	rest += strspn(rest, " :");
 	if (end <= rest)
 		return NULL;

@@ -489,7 +489,8 @@ inbound_text_calendar(const char *text)
 		if (kind == 1)
 			open[depth++] = name;
 		else if (kind == -1 && (depth == 0 || open[depth - 1].n !=
-		    name.n || strncasecmp(open[depth - 1].p, name.p, name.n)))
+		    name.n || strncasecmp(open[depth - 1].p, name.p,
+		    name.n) != 0))
 			break;
 		else if (kind == -1 && --depth == 0) {
 			cal = xstrndup(start, (size_t)(l.p + l.n - start));

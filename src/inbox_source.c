@@ -12,12 +12,14 @@
 static int
 none_next(struct inbox_source *s, struct inbox_item *item, char **err)
 {
+	(void)s, (void)item, (void)err;
 	return 0;
 }
 
 static int
 none_done(struct inbox_source *s, const struct inbox_item *item, char **err)
 {
+	(void)s, (void)item;
 	return set_err(err, "inbox.source = none hands out no messages");
 }
 

@@ -23,6 +23,7 @@ stdin_next(struct inbox_source *base, struct inbox_item *item, char **err)
 {
 	struct stdin_source *s = (struct stdin_source *)base;
 
+	(void)err;
 	if (s->given)
 		return 0;
 	s->given = true;
@@ -35,6 +36,7 @@ static int
 stdin_done(struct inbox_source *base, const struct inbox_item *item,
     char **err)
 {
+	(void)base, (void)item, (void)err;
 	return INBOX_OK;
 }
 

@@ -52,6 +52,7 @@ static void
 meeting_set(struct meeting *m, const char *date, const char *time,
     const char *tz)
 {
+	/* cppcheck-suppress ctuuninitvar ; snprintf writes m, not reads */
 	snprintf(m->date, sizeof m->date, "%s", date);
 	snprintf(m->time, sizeof m->time, "%s", time);
 	snprintf(m->tz, sizeof m->tz, "%s", tz);

@@ -55,7 +55,7 @@ message_address_parse(const char *text, char **name, char **email,
 {
 	InternetAddressList *list;
 	InternetAddress *ia;
-	const char *addr, *nm;
+	const char *addr = NULL, *nm;
 	int rc = -1;
 
 	*name = NULL;
@@ -74,7 +74,8 @@ message_address_parse(const char *text, char **name, char **email,
 		return 0;
 	}
 	gmime_ready();
-	list = internet_address_list_parse(NULL, text);
+	list = address_literal_open_comment(text) ? NULL :
+	    internet_address_list_parse(NULL, text);
 	if (list == NULL || internet_address_list_length(list) != 1) {
 		set_err(err, "\"%s\" is not a single address", text);
 		goto done;

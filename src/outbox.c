@@ -290,7 +290,6 @@ outbox_move(struct store *s, struct outbox_msg *m, enum outbox_state to,
     const char *error, const char *reply, time_t now, char **err)
 {
 	struct outbox_msg was;
-	int rc;
 
 	if (!outbox_can_move(m->state, to))
 		return set_err(err, "outbox message %ld: %s cannot become %s",
@@ -322,7 +321,7 @@ outbox_move(struct store *s, struct outbox_msg *m, enum outbox_state to,
 	case OUTBOX_DEFERRED:
 		break;
 	}
-	if ((rc = store_outbox_save(s, m, was.state, err)) != 0) {
+	if (store_outbox_save(s, m, was.state, err) != 0) {
 		outbox_msg_reset(m);
 		*m = was;
 		return -1;

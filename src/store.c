@@ -511,6 +511,7 @@ store_schema_version(struct store *s, int *version, char **err)
 	sqlite3_stmt *st;
 	int rc;
 
+	*version = 0;
 	if (sdb_prepare(s, "PRAGMA user_version", &st, err) != 0)
 		return -1;
 	rc = sqlite3_step(st);

@@ -632,6 +632,7 @@ parse_file_text(const char *path, const char *text, size_t len, char **err)
 		text += 3;
 		len -= 3;
 	}
+	/* cppcheck-suppress CastIntegerToAddressAtReturn ; a pointer */
 	return template_parse(path, text, len, is_html_path(path) ?
 	    TEMPLATE_HTML : TEMPLATE_MAIL, err);
 }

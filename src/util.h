@@ -34,6 +34,13 @@ int set_err(char **err, const char *fmt, ...) TB_PRINTF(2, 3);
 /* Prefix an existing *err with "PREFIX: ".  Returns -1. */
 int prefix_err(char **err, const char *fmt, ...) TB_PRINTF(2, 3);
 
+#ifdef __clang_analyzer__
+/* The analyzer sees one file at a time: tell it what these return, or
+ * it follows "return set_err(...)" as a success. */
+#define set_err(...) (set_err(__VA_ARGS__), -1)
+#define prefix_err(...) (prefix_err(__VA_ARGS__), -1)
+#endif
+
 /* True when s is NULL or "". */
 static inline bool str_empty(const char *s) { return s == NULL || *s == '\0'; }
 

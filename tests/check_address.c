@@ -225,6 +225,26 @@ START_TEST(test_parse_named)
 }
 END_TEST
 
+/* A domain literal, then a comment left open: GMime 3.2 would lose a
+ * string parsing it (valgrind and LeakSanitizer see it), so it never
+ * gets the text. */
+START_TEST(test_literal_open_comment)
+{
+	char *err = NULL, *name = NULL, *email = NULL;
+
+	ck_assert(address_literal_open_comment("o@[]("));
+	ck_assert(address_literal_open_comment("Ann <a@b.org>, o @ [x] ("));
+	ck_assert(!address_literal_open_comment("o@[x]()"));
+	ck_assert(!address_literal_open_comment("Ann (x) <a@b.org> ("));
+	ck_assert(!address_literal_open_comment("Ann <a@[x]>"));
+	ck_assert_int_eq(message_address_parse("Ann <a@b.org>, o@[x] (",
+	    &name, &email, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is not a single address"));
+	ck_assert_ptr_null(email);
+	free(err);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -239,6 +259,7 @@ main(void)
 	tcase_add_loop_test(tc, test_refused, 0,
 	    sizeof refused / sizeof refused[0]);
 	tcase_add_test(tc, test_parse_named);
+	tcase_add_test(tc, test_literal_open_comment);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

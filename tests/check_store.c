@@ -441,6 +441,7 @@ END_TEST
 static int
 count_partner(const struct partner *p, void *arg)
 {
+	(void)p;
 	(*(int *)arg)++;
 	return 0;
 }
