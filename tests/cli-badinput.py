@@ -680,13 +680,16 @@ ROWS += [
         65, ("xdg",), setup=lambda d: os.mkdir(os.path.join(d, "xdg"))),
 
     # --- the Maildir a run delivers into ---
+    # A configuration error (78), found before anything is planned.
     Row("maildir/is-a-file", "[delivery] maildir (a file)",
-        ["run", "--now", "2026-03-01"], 73, ("outbox",), "any",
+        ["run", "--now", "2026-03-01"], 78,
+        ("delivery.maildir", "outbox", "not a directory"), "any",
         setup=outbox_is_a_file, check=delivered_later),
-    # Deferred, kept, sent by the next run once the Maildir is mended.
+    # Refused as above; the mail goes by the next run once the Maildir
+    # is mended.
     Row("maildir/new-is-a-file", "[delivery] maildir (new/ a file)",
-        ["run", "--now", "2026-03-01"], 75, ("outbox/new", "deferred"),
-        "any",
+        ["run", "--now", "2026-03-01"], 78,
+        ("delivery.maildir", "outbox/new", "not a directory"), "any",
         setup=outbox_new_is_a_file, check=delivered_later),
 ]
 
