@@ -122,6 +122,14 @@ book_partner_foreach(struct book *b, bool include_archived,
 }
 
 int
+book_partner_search(struct book *b, const char *text,
+    bool include_archived, store_partner_fn fn, void *arg, char **err)
+{
+	return store_partner_search(b->store, text, include_archived, fn, arg,
+	    err);
+}
+
+int
 book_partner_count(struct book *b, bool include_archived, long *count,
     char **err)
 {

@@ -2,10 +2,12 @@
 #include "cmd.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "tz.h"
 
 void
@@ -31,6 +33,26 @@ cmd_error_lines(const char *text)
 	}
 }
 
+/* The length of the command's name at the start of a synopsis: its
+ * lower-case words ("partner add" of "partner add NAME --owner ..."). */
+static size_t
+usage_name_len(const char *synopsis)
+{
+	size_t n = 0, w;
+
+	while ((w = strspn(synopsis + n, "abcdefghijklmnopqrstuvwxyz")) > 0 &&
+	    (synopsis[n + w] == ' ' || synopsis[n + w] == '\0')) {
+		n += w;
+		if (synopsis[n] == '\0' || strchr("abcdefghijklmnopqrstuvwxyz",
+		    synopsis[n + 1]) == NULL || synopsis[n + 1] == '\0')
+			break;
+		n++;
+	}
+	while (n > 0 && synopsis[n - 1] == ' ')
+		n--;
+	return n;
+}
+
 enum cmd_status
 cmd_print_usage(const struct cmd_usage *u, bool help)
 {
@@ -41,7 +63,7 @@ cmd_print_usage(const struct cmd_usage *u, bool help)
 		fprintf(f, "\n%s", u->help);
 	else if (!help)
 		fprintf(f, "Run \"touchbase %.*s --help\" for details.\n",
-		    (int)strcspn(u->synopsis, " "), u->synopsis);
+		    (int)usage_name_len(u->synopsis), u->synopsis);
 	return help ? CMD_OK : CMD_USAGE;
 }
 
@@ -56,6 +78,95 @@ cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return cmd_print_usage(u, false);
+}
+
+const struct cmd_usage *
+cmd_find_sub(const struct cmd_usage *group, const struct cmd_usage *subs,
+    size_t n, const char *sub)
+{
+	char **names = xcalloc(n + 1, sizeof *names);
+	const struct cmd_usage *found = NULL;
+	char *near;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s = subs[i].synopsis;
+		size_t len = usage_name_len(s), skip = strcspn(s, " ") + 1;
+
+		names[i] = xstrndup(s + skip, len > skip ? len - skip : 0);
+		if (found == NULL && strcmp(names[i], sub) == 0)
+			found = &subs[i];
+	}
+	if (found == NULL) {
+		near = suggest_list(sub, (const char *const *)names, n, 3);
+		cmd_usage_error(group, "unknown %.*s subcommand \"%s\"%s%s%s",
+		    (int)strcspn(group->synopsis, " "), group->synopsis, sub,
+		    near ? "; did you mean " : "", near ? near : "",
+		    near ? "?" : "");
+		free(near);
+	}
+	strv_free(names, n);
+	return found;
+}
+
+int
+cmd_parse_state(const struct cmd_usage *u, const char *name)
+{
+	for (int s = STATE_OK; s <= STATE_UNSCHEDULED; s++)
+		if (strcmp(name, state_name(s)) == 0)
+			return s;
+	if (strcmp(name, "archived") == 0)
+		return CMD_STATE_ARCHIVED;
+	cmd_usage_error(u, "--state: \"%s\" is not ok, due, overdue, "
+	    "escalated, unscheduled or archived", name);
+	return -1;
+}
+
+static int
+collect_key(const struct partner *p, void *arg)
+{
+	struct buf *keys = arg;
+
+	buf_adds(keys, p->key);
+	buf_addc(keys, '\0');
+	return 0;
+}
+
+enum cmd_status
+cmd_key_status(struct book *book, const char *key, int rc, char *err)
+{
+	const char **names = NULL;
+	struct buf keys;
+	struct partner p;
+	char *near = NULL, *e2 = NULL;
+	size_t n = 0;
+
+	if (rc != BOOK_NOT_FOUND || key == NULL)
+		return cmd_book_status(book, rc, err);
+	/* Not found may be a contact; the partner is there. */
+	if (book_partner_get(book, key, &p, &e2) == BOOK_OK) {
+		partner_reset(&p);
+		return cmd_book_status(book, rc, err);
+	}
+	free(e2);
+	e2 = NULL;
+	buf_init(&keys);
+	if (book_partner_foreach(book, true, collect_key, &keys, &e2) == 0) {
+		for (size_t i = 0; i < keys.len; i += strlen(keys.data + i) + 1)
+			n++;
+		names = xcalloc(n + 1, sizeof *names);
+		n = 0;
+		for (size_t i = 0; i < keys.len; i += strlen(keys.data + i) + 1)
+			names[n++] = keys.data + i;
+		near = suggest_list(key, names, n, 3);
+	}
+	free(e2);
+	cmd_error("%s%s%s%s", err ? err : key, near ? "; did you mean " : "",
+	    near ? near : "", near ? "?" : "");
+	free(near);
+	free(names);
+	buf_reset(&keys);
+	free(err);
+	return CMD_DATAERR;
 }
 
 enum cmd_status
@@ -165,7 +276,11 @@ enum cmd_status
 cmd_write(const char *text, size_t len)
 {
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-		cmd_error("writing to standard output failed");
+		/* A reader that has enough (head) is not an error. */
+		if (errno == EPIPE)
+			return CMD_OK;
+		cmd_error("writing to standard output failed: %s",
+		    strerror(errno));
 		return CMD_IOERR;
 	}
 	return CMD_OK;

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "fault.h"
 #include "run.h"
+#include "state.h"
 #include "util.h"
 
 /* What a command reports; main.c maps these to sysexits codes. */
@@ -54,6 +55,26 @@ enum cmd_status cmd_print_usage(const struct cmd_usage *u, bool help);
 /* Error for a bad option or argument, then the synopsis: CMD_USAGE. */
 enum cmd_status cmd_usage_error(const struct cmd_usage *u, const char *fmt,
     ...) TB_PRINTF(2, 3);
+
+/*
+ * The usage in subs[0..n) whose synopsis is "GROUP SUB ..."
+ * (subcommands of group); NULL after a usage error naming the nearest ones ("unknown
+ * partner subcommand "ad"; did you mean add?").
+ */
+const struct cmd_usage *cmd_find_sub(const struct cmd_usage *group,
+    const struct cmd_usage *subs, size_t n, const char *sub);
+
+/* A --state filter: a partner_state, or CMD_STATE_ARCHIVED; -1 after an
+ * error naming the states. */
+#define CMD_STATE_ARCHIVED (STATE_UNSCHEDULED + 1)
+int cmd_parse_state(const struct cmd_usage *u, const char *name);
+
+/*
+ * cmd_book_status for a command given a partner key: a key that names no
+ * partner is said with the keys close to it ("did you mean acme?").
+ */
+enum cmd_status cmd_key_status(struct book *book, const char *key, int rc,
+    char *err);
 
 /* Open the database (must exist) and the book.  On failure prints the
  * error and returns its status: cmd_fault_status of the cause, or

@@ -241,7 +241,7 @@ cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
-		st = cmd_book_status(&book, rc, err);
+		st = cmd_key_status(&book, argv[optind], rc, err);
 		cmd_close_book(&book);
 		return st;
 	}

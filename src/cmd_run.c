@@ -256,7 +256,7 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	composed_init(&msg);
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
-		st = cmd_book_status(&book, rc, err);
+		st = cmd_key_status(&book, argv[optind], rc, err);
 		goto done;
 	}
 	if (kind_arg == NULL)
