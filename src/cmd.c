@@ -6,8 +6,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "suggest.h"
+#include "text.h"
 #include "tz.h"
 
 void
@@ -286,12 +289,40 @@ cmd_write(const char *text, size_t len)
 	return CMD_OK;
 }
 
+size_t
+cmd_term_width(void)
+{
+	struct winsize ws;
+	const char *env;
+	char *end;
+	long n;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if ((env = getenv("COLUMNS")) != NULL) {
+		n = strtol(env, &end, 10);
+		if (*env != '\0' && *end == '\0' && n > 0 && n <= 10000)
+			return (size_t)n;
+	}
+	return 80;
+}
+
+bool
+cmd_color(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(STDOUT_FILENO) && str_empty(no) &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
 void
 table_init(struct table *t, size_t ncols, const char *const *header)
 {
+	memset(t, 0, sizeof *t);
 	t->ncols = ncols;
-	t->cells = NULL;
-	t->nrows = 0;
 	table_add(t, header);
 }
 
@@ -307,16 +338,26 @@ table_add(struct table *t, const char *const *row)
 	t->nrows++;
 }
 
-/* Display width: code points, not bytes (good enough for names). */
-static size_t
-text_width(const char *s)
+/* Narrow the columns that may be, widest first, until a line fits in
+ * t->width. */
+static void
+table_fit(const struct table *t, size_t *width)
 {
-	size_t n = 0;
+	size_t total = 2 * (t->ncols - 1), widest;
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
+	for (size_t c = 0; c < t->ncols; c++)
+		total += width[c];
+	while (total > t->width) {
+		widest = t->ncols;
+		for (size_t c = 0; c < t->ncols; c++)
+			if (t->min_width[c] > 0 && width[c] > t->min_width[c] &&
+			    (widest == t->ncols || width[c] > width[widest]))
+				widest = c;
+		if (widest == t->ncols)
+			break;		/* as narrow as it goes */
+		width[widest]--;
+		total--;
+	}
 }
 
 void
@@ -331,14 +372,21 @@ table_print(const struct table *t, FILE *f)
 			if (w > width[c])
 				width[c] = w;
 		}
+	if (t->width > 0 && t->min_width != NULL)
+		table_fit(t, width);
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *cell = t->cells[r * t->ncols + c];
+			char *cell = text_fit(t->cells[r * t->ncols + c],
+			    width[c]);
+			const char *sgr = r > 0 && c == t->color_col &&
+			    t->color != NULL ? t->color(cell) : NULL;
 
-			fputs(cell, f);
+			fprintf(f, "%s%s%s", sgr ? sgr : "", cell,
+			    sgr ? "\033[0m" : "");
 			if (c + 1 < t->ncols)
 				fprintf(f, "%*s", (int)(width[c] -
 				    text_width(cell) + 2), "");
+			free(cell);
 		}
 		fputc('\n', f);
 	}

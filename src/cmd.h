@@ -138,14 +138,34 @@ enum cmd_status cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv);
 
 
 
-/* A text table printed with aligned columns (UTF-8 aware). */
+/*
+ * A text table printed with columns aligned by display width (text.h).
+ * With a width, the columns that have a min_width are narrowed, widest
+ * first, until the lines fit, and their cells cut with an ellipsis; the
+ * others keep their width.  With color, each cell of column color_col
+ * is wrapped in the SGR sequence color returns for it (NULL: none).
+ */
 struct table {
 	size_t	  ncols;
 	char	**cells;	/* rows * ncols, allocated copies */
 	size_t	  nrows;
+	size_t	  width;	/* columns to fit in; 0: no limit */
+	const size_t *min_width;	/* per column; 0: not narrowed */
+	size_t	  color_col;
+	const char *(*color)(const char *cell);
 };
 void table_init(struct table *t, size_t ncols, const char *const *header);
 void table_add(struct table *t, const char *const *row);	/* NULL -> "-" */
 void table_print(const struct table *t, FILE *f);
 void table_reset(struct table *t);
+
+/*
+ * How wide standard output is, for tables: 0 (no limit) when it is not a
+ * terminal; else the terminal's width (TIOCGWINSZ), else $COLUMNS, else
+ * 80.
+ */
+size_t cmd_term_width(void);
+/* True when standard output is a terminal, NO_COLOR is unset or empty
+ * and TERM is not "dumb": colour may be used. */
+bool cmd_color(void);
 #endif

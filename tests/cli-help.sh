@@ -8,7 +8,7 @@
 # Every line of err.txt is ours: "touchbase: ...", or the usage under it.
 one_prefix() {
 	checks=$((checks + 1))
-	if grep -v '^touchbase: \|^usage: touchbase \|^Run "touchbase ' err.txt |
+	if grep -v '^touchbase: \|^usage: touchbase \|^  *\[\|^Run "touchbase ' err.txt |
 	    grep -q .; then
 		fail "a line of stderr without the touchbase: prefix"
 		sed 's/^/  | /' err.txt >&2
