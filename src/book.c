@@ -648,8 +648,9 @@ book_snooze(struct book *b, const char *key, const char *until, time_t now,
 	    date_parse(until, &d, err) != 0))
 		goto done;
 	if (until != NULL && date_cmp(d, today) <= 0) {
-		set_err(err, "snooze until %s: that is not after today (%s)",
-		    until, date_format(today, text));
+		set_err(err, "snooze until %s: that is not after today (%s in "
+		    "%s)", until, date_format(today, text),
+		    book_partner_tz(b, &p));
 		goto done;
 	}
 	rc = store_partner_set_snooze(b->store, p.id, until, err) == 0 ?
@@ -726,8 +727,8 @@ book_checkin(struct book *b, const char *key, const char *date,
 		goto done;
 	}
 	if (date_cmp(d, today) > 0) {
-		set_err(err, "date: %s is in the future (today is %s)", date,
-		    date_format(today, text));
+		set_err(err, "date: %s is in the future (today is %s in %s)",
+		    date, date_format(today, text), book_partner_tz(b, &p));
 		goto done;
 	}
 	memset(&c, 0, sizeof c);

@@ -275,6 +275,21 @@ cmd_parse_now(const struct cmd_ctx *ctx, const char *arg, time_t *now)
 	return CMD_OK;
 }
 
+char *
+cmd_as_of(const char *tz, time_t now)
+{
+	char day[DATE_STRLEN], *err = NULL;
+	struct tb_date today;
+
+	if (str_empty(tz))
+		tz = "UTC";
+	if (tz_local_date(now, tz, &today, &err) != 0) {
+		free(err);
+		return xstrdup("as of an unknown date");
+	}
+	return xasprintf("as of %s (%s)", date_format(today, day), tz);
+}
+
 enum cmd_status
 cmd_write(const char *text, size_t len)
 {

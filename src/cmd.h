@@ -102,6 +102,13 @@ enum cmd_status cmd_book_status(const struct book *book, int rc, char *err);
 enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,
     time_t *now);
 
+/*
+ * "as of 2026-12-03 (Europe/Berlin)": the day now falls on in tz (NULL
+ * or "": UTC), which the views that depend on today state: in
+ * schedule.timezone, or a partner's own.  Caller frees.
+ */
+char *cmd_as_of(const char *tz, time_t now);
+
 /* Write text to stdout, reporting a write error (CMD_IOERR). */
 enum cmd_status cmd_write(const char *text, size_t len);
 

@@ -259,9 +259,17 @@ cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv)
 		buf_printf(&words, " %s", argv[i]);
 	line = buf_steal(&words);
 	rc = book_today(&book, &p, now, &today, &err);
-	if (rc == 0 && owner_cmd_parse(line, today, &cmd, &err) != 0)
+	if (rc == 0 && owner_cmd_parse(line, today, &cmd, &err) != 0) {
 		rc = BOOK_INVALID;
-	else if (rc == 0) {
+		/* Whose today: the partner's zone. */
+		if (strstr(err, "today") != NULL) {
+			char *zoned = xasprintf("%s; dates are in %s", err,
+			    book_partner_tz(&book, &p));
+
+			free(err);
+			err = zoned;
+		}
+	} else if (rc == 0) {
 		rc = book_snooze(&book, p.key, date_format(cmd.date, date), now,
 		    &err);
 		if (rc == 0)

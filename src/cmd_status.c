@@ -291,12 +291,19 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 		else
 			st = cmd_write(buf_str(&out), out.len);
-	} else if (ss.nrows == 0)
-		log_info(owner || ss.tier || ss.state >= 0 ? "no partner matches" :
-		    ss.min_state == STATE_OK ? "no active partners" :
-		    "nothing is due");
-	else {
+	} else if (ss.nrows == 0) {
+		char *as_of = cmd_as_of(ctx->cfg.timezone, now);
+
+		log_info("%s %s", owner || ss.tier || ss.state >= 0 ?
+		    "no partner matches" : ss.min_state == STATE_OK ?
+		    "no active partners" : "nothing is due", as_of);
+		free(as_of);
+	} else {
+		char *as_of = cmd_as_of(ctx->cfg.timezone, now);
+
 		ss.width = wide ? 0 : cmd_term_width();
+		printf("%s\n", as_of);
+		free(as_of);
 		print_table(&ss, ss.width, cmd_color());
 		struct outbox_filter f = { .any_state = true,
 		    .undelivered = true };
