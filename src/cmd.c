@@ -290,6 +290,52 @@ cmd_as_of(const char *tz, time_t now)
 	return xasprintf("as of %s (%s)", date_format(today, day), tz);
 }
 
+/* s as a JSON string: quotes, backslashes and controls escaped. */
+static void
+json_string(struct buf *out, const char *s)
+{
+	buf_addc(out, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(out, '\\');
+		if ((unsigned char)*s < 0x20)
+			buf_printf(out, "\\u%04x", (unsigned char)*s);
+		else
+			buf_addc(out, *s);
+	}
+	buf_addc(out, '"');
+}
+
+void
+cmd_json_open(struct buf *out, const char *tz, time_t now, const char *member)
+{
+	char day[DATE_STRLEN], *err = NULL;
+	struct tb_date today;
+
+	buf_printf(out, "{\"version\": %d, ", CMD_JSON_VERSION);
+	if (tz != NULL) {
+		if (*tz == '\0')
+			tz = "UTC";
+		if (tz_local_date(now, tz, &today, &err) == 0) {
+			buf_adds(out, "\"today\": ");
+			json_string(out, date_format(today, day));
+			buf_adds(out, ", ");
+		}
+		free(err);
+		buf_adds(out, "\"timezone\": ");
+		json_string(out, tz);
+		buf_adds(out, ", ");
+	}
+	json_string(out, member);
+	buf_adds(out, ": [");
+}
+
+void
+cmd_json_close(struct buf *out, bool empty)
+{
+	buf_adds(out, empty ? "]}\n" : "\n]}\n");
+}
+
 enum cmd_status
 cmd_write(const char *text, size_t len)
 {

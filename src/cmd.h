@@ -109,6 +109,17 @@ enum cmd_status cmd_parse_now(const struct cmd_ctx *ctx, const char *arg,
  */
 char *cmd_as_of(const char *tz, time_t now);
 
+/*
+ * The JSON documents of --json are objects with "version" first (the
+ * shape's version, CMD_JSON_VERSION), then for views of today "today"
+ * and "timezone" (tz not NULL: the day now falls on there), then member,
+ * an array whose elements the caller appends; cmd_json_close ends it.
+ */
+#define CMD_JSON_VERSION 1
+void cmd_json_open(struct buf *out, const char *tz, time_t now,
+    const char *member);
+void cmd_json_close(struct buf *out, bool empty);
+
 /* Write text to stdout, reporting a write error (CMD_IOERR). */
 enum cmd_status cmd_write(const char *text, size_t len);
 

@@ -403,6 +403,7 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a, bool search)
 	ls.as_json = a->json;
 	ls.first = true;
 	buf_init(&ls.json);
+	cmd_json_open(&ls.json, NULL, 0, "partners");
 	table_init(&ls.table, 6, header);
 	rc = ls.state >= 0 && ls.state != CMD_STATE_ARCHIVED ?
 	    health_load(&book, ctx->now, NULL, &ls.health, &ls.err) : 0;
@@ -414,11 +415,8 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a, bool search)
 	if (rc != 0)
 		st = cmd_book_status(&book, BOOK_ERROR, ls.err);
 	else if (a->json) {
-		buf_adds(&ls.json, ls.first ? "[]\n" : "\n]\n");
-		st = cmd_write("[", 1);
-		if (st == CMD_OK)
-			st = cmd_write(buf_str(&ls.json) + (ls.first ? 1 : 0),
-			    ls.json.len - (ls.first ? 1 : 0));
+		cmd_json_close(&ls.json, ls.first);
+		st = cmd_write(buf_str(&ls.json), ls.json.len);
 	} else if (ls.table.nrows == 1 && (search || a->in.owner ||
 	    a->in.tier || a->state))
 		log_info("no partner matches");
@@ -523,10 +521,12 @@ partner_show(struct cmd_ctx *ctx, struct partner_args *a)
 	if ((rc = book_partner_get(&book, a->args[0], &p, &err)) != 0)
 		goto done;
 	if (a->json) {
+		buf_printf(&json, "{\"version\": %d, \"partner\": ",
+		    CMD_JSON_VERSION);
 		rc = exchange_partner_json(&book, &p, true, 10, NULL, 0, &json,
 		    &err);
 		if (rc == 0)
-			buf_addc(&json, '\n');
+			buf_adds(&json, "}\n");
 	} else {
 		print_partner(&p);
 		rc = print_answers(&book, &p, &err);

@@ -150,9 +150,10 @@ print_table(const struct status_state *ss, size_t width, bool color)
 }
 
 static int
-print_json(struct status_state *ss, struct buf *out)
+print_json(struct status_state *ss, const char *tz, time_t now,
+    struct buf *out)
 {
-	buf_addc(out, '[');
+	cmd_json_open(out, tz, now, "partners");
 	for (size_t i = 0; i < ss->nrows; i++) {
 		const struct health_row *r = ss->rows[i];
 		/* The partner as partner list --json shows it, and where
@@ -161,6 +162,8 @@ print_json(struct status_state *ss, struct buf *out)
 			{ "state", JSON_TEXT, state_name(r->state), 0 },
 			{ "days_overdue", JSON_INT, NULL,
 			    r->late > 0 ? r->late : 0 },
+			{ "days_until_due", r->p.next_due ? JSON_INT :
+			    JSON_NULL, NULL, r->late < 0 ? -r->late : 0 },
 			{ "undelivered", JSON_INT, NULL, r->undelivered },
 		};
 
@@ -169,7 +172,7 @@ print_json(struct status_state *ss, struct buf *out)
 		    sizeof state / sizeof state[0], out, &ss->err) != 0)
 			return -1;
 	}
-	buf_adds(out, ss->nrows ? "\n]\n" : "]\n");
+	cmd_json_close(out, ss->nrows == 0);
 	return 0;
 }
 
@@ -287,7 +290,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		if (shown(&ss, &ss.health.rows[i]))
 			ss.rows[ss.nrows++] = &ss.health.rows[i];
 	if (json) {
-		if (print_json(&ss, &out) != 0)
+		if (print_json(&ss, ctx->cfg.timezone, now, &out) != 0)
 			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 		else
 			st = cmd_write(buf_str(&out), out.len);

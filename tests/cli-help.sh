@@ -109,7 +109,7 @@ checks=$((checks + 1))
 import os, subprocess, sys
 r, w = os.pipe()
 os.close(r)
-p = subprocess.run([sys.argv[1], "-d", "book.db", "preview", "acme-corp"],
+p = subprocess.run([sys.argv[1], "-q", "-d", "book.db", "preview", "acme-corp"],
                    stdout=w, stderr=subprocess.PIPE, restore_signals=False)
 os.close(w)
 if p.returncode != 0 or p.stderr:
