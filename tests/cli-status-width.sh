@@ -84,8 +84,10 @@ contains tty.txt "…"
 contains tty.txt "東京大"
 contains tty.txt "$(printf '\033[31moverdue\033[0m')"
 lacks tty.txt "Metropolitan Area"
-aligned tty.txt "never"
-aligned tty.txt "2026-"
+contains tty.txt "as of 2026-12-03 (UTC)"
+grep -v '^as of' tty.txt >table.txt
+aligned table.txt "never"
+aligned table.txt "2026-"
 
 # NO_COLOR: the same table without colour; an empty NO_COLOR is unset.
 on_tty 80 NO_COLOR=1 -- status $now
