@@ -122,6 +122,14 @@ book_partner_foreach(struct book *b, bool include_archived,
 }
 
 int
+book_partner_search(struct book *b, const char *text,
+    bool include_archived, store_partner_fn fn, void *arg, char **err)
+{
+	return store_partner_search(b->store, text, include_archived, fn, arg,
+	    err);
+}
+
+int
 book_partner_count(struct book *b, bool include_archived, long *count,
     char **err)
 {
@@ -644,8 +652,9 @@ book_snooze(struct book *b, const char *key, const char *until, time_t now,
 	    date_parse(until, &d, err) != 0))
 		goto done;
 	if (until != NULL && date_cmp(d, today) <= 0) {
-		set_err(err, "snooze until %s: that is not after today (%s)",
-		    until, date_format(today, text));
+		set_err(err, "snooze until %s: that is not after today (%s in "
+		    "%s)", until, date_format(today, text),
+		    book_partner_tz(b, &p));
 		goto done;
 	}
 	rc = store_partner_set_snooze(b->store, p.id, until, err) == 0 ?
@@ -722,8 +731,8 @@ book_checkin(struct book *b, const char *key, const char *date,
 		goto done;
 	}
 	if (date_cmp(d, today) > 0) {
-		set_err(err, "date: %s is in the future (today is %s)", date,
-		    date_format(today, text));
+		set_err(err, "date: %s is in the future (today is %s in %s)",
+		    date, date_format(today, text), book_partner_tz(b, &p));
 		goto done;
 	}
 	memset(&c, 0, sizeof c);

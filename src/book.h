@@ -96,6 +96,10 @@ int book_contact_name(struct book *b, const struct partner *p,
  * non-zero to stop, which is then returned. */
 int book_partner_foreach(struct book *b, bool include_archived,
     store_partner_fn fn, void *arg, char **err);
+/* The partners whose name, key, notes or contacts hold text (see
+ * store_partner_search), in key order. */
+int book_partner_search(struct book *b, const char *text,
+    bool include_archived, store_partner_fn fn, void *arg, char **err);
 int book_partner_count(struct book *b, bool include_archived, long *count,
     char **err);
 /* A partner's contacts; its check-ins, newest first (limit <= 0: all). */

@@ -2,10 +2,15 @@
 #include "cmd.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include "suggest.h"
+#include "text.h"
 #include "tz.h"
 
 /* Longest message shown, in bytes: past it, "..." */
@@ -52,6 +57,26 @@ cmd_error_lines(const char *text)
 	}
 }
 
+/* The length of the command's name at the start of a synopsis: its
+ * lower-case words ("partner add" of "partner add NAME --owner ..."). */
+static size_t
+usage_name_len(const char *synopsis)
+{
+	size_t n = 0, w;
+
+	while ((w = strspn(synopsis + n, "abcdefghijklmnopqrstuvwxyz")) > 0 &&
+	    (synopsis[n + w] == ' ' || synopsis[n + w] == '\0')) {
+		n += w;
+		if (synopsis[n] == '\0' || strchr("abcdefghijklmnopqrstuvwxyz",
+		    synopsis[n + 1]) == NULL || synopsis[n + 1] == '\0')
+			break;
+		n++;
+	}
+	while (n > 0 && synopsis[n - 1] == ' ')
+		n--;
+	return n;
+}
+
 enum cmd_status
 cmd_print_usage(const struct cmd_usage *u, bool help)
 {
@@ -62,7 +87,7 @@ cmd_print_usage(const struct cmd_usage *u, bool help)
 		fprintf(f, "\n%s", u->help);
 	else if (!help)
 		fprintf(f, "Run \"touchbase %.*s --help\" for details.\n",
-		    (int)strcspn(u->synopsis, " "), u->synopsis);
+		    (int)usage_name_len(u->synopsis), u->synopsis);
 	return help ? CMD_OK : CMD_USAGE;
 }
 
@@ -75,6 +100,95 @@ cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
 	print_error(fmt, ap);
 	va_end(ap);
 	return cmd_print_usage(u, false);
+}
+
+const struct cmd_usage *
+cmd_find_sub(const struct cmd_usage *group, const struct cmd_usage *subs,
+    size_t n, const char *sub)
+{
+	char **names = xcalloc(n + 1, sizeof *names);
+	const struct cmd_usage *found = NULL;
+	char *near;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s = subs[i].synopsis;
+		size_t len = usage_name_len(s), skip = strcspn(s, " ") + 1;
+
+		names[i] = xstrndup(s + skip, len > skip ? len - skip : 0);
+		if (found == NULL && strcmp(names[i], sub) == 0)
+			found = &subs[i];
+	}
+	if (found == NULL) {
+		near = suggest_list(sub, (const char *const *)names, n, 3);
+		cmd_usage_error(group, "unknown %.*s subcommand \"%s\"%s%s%s",
+		    (int)strcspn(group->synopsis, " "), group->synopsis, sub,
+		    near ? "; did you mean " : "", near ? near : "",
+		    near ? "?" : "");
+		free(near);
+	}
+	strv_free(names, n);
+	return found;
+}
+
+int
+cmd_parse_state(const struct cmd_usage *u, const char *name)
+{
+	for (int s = STATE_OK; s <= STATE_UNSCHEDULED; s++)
+		if (strcmp(name, state_name(s)) == 0)
+			return s;
+	if (strcmp(name, "archived") == 0)
+		return CMD_STATE_ARCHIVED;
+	cmd_usage_error(u, "--state: \"%s\" is not ok, due, overdue, "
+	    "escalated, unscheduled or archived", name);
+	return -1;
+}
+
+static int
+collect_key(const struct partner *p, void *arg)
+{
+	struct buf *keys = arg;
+
+	buf_adds(keys, p->key);
+	buf_addc(keys, '\0');
+	return 0;
+}
+
+enum cmd_status
+cmd_key_status(struct book *book, const char *key, int rc, char *err)
+{
+	const char **names = NULL;
+	struct buf keys;
+	struct partner p;
+	char *near = NULL, *e2 = NULL;
+	size_t n = 0;
+
+	if (rc != BOOK_NOT_FOUND || key == NULL)
+		return cmd_book_status(book, rc, err);
+	/* Not found may be a contact; the partner is there. */
+	if (book_partner_get(book, key, &p, &e2) == BOOK_OK) {
+		partner_reset(&p);
+		return cmd_book_status(book, rc, err);
+	}
+	free(e2);
+	e2 = NULL;
+	buf_init(&keys);
+	if (book_partner_foreach(book, true, collect_key, &keys, &e2) == 0) {
+		for (size_t i = 0; i < keys.len; i += strlen(keys.data + i) + 1)
+			n++;
+		names = xcalloc(n + 1, sizeof *names);
+		n = 0;
+		for (size_t i = 0; i < keys.len; i += strlen(keys.data + i) + 1)
+			names[n++] = keys.data + i;
+		near = suggest_list(key, names, n, 3);
+	}
+	free(e2);
+	cmd_error("%s%s%s%s", err ? err : key, near ? "; did you mean " : "",
+	    near ? near : "", near ? "?" : "");
+	free(near);
+	free(names);
+	buf_reset(&keys);
+	free(err);
+	return CMD_DATAERR;
 }
 
 enum cmd_status
@@ -180,22 +294,115 @@ cmd_parse_now(const struct cmd_ctx *ctx, const char *arg, time_t *now)
 	return CMD_OK;
 }
 
+char *
+cmd_as_of(const char *tz, time_t now)
+{
+	char day[DATE_STRLEN], *err = NULL;
+	struct tb_date today;
+
+	if (str_empty(tz))
+		tz = "UTC";
+	if (tz_local_date(now, tz, &today, &err) != 0) {
+		free(err);
+		return xstrdup("as of an unknown date");
+	}
+	return xasprintf("as of %s (%s)", date_format(today, day), tz);
+}
+
+/* s as a JSON string: quotes, backslashes and controls escaped. */
+static void
+json_string(struct buf *out, const char *s)
+{
+	buf_addc(out, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(out, '\\');
+		if ((unsigned char)*s < 0x20)
+			buf_printf(out, "\\u%04x", (unsigned char)*s);
+		else
+			buf_addc(out, *s);
+	}
+	buf_addc(out, '"');
+}
+
+void
+cmd_json_open(struct buf *out, const char *tz, time_t now, const char *member)
+{
+	char day[DATE_STRLEN], *err = NULL;
+	struct tb_date today;
+
+	buf_printf(out, "{\"version\": %d, ", CMD_JSON_VERSION);
+	if (tz != NULL) {
+		if (*tz == '\0')
+			tz = "UTC";
+		if (tz_local_date(now, tz, &today, &err) == 0) {
+			buf_adds(out, "\"today\": ");
+			json_string(out, date_format(today, day));
+			buf_adds(out, ", ");
+		}
+		free(err);
+		buf_adds(out, "\"timezone\": ");
+		json_string(out, tz);
+		buf_adds(out, ", ");
+	}
+	json_string(out, member);
+	buf_adds(out, ": [");
+}
+
+void
+cmd_json_close(struct buf *out, bool empty)
+{
+	buf_adds(out, empty ? "]}\n" : "\n]}\n");
+}
+
 enum cmd_status
 cmd_write(const char *text, size_t len)
 {
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-		cmd_error("writing to standard output failed");
+		/* A reader that has enough (head) is not an error. */
+		if (errno == EPIPE)
+			return CMD_OK;
+		cmd_error("writing to standard output failed: %s",
+		    strerror(errno));
 		return CMD_IOERR;
 	}
 	return CMD_OK;
 }
 
+size_t
+cmd_term_width(void)
+{
+	struct winsize ws;
+	const char *env;
+	char *end;
+	long n;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if ((env = getenv("COLUMNS")) != NULL) {
+		n = strtol(env, &end, 10);
+		if (*env != '\0' && *end == '\0' && n > 0 && n <= 10000)
+			return (size_t)n;
+	}
+	return 80;
+}
+
+bool
+cmd_color(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(STDOUT_FILENO) && str_empty(no) &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
 void
 table_init(struct table *t, size_t ncols, const char *const *header)
 {
+	memset(t, 0, sizeof *t);
 	t->ncols = ncols;
-	t->cells = NULL;
-	t->nrows = 0;
 	table_add(t, header);
 }
 
@@ -211,16 +418,26 @@ table_add(struct table *t, const char *const *row)
 	t->nrows++;
 }
 
-/* Display width: code points, not bytes (good enough for names). */
-static size_t
-text_width(const char *s)
+/* Narrow the columns that may be, widest first, until a line fits in
+ * t->width. */
+static void
+table_fit(const struct table *t, size_t *width)
 {
-	size_t n = 0;
+	size_t total = 2 * (t->ncols - 1), widest;
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
+	for (size_t c = 0; c < t->ncols; c++)
+		total += width[c];
+	while (total > t->width) {
+		widest = t->ncols;
+		for (size_t c = 0; c < t->ncols; c++)
+			if (t->min_width[c] > 0 && width[c] > t->min_width[c] &&
+			    (widest == t->ncols || width[c] > width[widest]))
+				widest = c;
+		if (widest == t->ncols)
+			break;		/* as narrow as it goes */
+		width[widest]--;
+		total--;
+	}
 }
 
 void
@@ -235,14 +452,21 @@ table_print(const struct table *t, FILE *f)
 			if (w > width[c])
 				width[c] = w;
 		}
+	if (t->width > 0 && t->min_width != NULL)
+		table_fit(t, width);
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
-			const char *cell = t->cells[r * t->ncols + c];
+			char *cell = text_fit(t->cells[r * t->ncols + c],
+			    width[c]);
+			const char *sgr = r > 0 && c == t->color_col &&
+			    t->color != NULL ? t->color(cell) : NULL;
 
-			fputs(cell, f);
+			fprintf(f, "%s%s%s", sgr ? sgr : "", cell,
+			    sgr ? "\033[0m" : "");
 			if (c + 1 < t->ncols)
 				fprintf(f, "%*s", (int)(width[c] -
 				    text_width(cell) + 2), "");
+			free(cell);
 		}
 		fputc('\n', f);
 	}

@@ -59,7 +59,7 @@ cmd_checkin(struct cmd_ctx *ctx, int argc, char **argv)
 		    p.name, p.last_checkin, p.next_due ? p.next_due : "never");
 		partner_reset(&p);
 	}
-	st = cmd_book_status(&book, rc, err);
+	st = cmd_key_status(&book, argv[optind], rc, err);
 	cmd_close_book(&book);
 	return st;
 }

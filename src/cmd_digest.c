@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "log.h"
 #include "compose.h"
 #include "digest.h"
 #include "digest_plan.h"
@@ -67,8 +68,13 @@ digest_print(struct cmd_ctx *ctx, const char *owner, time_t now)
 	else if (compose_digest_text(&composer, owner, recipient, now, &text,
 	    &err) != 0)
 		st = cmd_book_status(&book, BOOK_ERROR, err);
-	else
+	else {
+		char *as_of = cmd_as_of(ctx->cfg.timezone, now);
+
+		log_info("digest %s", as_of);
+		free(as_of);
 		st = cmd_write(buf_str(&text), text.len);
+	}
 	free(recipient);
 	buf_reset(&text);
 	cmd_close_composer(&book, &composer);

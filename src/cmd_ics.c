@@ -80,6 +80,27 @@ parse_args(int argc, char **argv, struct feed_filter *f, const char **now,
 	return CMD_OK;
 }
 
+static int
+owned_by(const struct partner *p, void *arg)
+{
+	return strcasecmp(p->owner_email, arg) == 0;
+}
+
+/* An --owner of no active partner is most likely a typo: say so, as the
+ * feed alone (empty) would not. */
+static void
+warn_owner_of_nothing(struct book *book, const char *owner)
+{
+	char *err = NULL;
+	int rc = book_partner_foreach(book, false, owned_by, (void *)owner,
+	    &err);
+
+	if (rc == 0)
+		log_warnx("warning: %s owns no active partner; the feed is "
+		    "empty", owner);
+	free(err);
+}
+
 enum cmd_status
 cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -102,10 +123,12 @@ cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	rc = feed_build(&book, &f, now, &ics, &n, &err);
 	if (rc != BOOK_OK)
-		st = cmd_book_status(&book, rc, err);
+		st = cmd_key_status(&book, f.key, rc, err);
 	else {
 		log_debug("ics: %zu check-in%s within %d days", n,
 		    n == 1 ? "" : "s", f.days);
+		if (f.owner != NULL && n == 0)
+			warn_owner_of_nothing(&book, f.owner);
 		st = cmd_write(ics, strlen(ics));
 	}
 	free(ics);

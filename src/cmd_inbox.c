@@ -241,7 +241,7 @@ cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
-		st = cmd_book_status(&book, rc, err);
+		st = cmd_key_status(&book, argv[optind], rc, err);
 		cmd_close_book(&book);
 		return st;
 	}
@@ -259,9 +259,17 @@ cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv)
 		buf_printf(&words, " %s", argv[i]);
 	line = buf_steal(&words);
 	rc = book_today(&book, &p, now, &today, &err);
-	if (rc == 0 && owner_cmd_parse(line, today, &cmd, &err) != 0)
+	if (rc == 0 && owner_cmd_parse(line, today, &cmd, &err) != 0) {
 		rc = BOOK_INVALID;
-	else if (rc == 0) {
+		/* Whose today: the partner's zone. */
+		if (strstr(err, "today") != NULL) {
+			char *zoned = xasprintf("%s; dates are in %s", err,
+			    book_partner_tz(&book, &p));
+
+			free(err);
+			err = zoned;
+		}
+	} else if (rc == 0) {
 		rc = book_snooze(&book, p.key, date_format(cmd.date, date), now,
 		    &err);
 		if (rc == 0)

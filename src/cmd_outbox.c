@@ -137,7 +137,7 @@ print_json(struct book *book, const struct msgs *l)
 	char *err = NULL;
 
 	buf_init(&out);
-	buf_addc(&out, '[');
+	cmd_json_open(&out, NULL, 0, "messages");
 	for (size_t i = 0; i < l->n; i++) {
 		buf_adds(&out, i ? ",\n  " : "\n  ");
 		if (outbox_json(book->store, &l->v[i], &out, &err) != 0) {
@@ -145,7 +145,7 @@ print_json(struct book *book, const struct msgs *l)
 			return cmd_book_status(book, BOOK_ERROR, err);
 		}
 	}
-	buf_adds(&out, l->n ? "\n]\n" : "]\n");
+	cmd_json_close(&out, l->n == 0);
 	st = cmd_write(buf_str(&out), out.len);
 	buf_reset(&out);
 	return st;

@@ -7,14 +7,14 @@
 #include "report.h"
 
 static const struct cmd_usage report_usage = {
-	"report --html [--now DATETIME] [--output FILE]",
+	"report [--html] [--now DATETIME] [--output FILE]",
 	"An HTML page of partnership health for leaders: how many partners\n"
 	"are in each state, those that need attention with their owners, a\n"
 	"chart of the days since each partner's last check-in against its\n"
 	"cadence, every partner's next check-in, and undelivered mail.  The\n"
 	"page is one self-contained file (inline CSS and SVG, no scripts),\n"
 	"readable on a phone and in print.\n\n"
-	"  --html           write HTML (required: the only format so far)\n"
+	"  --html           write HTML (the default and only format so far)\n"
 	"  --output FILE    write to FILE, replacing it whole, instead of\n"
 	"                   standard output\n"
 	"  --now DATETIME   as if it were then (YYYY-MM-DD or ISO 8601)\n",
@@ -50,7 +50,6 @@ cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *now_arg = NULL, *output = NULL;
-	bool html = false;
 	struct book book;
 	struct buf page;
 	enum cmd_status st;
@@ -60,8 +59,7 @@ cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'H':
-			html = true;
+		case 'H':	/* the default, and the only format */
 			break;
 		case 'N':
 			now_arg = optarg;
@@ -78,9 +76,6 @@ cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc != optind)
 		return cmd_usage_error(&report_usage,
 		    "report takes no arguments");
-	if (!html)
-		return cmd_usage_error(&report_usage,
-		    "report needs --html (the only format)");
 	if (output != NULL && *output == '\0')
 		return cmd_usage_error(&report_usage,
 		    "--output: empty file name");

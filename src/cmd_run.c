@@ -256,11 +256,18 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	composed_init(&msg);
 	if ((rc = book_partner_get(&book, argv[optind], &p, &err)) != 0) {
-		st = cmd_book_status(&book, rc, err);
+		st = cmd_key_status(&book, argv[optind], rc, err);
 		goto done;
 	}
 	if (kind_arg == NULL)
 		kind = plan_kind_now(&book, &p, now);
+	{
+		/* The partner's dates are in its own zone. */
+		char *as_of = cmd_as_of(book_partner_tz(&book, &p), now);
+
+		log_info("%s for %s, %s", outbox_kind_name(kind), p.key, as_of);
+		free(as_of);
+	}
 	if (plan_preview_row(&book, &p, kind, now, &row, &err) != 0)
 		st = cmd_book_status(&book, BOOK_INVALID, err);
 	else {

@@ -22,6 +22,7 @@
 
 #include "config_table.h"
 #include "file.h"
+#include "suggest.h"
 #include "util.h"
 
 struct parse_error {
@@ -56,46 +57,11 @@ error_at(struct parse *p, int line, const char *fmt, ...)
 	p->errors[p->nerrors++].line = line;
 }
 
-static bool
-same_letter(char a, char b)
-{
-	return tolower((unsigned char)a) == tolower((unsigned char)b);
-}
-
-/* Edits from a to b, ignoring case: a letter added, dropped, changed, or
- * two neighbours swapped ("smpt").  Names longer than 64 are far. */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b), d[65][65], best;
-
-	if (nb > 64 || na > 64)
-		return (size_t)-1;
-	for (size_t i = 0; i <= na; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= nb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= na; i++)
-		for (size_t j = 1; j <= nb; j++) {
-			best = d[i - 1][j - 1] + !same_letter(a[i - 1], b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) &&
-			    same_letter(a[i - 2], b[j - 1]) &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[na][nb];
-}
-
 /* Close enough to be a typo: other case, or a few letters off. */
 static bool
 near_miss(const char *given, const char *name)
 {
-	size_t d = distance(given, name), n = strlen(name);
+	size_t d = suggest_distance(given, name), n = strlen(name);
 
 	return d <= 2 && d * 3 <= n;
 }
@@ -134,7 +100,7 @@ key_suggestion(const char *section, const char *name)
 		if (strcmp(config_keys[i].section, section) != 0 ||
 		    !near_miss(name, config_keys[i].name))
 			continue;
-		d = distance(name, config_keys[i].name);
+		d = suggest_distance(name, config_keys[i].name);
 		if (d < best_d) {
 			best = &config_keys[i];
 			best_d = d;

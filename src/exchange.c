@@ -491,17 +491,22 @@ exchange_partner_json(struct book *b, const struct partner *p,
     bool with_contacts, int checkins, const struct json_field *extra,
     size_t nextra, struct buf *out, char **err)
 {
-	struct buf owner, contacts, recent;
+	struct buf owner, sponsor, contacts, recent;
 	struct export_state st = { b, NULL, err, p, 0, true };
 	struct json_field of[] = {
 		{ "name", JSON_TEXT, p->owner_name, 0 },
 		{ "email", JSON_TEXT, p->owner_email, 0 },
 	};
+	/* A sponsor is a person as the owner is: {name, email}. */
+	struct json_field sf[] = {
+		{ "name", JSON_NULL, NULL, 0 },
+		{ "email", JSON_TEXT, p->sponsor_email, 0 },
+	};
 	struct json_field base[] = {
 		{ "key", JSON_TEXT, p->key, 0 },
 		{ "name", JSON_TEXT, p->name, 0 },
 		{ "owner", JSON_RAW, NULL, 0 },
-		{ "sponsor", JSON_TEXT, p->sponsor_email, 0 },
+		{ "sponsor", JSON_NULL, NULL, 0 },
 		{ "cadence", JSON_TEXT, p->cadence, 0 },
 		{ "start_date", JSON_TEXT, p->start_date, 0 },
 		{ "timezone", JSON_TEXT, p->timezone, 0 },
@@ -517,12 +522,19 @@ exchange_partner_json(struct book *b, const struct partner *p,
 	int rc = -1;
 
 	buf_init(&owner);
+	buf_init(&sponsor);
 	buf_init(&contacts);
 	buf_init(&recent);
 	f = xreallocarray(NULL, nbase + 2 + nextra, sizeof *f);
 	if (store_json_object(b->store, of, 2, &owner, err) != 0)
 		goto done;
 	base[2].text = buf_str(&owner);
+	if (p->sponsor_email != NULL) {
+		if (store_json_object(b->store, sf, 2, &sponsor, err) != 0)
+			goto done;
+		base[3] = (struct json_field){ "sponsor", JSON_RAW,
+		    buf_str(&sponsor), 0 };
+	}
 	memcpy(f, base, sizeof base);
 	if (with_contacts) {
 		buf_addc(&contacts, '[');
@@ -551,6 +563,7 @@ exchange_partner_json(struct book *b, const struct partner *p,
 done:
 	free(f);
 	buf_reset(&owner);
+	buf_reset(&sponsor);
 	buf_reset(&contacts);
 	buf_reset(&recent);
 	return rc;

@@ -2,6 +2,7 @@
  * main.c: global options, dispatch to a command, and the mapping of
  * command results to sysexits codes.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "suggest.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -52,13 +54,15 @@ static const struct command commands[] = {
 	{ "receive", cmd_receive, true,
 	    "process one message from an MTA pipe" },
 	{ "snooze", cmd_snooze, true, "hold a partner's reminders for a while" },
+	{ "help", NULL, false, "this list, or a command's usage" },
 };
 
 static void
 usage(FILE *f)
 {
 	fputs("usage: touchbase [-c FILE] [-d DBFILE] [-v | -q] COMMAND "
-	    "[ARGS]\n\n"
+	    "[ARGS]\n"
+	    "       touchbase help [COMMAND [SUBCOMMAND]]\n\n"
 	    "Keeps strategic partnerships visible: check-in cadences, "
 	    "reminders and\ncalendar invites for the owner of each "
 	    "relationship.\n\nCommands:\n", f);
@@ -70,7 +74,7 @@ usage(FILE *f)
 	    "  -d DBFILE  use this database instead of database.path\n"
 	    "  -v         say more (each message delivered, each decision)\n"
 	    "  -q         say only warnings and errors\n"
-	    "  -h, --help     this help; \"touchbase COMMAND --help\" for a "
+	    "  -h, --help     this help; \"touchbase help COMMAND\" for a "
 	    "command\n"
 	    "  -V, --version  the version\n\n"
 	    "See touchbase(1) and touchbase.conf(5).\n", f);
@@ -111,6 +115,80 @@ wants_help(int argc, char **argv)
 	return false;
 }
 
+static const struct command *
+find_command(const char *name)
+{
+	const char *names[sizeof commands / sizeof commands[0]];
+	size_t n = sizeof commands / sizeof commands[0];
+	char *near;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+		names[i] = commands[i].name;
+	}
+	near = suggest_list(name, names, n, 3);
+	if (near != NULL)
+		cmd_error("unknown command \"%s\"; did you mean %s?", name,
+		    near);
+	else
+		cmd_error("unknown command \"%s\"; \"touchbase help\" lists "
+		    "them", name);
+	free(near);
+	return NULL;
+}
+
+/*
+ * Take the global options -c FILE, -d DBFILE, -v and -q out of the
+ * command's arguments (up to "--"), so that they work after the command
+ * too, as in git.  Returns false on -c or -d without a value.
+ */
+static bool
+take_global_options(int *argc, char **argv, const char **config_path,
+    const char **db, struct cmd_ctx *ctx)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0) {
+			ctx->verbose = a[1] == 'v';
+			ctx->quiet = a[1] == 'q';
+		} else if (a[0] == '-' && (a[1] == 'c' || a[1] == 'd')) {
+			const char *val = a[2] != '\0' ? a + 2 : argv[++i];
+
+			if (i >= *argc) {
+				cmd_error("option -%c needs a value", a[1]);
+				return false;
+			}
+			*(a[1] == 'c' ? config_path : db) = val;
+		} else
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return true;
+}
+
+/* True when standard output could not be written: a closed pipe
+ * (head(1) has read enough) ends quietly; anything else is an error. */
+static bool
+stdout_failed(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return false;
+	if (errno == EPIPE)
+		return false;
+	cmd_error("writing to standard output failed: %s", strerror(errno));
+	return true;
+}
+
 static enum cmd_status
 load_config(struct cmd_ctx *ctx, const char *config_path, const char *db)
 {
@@ -139,6 +217,7 @@ main(int argc, char **argv)
 	};
 	struct cmd_ctx ctx;
 	const char *config_path = NULL, *db = NULL;
+	static char help_opt[] = "--help", program_name[] = "touchbase";
 	const struct command *cmd = NULL;
 	enum cmd_status st;
 	int ch;
@@ -183,15 +262,27 @@ main(int argc, char **argv)
 		config_reset(&ctx.cfg);
 		return EX_USAGE;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			cmd = &commands[i];
-	if (cmd == NULL) {
-		cmd_error("unknown command \"%s\"; \"touchbase --help\" lists "
-		    "them", argv[0]);
+	/* "help COMMAND [SUBCOMMAND]" is "COMMAND [SUBCOMMAND] --help". */
+	if (strcmp(argv[0], "help") == 0) {
+		if (argc == 1 || argc > 3) {
+			usage(argc == 1 ? stdout : stderr);
+			config_reset(&ctx.cfg);
+			return argc == 1 ? EX_OK : EX_USAGE;
+		}
+		argv[0] = argv[1];
+		argv[1] = argc == 3 ? argv[2] : help_opt;
+		argv[2] = argc == 3 ? help_opt : NULL;
+	}
+	if ((cmd = find_command(argv[0])) == NULL || cmd->fn == NULL ||
+	    !take_global_options(&argc, argv, &config_path, &db, &ctx)) {
+		if (cmd != NULL && cmd->fn == NULL)
+			cmd_error("help goes first: \"touchbase help COMMAND\"");
 		config_reset(&ctx.cfg);
 		return EX_USAGE;
 	}
+	/* getopt's own messages carry the program's name, not the
+	 * command's. */
+	argv[0] = program_name;
 	ctx.tty = isatty(STDERR_FILENO);
 	ctx.now = time(NULL);
 	log_init(ctx.verbose ? LOG_LEVEL_DEBUG : ctx.quiet ? LOG_LEVEL_WARN :
@@ -203,6 +294,8 @@ main(int argc, char **argv)
 		optind = 0;	/* reset getopt for the command's own options */
 		st = cmd->fn(&ctx, argc, argv);
 	}
+	if (stdout_failed() && st == CMD_OK)
+		st = CMD_IOERR;
 	config_reset(&ctx.cfg);
 	return exit_code(st);
 }

@@ -288,9 +288,11 @@ page_header(struct report *r)
 		buf_adds(r->out, "</p>\n");
 	}
 	buf_printf(r->out, "<h1>Partnership health</h1>\n<p class=\"asof\">"
-	    "As of %s \u00b7 %zu active partnership%s</p>\n</header>\n"
+	    "As of %s (", date_format_long(r->today, day));
+	esc(r->out, book_partner_tz(r->book, NULL), 80);
+	buf_printf(r->out, ") \u00b7 %zu active partnership%s</p>\n</header>\n"
 	    "<main>\n<section aria-label=\"Summary\">\n<p class=\"headline\">",
-	    date_format_long(r->today, day), n, plural((long)n));
+	    n, plural((long)n));
 	if (n == 0)
 		buf_adds(r->out, "There are no active partnerships yet.");
 	else if (r->nattention == 0)

@@ -142,6 +142,12 @@ int store_partner_set_next_due(struct store *s, long id, const char *next_due,
 typedef int (*store_partner_fn)(const struct partner *p, void *arg);
 int store_partner_foreach(struct store *s, bool include_archived,
     store_partner_fn fn, void *arg, char **err);
+/* The partners (archived ones when asked) whose name, key or notes, or
+ * one of whose contacts' name, email or role, holds text (SQL LIKE: ASCII
+ * letter case ignored; text's own % and _ match only themselves), in key
+ * order. */
+int store_partner_search(struct store *s, const char *text,
+    bool include_archived, store_partner_fn fn, void *arg, char **err);
 /* Active partners whose next_due <= due_by, in next_due order, through
  * the next_due index. */
 int store_partner_foreach_due(struct store *s, const char *due_by,

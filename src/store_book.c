@@ -269,6 +269,40 @@ store_partner_foreach(struct store *s, bool include_archived,
 }
 
 int
+store_partner_search(struct store *s, const char *text,
+    bool include_archived, store_partner_fn fn, void *arg, char **err)
+{
+	sqlite3_stmt *st;
+	struct buf pattern;
+	int rc;
+
+	/* The text is matched as written: its wildcards are escaped. */
+	buf_init(&pattern);
+	buf_addc(&pattern, '%');
+	for (const char *c = text; *c != '\0'; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			buf_addc(&pattern, '\\');
+		buf_addc(&pattern, *c);
+	}
+	buf_addc(&pattern, '%');
+	if (sdb_prepare(s, "SELECT " PARTNER_COLUMNS " FROM partners p"
+	    " WHERE (?1 OR p.archived = 0) AND (p.name LIKE ?2 ESCAPE '\\'"
+	    " OR p.key LIKE ?2 ESCAPE '\\' OR p.notes LIKE ?2 ESCAPE '\\'"
+	    " OR EXISTS (SELECT 1 FROM contacts c WHERE c.partner_id = p.id"
+	    " AND (c.name LIKE ?2 ESCAPE '\\' OR c.email LIKE ?2 ESCAPE '\\'"
+	    " OR c.role LIKE ?2 ESCAPE '\\'))) ORDER BY p.key", &st,
+	    err) != 0) {
+		buf_reset(&pattern);
+		return -1;
+	}
+	sqlite3_bind_int(st, 1, include_archived);
+	sdb_bind_text(st, 2, buf_str(&pattern));
+	rc = partner_rows(s, st, fn, arg, err);
+	buf_reset(&pattern);
+	return rc;
+}
+
+int
 store_partner_foreach_due(struct store *s, const char *due_by,
     store_partner_fn fn, void *arg, char **err)
 {

@@ -43,4 +43,20 @@ int text_check(const char *field, const char *s, enum text_kind kind,
 int text_check_field(const char *field, const char *s, enum text_kind kind,
     char **err);
 
+/*
+ * Display width on a terminal of valid UTF-8 s (NUL-terminated), by the
+ * rule of wcwidth(3) without its locale: East Asian wide and fullwidth
+ * characters (CJK, Hangul, fullwidth forms, most emoji) take two
+ * columns, combining marks and zero-width characters none, the rest
+ * one.  An invalid byte counts as one column.
+ */
+size_t text_width(const char *s);
+
+/*
+ * A copy of s that fits width columns: s itself when it does, else its
+ * longest prefix that fits with "…" (U+2026) after it, cut between
+ * whole characters.  width 0 gives "".  Caller frees.
+ */
+char *text_fit(const char *s, size_t width);
+
 #endif

@@ -80,6 +80,51 @@ START_TEST(test_utf8_valid)
 }
 END_TEST
 
+/* Display width: wide CJK and emoji two, combining marks none. */
+START_TEST(test_width)
+{
+	ck_assert_uint_eq(text_width(""), 0);
+	ck_assert_uint_eq(text_width("Acme"), 4);
+	ck_assert_uint_eq(text_width("Clínica São José"), 16);
+	/* "e" + COMBINING ACUTE ACCENT is one column. */
+	ck_assert_uint_eq(text_width("Jose\xcc\x81"), 4);
+	ck_assert_uint_eq(text_width("東京大学"), 8);
+	ck_assert_uint_eq(text_width("서울대"), 6);
+	ck_assert_uint_eq(text_width("ｔｏｋｙｏ"), 10);
+	ck_assert_uint_eq(text_width("\xf0\x9f\x98\x80"), 2);
+	ck_assert_uint_eq(text_width("\xff"), 1);
+}
+END_TEST
+
+/* Fitting: whole characters and an ellipsis, never past the width. */
+START_TEST(test_fit)
+{
+	static const struct {
+		const char	*s;
+		size_t		 width;
+		const char	*want;
+	} fits[] = {
+		{ "Acme", 4, "Acme" },
+		{ "Acme", 10, "Acme" },
+		{ "Acme Corp", 5, "Acme…" },
+		{ "東京大学", 5, "東京…" },
+		{ "東京大学", 6, "東京…" },
+		{ "東京大学", 8, "東京大学" },
+		{ "São Paulo", 3, "Sã…" },
+		{ "Acme", 1, "…" },
+		{ "Acme", 0, "" },
+	};
+
+	for (size_t i = 0; i < sizeof fits / sizeof fits[0]; i++) {
+		char *got = text_fit(fits[i].s, fits[i].width);
+
+		ck_assert_str_eq(got, fits[i].want);
+		ck_assert_uint_le(text_width(got), fits[i].width);
+		free(got);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -91,6 +136,8 @@ main(void)
 	tcase_add_loop_test(tc, test_check, 0, sizeof cases / sizeof cases[0]);
 	tcase_add_test(tc, test_length);
 	tcase_add_test(tc, test_utf8_valid);
+	tcase_add_test(tc, test_width);
+	tcase_add_test(tc, test_fit);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

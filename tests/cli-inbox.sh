@@ -25,7 +25,7 @@ make() {
 kinds() {
 	"$TOUCHBASE" outbox "$1" --json | /usr/bin/python3 -c '
 import json, sys
-print(" ".join("%s:%s:%s" % (r["kind"], r["recipient"], r["state"]) for r in json.load(sys.stdin)))'
+print(" ".join("%s:%s:%s" % (r["kind"], r["recipient"], r["state"]) for r in json.load(sys.stdin)["messages"]))'
 }
 
 expect 0 init

@@ -176,7 +176,7 @@ expect 0 partner add "Bayview Health System" --key bayview \
     --owner ops@childrens.example.org --cadence monthly --start 2026-02-17
 step r1 2026-03-12T08:00
 contains r1.txt "uid=touchbase-bayview-20260317@childrens.example.org"
-expect 0 partner remove bayview
+expect 0 partner remove --force bayview
 step r2 2026-03-12T09:00
 contains r2.txt "CANCEL ops@childrens.example.org seq=1 status=CANCELLED start=2026-03-17 10:00 $zone"
 cat r2/*.txt >r2-bodies.txt
@@ -189,7 +189,7 @@ expect 0 partner add "Crestview Clinic" --key crestview \
     --owner ops@childrens.example.org --cadence monthly --start 2026-02-17
 step x1 2026-03-12T08:00
 contains x1.txt "REQUEST ops@childrens.example.org seq=0 status=CONFIRMED start=2026-03-17"
-expect 0 partner remove crestview
+expect 0 partner remove --force crestview
 expect 0 partner add "Crestview Clinic" --key crestview \
     --owner ops@childrens.example.org --cadence monthly --start 2026-02-17
 step x2 2026-03-12T09:00

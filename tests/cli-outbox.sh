@@ -17,7 +17,7 @@ export TOUCHBASE_CONFIG="$work/touchbase.conf"
 # json_field FILE EXPR: evaluate EXPR over the JSON in FILE (as j).
 json_check() {
 	checks=$((checks + 1))
-	/usr/bin/python3 -c "import json, sys; j = json.load(open('$1')); assert $2, j" ||
+	/usr/bin/python3 -c "import json, sys; j = json.load(open('$1'))['messages']; assert $2, j" ||
 		fail "$1: $2"
 }
 
@@ -89,8 +89,8 @@ CONF
 expect 65 run --now 2026-02-04T12:00
 expect 0 outbox crestview --state failed --json
 json_check out.txt 'len(j) == 1 and j[0]["kind"] == "overdue"'
-failed_id=$(/usr/bin/python3 -c 'import json; print(json.load(open("out.txt"))[0]["id"])')
-failed_mid=$(/usr/bin/python3 -c 'import json; print(json.load(open("out.txt"))[0]["message_id"])')
+failed_id=$(/usr/bin/python3 -c 'import json; print(json.load(open("out.txt"))["messages"][0]["id"])')
+failed_mid=$(/usr/bin/python3 -c 'import json; print(json.load(open("out.txt"))["messages"][0]["message_id"])')
 # A later run does not send it again by itself.
 expect 0 run --now 2026-02-04T13:00
 expect 0 outbox crestview --state failed
@@ -152,7 +152,7 @@ contains err.txt "failed 1"
 expect 0 outbox hilltop --state failed
 contains out.txt "hilltop"
 hill_id=$(/usr/bin/python3 -c 'import json, subprocess, os
-j = json.loads(subprocess.run([os.environ["TOUCHBASE"], "outbox", "hilltop", "--json"], capture_output=True).stdout)
+j = json.loads(subprocess.run([os.environ["TOUCHBASE"], "outbox", "hilltop", "--json"], capture_output=True).stdout)["messages"]
 print(j[0]["id"])')
 expect 0 discard "$hill_id"
 contains out.txt "discarded $hill_id: overdue hilltop to hill@example.org (failed, now skipped)"

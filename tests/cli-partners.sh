@@ -64,7 +64,7 @@ expect 0 partner edit riverside --cadence quarterly --sponsor ""
 expect 0 partner show riverside --json
 /usr/bin/python3 -c '
 import json, sys
-p = json.load(open("out.txt"))
+p = json.load(open("out.txt"))["partner"]
 assert p["cadence"] == "quarterly", p
 assert p["sponsor"] is None, p
 assert p["owner"] == {"name": "Dana Lee", "email": "dana@example.org"}, p
@@ -103,14 +103,14 @@ cp out.txt status.json
 expect 0 partner list --json
 /usr/bin/python3 -c '
 import json
-rows = {r["key"]: r for r in json.load(open("status.json"))}
+rows = {r["key"]: r for r in json.load(open("status.json"))["partners"]}
 assert rows["riverside"]["state"] == "overdue", rows["riverside"]
 assert rows["riverside"]["days_overdue"] == 8, rows["riverside"]
 assert rows["riverside"]["undelivered"] == 0, rows["riverside"]
 # The partner part is partner list --json'"'"'s object, state added.
-listed = {p["key"]: p for p in json.load(open("out.txt"))}
+listed = {p["key"]: p for p in json.load(open("out.txt"))["partners"]}
 for key, row in rows.items():
-    for k in ("state", "days_overdue", "undelivered"):
+    for k in ("state", "days_overdue", "days_until_due", "undelivered"):
         del row[k]
     assert row == listed[key], (row, listed[key])
 assert rows["riverside"]["owner"] == {"name": "Dana Lee",

@@ -116,10 +116,11 @@ expect 0 checkin hope --date 2026-06-12
 "$TOUCHBASE" run --now "$now" >/dev/null 2>&1
 
 # Options and errors.
-expect 64 report
-contains err.txt "report needs --html"
+# HTML is the default: --html may be left out.
+expect 0 report
+contains out.txt "<!DOCTYPE html>"
 expect 0 report --help
-contains out.txt "usage: touchbase report --html [--now DATETIME] [--output FILE]"
+contains out.txt "usage: touchbase report [--html] [--now DATETIME] [--output FILE]"
 expect 64 report --html --bogus
 expect 64 report --html extra
 expect 64 report --html --now yesterday

@@ -241,7 +241,7 @@ print(" ".join(json.load(open(sys.argv[1]))["rcpt_tos"]))' "$1/$2.json"
 # cc_state DB: the Cc's state, attempts and reply in outbox --json.
 cc_state() {
 	"$TOUCHBASE" -d "$1" outbox --json | /usr/bin/python3 -c 'import json, sys
-for m in json.load(sys.stdin):
+for m in json.load(sys.stdin)["messages"]:
     for r in m["recipients"]:
         if r["role"] == "cc":
             print(m["state"], r["address"], r["state"], r["attempts"],

@@ -12,7 +12,7 @@ def load(*options):
     """Message-ID (without <>) -> the outbox's JSON object."""
     out = subprocess.run([os.environ["TOUCHBASE"], *options, "outbox", "--json"],
                          check=True, capture_output=True).stdout
-    return {row["message_id"]: row for row in json.loads(out)}
+    return {row["message_id"]: row for row in json.loads(out)["messages"]}
 
 
 def of(index, msg):
