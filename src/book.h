@@ -159,10 +159,13 @@ int book_checkin(struct book *b, const char *key, const char *date,
 int book_refresh_next_due(struct book *b, struct partner *p, char **err);
 
 /*
- * Recompute every active partner's next_due when the business-day
- * calendar (skip_weekends, holidays, lead_days) differs from the one the
- * stored dates were computed under, and remember it.  *changed (may be
- * NULL) counts the partners whose date moved.  Returns 0 or -1 with *err.
+ * Bring the active partners' next_due to the business-day calendar
+ * (skip_weekends, holidays, lead_days) when it differs from the one the
+ * stored dates were computed under, and remember it.  A change of
+ * holidays alone reads only the partners due on the few dates it can
+ * move; another change (or none remembered) recomputes every partner.
+ * Only dates that move are written.  *changed (may be NULL) counts them.
+ * Returns 0 or -1 with *err.
  */
 int book_sync_calendar(struct book *b, long *changed, char **err);
 

@@ -303,6 +303,13 @@ exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
 	st.progress_arg = arg;
 	if (store_begin(b->store, err) != 0)
 		return BOOK_ERROR;
+	/* The partners added follow the calendar as configured now: the
+	 * book is brought to it first and remembers it, so that a run
+	 * after the import has nothing to recompute. */
+	if (book_sync_calendar(b, NULL, err) != 0) {
+		store_rollback(b->store);
+		return BOOK_ERROR;
+	}
 	rc = csv_read_file(path, import_record, &st, err);
 	free(st.last_key);
 	if (rc == -2) {

@@ -137,6 +137,10 @@ int store_partner_foreach(struct store *s, bool include_archived,
  * the next_due index. */
 int store_partner_foreach_due(struct store *s, const char *due_by,
     store_partner_fn fn, void *arg, char **err);
+/* Active partners whose next_due is the date due, in key order, through
+ * the next_due index.  fn may change their next_due. */
+int store_partner_foreach_due_on(struct store *s, const char *due,
+    store_partner_fn fn, void *arg, char **err);
 int store_partner_count(struct store *s, bool include_archived, long *count,
     char **err);
 

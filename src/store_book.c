@@ -283,6 +283,20 @@ store_partner_foreach_due(struct store *s, const char *due_by,
 }
 
 int
+store_partner_foreach_due_on(struct store *s, const char *due,
+    store_partner_fn fn, void *arg, char **err)
+{
+	sqlite3_stmt *st;
+
+	if (sdb_prepare(s, "SELECT " PARTNER_COLUMNS " FROM partners p"
+	    " WHERE p.archived = 0 AND p.next_due = ?1 ORDER BY p.key", &st,
+	    err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, due);
+	return partner_rows(s, st, fn, arg, err);
+}
+
+int
 store_partner_count(struct store *s, bool include_archived, long *count,
     char **err)
 {
