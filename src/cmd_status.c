@@ -23,11 +23,12 @@ static const struct cmd_usage status_usage = {
 
 struct status_state {
 	struct book		*book;
-	struct health		 health;
 	enum partner_state	 min_state;
-	struct health_row	**rows;		/* those shown */
-	size_t			 nrows;
+	bool			 json;
+	struct table		 table;		/* the text's rows */
+	size_t			 nrows;		/* those shown */
 	int			 shown_mail;
+	enum cmd_status		 written;	/* CMD_IOERR once a write failed */
 	char			*err;
 };
 
@@ -52,58 +53,66 @@ when_text(const struct health_row *r)
 }
 
 static void
-print_table(const struct status_state *ss)
+table_row(struct status_state *ss, const struct health_row *r)
 {
-	static const char *const header[] = { "STATE", "KEY", "NAME", "OWNER",
-	    "CADENCE", "LAST CHECK-IN", "NEXT DUE", "MAIL", "NOTE" };
-	struct table t;
+	char *when = when_text(r), *mail = r->undelivered ?
+	    xasprintf("%ld undelivered", r->undelivered) : xstrdup("ok");
+	/* What came back: a snooze, the invitees' answers. */
+	char *note = xasprintf("%s%s%s%s%s", r->snoozed ?
+	    "snoozed until " : "", r->snoozed ? r->p.snooze_until : "",
+	    r->snoozed && r->answers ? "; " : "",
+	    r->answers ? r->answers : "",
+	    !r->snoozed && !r->answers ? "-" : "");
+	const char *row[] = { state_name(r->state), r->p.key, r->p.name,
+	    r->p.owner_name ? r->p.owner_name : r->p.owner_email,
+	    r->cadence, r->p.last_checkin ? r->p.last_checkin : "never",
+	    when, mail, note };
 
-	table_init(&t, 9, header);
-	for (size_t i = 0; i < ss->nrows; i++) {
-		const struct health_row *r = ss->rows[i];
-		char *when = when_text(r), *mail = r->undelivered ?
-		    xasprintf("%ld undelivered", r->undelivered) : xstrdup("ok");
-		/* What came back: a snooze, the invitees' answers. */
-		char *note = xasprintf("%s%s%s%s%s", r->snoozed ?
-		    "snoozed until " : "", r->snoozed ? r->p.snooze_until : "",
-		    r->snoozed && r->answers ? "; " : "",
-		    r->answers ? r->answers : "",
-		    !r->snoozed && !r->answers ? "-" : "");
-		const char *row[] = { state_name(r->state), r->p.key, r->p.name,
-		    r->p.owner_name ? r->p.owner_name : r->p.owner_email,
-		    r->cadence, r->p.last_checkin ? r->p.last_checkin : "never",
-		    when, mail, note };
+	table_add(&ss->table, row);
+	free(when);
+	free(mail);
+	free(note);
+}
 
-		table_add(&t, row);
-		free(when);
-		free(mail);
-		free(note);
+/* One partner of the JSON array, written as it comes. */
+static int
+json_row(struct status_state *ss, const struct health_row *r)
+{
+	/* The partner as partner list --json shows it, and where it
+	 * stands. */
+	struct json_field state[] = {
+		{ "state", JSON_TEXT, state_name(r->state), 0 },
+		{ "days_overdue", JSON_INT, NULL, r->late > 0 ? r->late : 0 },
+		{ "undelivered", JSON_INT, NULL, r->undelivered },
+	};
+	struct buf out;
+	int rc;
+
+	buf_init(&out);
+	buf_adds(&out, ss->nrows > 1 ? ",\n  " : "[\n  ");
+	rc = exchange_partner_json(ss->book, &r->p, false, 0, state,
+	    sizeof state / sizeof state[0], &out, &ss->err);
+	/* Flushed at the end, by the last cmd_write. */
+	if (rc == 0 && fwrite(buf_str(&out), 1, out.len, stdout) != out.len) {
+		cmd_error("writing to standard output failed");
+		ss->written = CMD_IOERR;
+		rc = -1;
 	}
-	table_print(&t, stdout);
-	table_reset(&t);
+	buf_reset(&out);
+	return rc;
 }
 
 static int
-print_json(struct status_state *ss, struct buf *out)
+status_row(const struct health_row *r, void *arg)
 {
-	buf_addc(out, '[');
-	for (size_t i = 0; i < ss->nrows; i++) {
-		const struct health_row *r = ss->rows[i];
-		/* The partner as partner list --json shows it, and where
-		 * it stands. */
-		struct json_field state[] = {
-			{ "state", JSON_TEXT, state_name(r->state), 0 },
-			{ "days_overdue", JSON_INT, NULL,
-			    r->late > 0 ? r->late : 0 },
-			{ "undelivered", JSON_INT, NULL, r->undelivered },
-		};
+	struct status_state *ss = arg;
 
-		buf_adds(out, i ? ",\n  " : "\n  ");
-		if (exchange_partner_json(ss->book, &r->p, false, 0, state,
-		    sizeof state / sizeof state[0], out, &ss->err) != 0)
-			return -1;
-	}
-	buf_adds(out, ss->nrows ? "\n]\n" : "]\n");
+	if (!shown(ss, r->state))
+		return 0;
+	ss->nrows++;
+	if (ss->json)
+		return json_row(ss, r);
+	table_row(ss, r);
 	return 0;
 }
 
@@ -144,7 +153,6 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	time_t now;
 	bool json = false;
 	struct book book;
-	struct buf out;
 	enum cmd_status st;
 	int ch;
 
@@ -178,25 +186,26 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	ss.book = &book;
-	buf_init(&out);
-	if (health_load(&book, now, NULL, &ss.health, &ss.err) != 0) {
-		st = cmd_book_status(&book, BOOK_ERROR, ss.err);
+	ss.json = json;
+	if (!json) {
+		static const char *const header[] = { "STATE", "KEY", "NAME",
+		    "OWNER", "CADENCE", "LAST CHECK-IN", "NEXT DUE", "MAIL",
+		    "NOTE" };
+
+		table_init(&ss.table, 9, header);
+	}
+	if (health_foreach(&book, now, NULL, status_row, &ss, &ss.err) != 0) {
+		st = ss.written != CMD_OK ? ss.written :
+		    cmd_book_status(&book, BOOK_ERROR, ss.err);
 		goto done;
 	}
-	ss.rows = xcalloc(ss.health.nrows + 1, sizeof *ss.rows);
-	for (size_t i = 0; i < ss.health.nrows; i++)
-		if (shown(&ss, ss.health.rows[i].state))
-			ss.rows[ss.nrows++] = &ss.health.rows[i];
-	if (json) {
-		if (print_json(&ss, &out) != 0)
-			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
-		else
-			st = cmd_write(buf_str(&out), out.len);
-	} else if (ss.nrows == 0)
+	if (json)
+		st = cmd_write(ss.nrows ? "\n]\n" : "[]\n", 3);
+	else if (ss.nrows == 0)
 		log_info(ss.min_state == STATE_OK ? "no active partners" :
 		    "nothing is due");
 	else {
-		print_table(&ss);
+		table_print(&ss.table, stdout);
 		struct outbox_filter f = { .any_state = true,
 		    .undelivered = true };
 
@@ -205,9 +214,8 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 	}
 done:
-	free(ss.rows);
-	health_reset(&ss.health);
-	buf_reset(&out);
+	if (!json)
+		table_reset(&ss.table);
 	cmd_close_book(&book);
 	return st;
 }

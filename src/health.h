@@ -35,10 +35,22 @@ struct health {
 };
 
 /*
- * Gather every active partner (only those of owner, when not NULL;
- * only key, when not NULL) at now, sorted most urgent first: escalated,
- * overdue, due, ok, unscheduled; then the most days past due; then key.
- * Returns 0 or -1 with *err.  Free with health_reset.
+ * Hand fn each active partner's row (only those of owner, when not NULL)
+ * at now, most urgent first: escalated, overdue, due, ok, unscheduled;
+ * then the most days past due; then key.  The rows are sorted on disk
+ * and made one at a time, so memory stays flat at any size of book; fn
+ * borrows each row for the call and returns non-zero to stop, which is
+ * returned.  Returns 0 or -1 with *err.
+ */
+typedef int (*health_fn)(const struct health_row *row, void *arg);
+int health_foreach(struct book *b, time_t now, const char *owner,
+    health_fn fn, void *arg, char **err);
+
+/*
+ * Gather every active partner (only those of owner, when not NULL) at
+ * now, in health_foreach's order, in memory:
+ * for a small book's views.  Returns 0 or -1 with *err.  Free with
+ * health_reset.
  */
 int health_load(struct book *b, time_t now, const char *owner,
     struct health *out, char **err);

@@ -112,4 +112,38 @@ conf "holidays = 2026-12-25"
 expect 0 run --now 2026-02-22T12:00:00Z
 sql "SELECT key, next_due FROM partners ORDER BY key" >due2.txt
 cmp -s due.txt due2.txt || fail "a full computation gives other dates"
+
+# A leadership digest lists the most urgent digest.list_max partners and
+# counts the rest by state and owner; an owner's digest lists them all.
+conf "holidays = 2026-12-25
+[digest]
+to = Head <head@example.org>
+list_max = 2"
+expect 0 digest --now 2026-02-23T09:00:00Z
+contains out.txt "Covering all partnerships: 4 in all."
+contains out.txt "Only the 2 most urgent of 4 are listed below"
+contains out.txt "ana@example.org <ana@example.org>: 0 escalated, 0 overdue, 2 due, 0 healthy"
+contains out.txt "bo@example.org <bo@example.org>: 0 escalated, 0 overdue, 1 due, 1 healthy"
+checks=$((checks + 1))
+[ "$(grep -c '^  \* ' out.txt)" = 2 ] || fail "the digest lists other than 2 partners"
+contains out.txt "Gamma Health"
+lacks out.txt "Delta Care"
+expect 0 digest --owner bo@example.org --now 2026-02-23T09:00:00Z
+lacks out.txt "most urgent"
+contains out.txt "Gamma Health"
+contains out.txt "Delta Care"
+
+# A digest that cannot be composed (a partner's zone is no longer one)
+# fails alone (exit 65, a message failed): the run goes on, and so does
+# the next one.
+sql "UPDATE partners SET timezone = 'Nowhere/Atlantis' WHERE key = 'delta'"
+expect 65 run --now 2026-02-23T09:00:00Z
+sql "SELECT kind, state FROM outbox WHERE kind = 'digest'" >digest.txt
+same digest.txt "digest|failed"
+sql "UPDATE partners SET timezone = NULL WHERE key = 'delta';
+DELETE FROM checkins WHERE partner_id = (SELECT id FROM partners WHERE key = 'beta');"
+expect 0 checkin beta --date 2026-02-23
+expect 0 run --now 2026-02-24T09:00:00Z
+sql "SELECT kind, state FROM outbox WHERE partner_key = 'beta' ORDER BY id" >beta.txt
+contains beta.txt "cancel|sent"
 finish
