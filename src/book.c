@@ -559,46 +559,124 @@ apply_input(struct book *b, struct partner *p, const struct partner_input *in,
 	return 0;
 }
 
-int
-book_partner_add(struct book *b, const struct partner_input *in, time_t now,
-    struct partner *out, char **err)
+/* A new partner from in, validated, with its defaults; next_due not yet
+ * computed.  Free with partner_reset, also on failure. */
+static int
+partner_build(struct book *b, const struct partner_input *in, time_t now,
+    struct partner *p, char **err)
 {
-	struct partner p;
 	struct tb_date today;
-	char ts[21], text[DATE_STRLEN];
+	char text[DATE_STRLEN];
 	int rc;
 
-	memset(&p, 0, sizeof p);
+	memset(p, 0, sizeof *p);
 	if (str_empty(in->name))
 		return set_err(err, "a partner needs a name"), BOOK_INVALID;
 	if (str_empty(in->owner))
 		return set_err(err, "partner \"%s\" needs an owner (--owner "
 		    "EMAIL)", in->name), BOOK_INVALID;
-	if ((rc = apply_input(b, &p, in, err)) != 0)
-		goto done;
-	if (p.key == NULL) {
-		p.key = book_slug(p.name);
-		if ((rc = book_check_key(p.key, err)) != 0) {
-			prefix_err(err, "no key can be made from the name "
-			    "\"%s\"; give one with --key", p.name);
-			goto done;
-		}
+	if ((rc = apply_input(b, p, in, err)) != 0)
+		return rc;
+	if (p->key == NULL) {
+		p->key = book_slug(p->name);
+		if ((rc = book_check_key(p->key, err)) != 0)
+			return prefix_err(err, "no key can be made from the "
+			    "name \"%s\"; give one with --key", p->name), rc;
 	}
-	if (p.cadence == NULL)
-		p.cadence = xstrdup("monthly");
-	if (p.start_date == NULL) {
-		if (book_today(b, &p, now, &today, err) != 0) {
-			rc = BOOK_ERROR;
-			goto done;
-		}
-		p.start_date = xstrdup(date_format(today, text));
+	if (p->cadence == NULL)
+		p->cadence = xstrdup("monthly");
+	if (p->start_date == NULL) {
+		if (book_today(b, p, now, &today, err) != 0)
+			return BOOK_ERROR;
+		p->start_date = xstrdup(date_format(today, text));
 	}
-	if ((rc = compute_next_due(b, &p, err)) != 0)
-		goto done;
-	rc = store_partner_add(b->store, &p, book_timestamp(now, ts), err);
-	rc = rc == STORE_EXISTS ? BOOK_EXISTS : rc == 0 ? BOOK_OK : BOOK_ERROR;
-done:
+	return 0;
+}
+
+/* Compute p's next_due and store it as a new partner. */
+static int
+partner_insert(struct book *b, struct partner *p, time_t now, char **err)
+{
+	char ts[21];
+	int rc;
+
+	if ((rc = compute_next_due(b, p, err)) != 0)
+		return rc;
+	rc = store_partner_add(b->store, p, book_timestamp(now, ts), err);
+	return rc == STORE_EXISTS ? BOOK_EXISTS : rc == 0 ? BOOK_OK :
+	    BOOK_ERROR;
+}
+
+int
+book_partner_add(struct book *b, const struct partner_input *in, time_t now,
+    struct partner *out, char **err)
+{
+	struct partner p;
+	int rc;
+
+	if ((rc = partner_build(b, in, now, &p, err)) == 0)
+		rc = partner_insert(b, &p, now, err);
 	if (rc == 0 && out != NULL)
+		*out = p;
+	else
+		partner_reset(&p);
+	return rc;
+}
+
+/* The date of a check-in of p: date (NULL: today in p's zone), never
+ * after today there.  -1 with *err. */
+static int
+checkin_date(struct book *b, const struct partner *p, const char *date,
+    time_t now, struct tb_date *d, char **err)
+{
+	struct tb_date today;
+	char text[DATE_STRLEN];
+
+	if (book_today(b, p, now, &today, err) != 0)
+		return -1;
+	if (date == NULL)
+		*d = today;
+	else if (date_parse(date, d, err) != 0)
+		return prefix_err(err, "date");
+	if (date_cmp(*d, today) > 0)
+		return set_err(err, "date: %s is in the future (today is %s)",
+		    date, date_format(today, text));
+	return 0;
+}
+
+int
+book_partner_import(struct book *b, const struct partner_input *in,
+    const char *last_checkin, bool archived, time_t now,
+    struct partner *out, char **err)
+{
+	struct partner p;
+	struct checkin c;
+	struct tb_date d;
+	char text[DATE_STRLEN], ts[21];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = partner_build(b, in, now, &p, err)) != 0)
+		goto done;
+	if (last_checkin != NULL && checkin_date(b, &p, last_checkin, now,
+	    &d, err) != 0) {
+		/* The rows that continue it are still judged against it. */
+		prefix_err(err, "last_checkin");
+		*out = p;
+		return BOOK_INVALID;
+	}
+	if (last_checkin != NULL)
+		p.last_checkin = xstrdup(date_format(d, text));
+	p.archived = archived;
+	if ((rc = partner_insert(b, &p, now, err)) != 0 || last_checkin == NULL)
+		goto done;
+	memset(&c, 0, sizeof c);
+	c.partner_id = p.id;
+	c.date = p.last_checkin;
+	if (store_checkin_add(b->store, &c, book_timestamp(now, ts), err) != 0)
+		rc = BOOK_ERROR;
+done:
+	if (rc == 0)
 		*out = p;
 	else
 		partner_reset(&p);
@@ -654,34 +732,55 @@ book_partner_remove(struct book *b, const char *key, char **err)
 	return rc == 0 ? BOOK_OK : BOOK_ERROR;
 }
 
-int
-book_contact_add(struct book *b, const char *key, const char *name,
-    const char *email, const char *role, bool invite, char **err)
+/* A contact's fields, at the door. */
+static int
+contact_check(const char *name, const char *email, const char *role,
+    char **err)
 {
-	struct partner p;
-	struct contact c;
-	int rc;
-
 	if (str_empty(name))
-		return set_err(err, "contact name: must not be empty"),
-		    BOOK_INVALID;
+		return set_err(err, "contact name: must not be empty");
 	if (text_check("contact name", name, TEXT_LINE, err) != 0 ||
 	    book_check_email("contact email", email, err) != 0 ||
 	    text_check("role", role, TEXT_LINE, err) != 0)
+		return -1;
+	return 0;
+}
+
+int
+book_contact_add_to(struct book *b, const struct partner *p, const char *name,
+    const char *email, const char *role, bool invite, char **err)
+{
+	struct contact c;
+	int rc;
+
+	if (contact_check(name, email, role, err) != 0)
 		return BOOK_INVALID;
-	if ((rc = book_partner_get(b, key, &p, err)) != 0)
-		return rc;
 	memset(&c, 0, sizeof c);
-	c.partner_id = p.id;
+	c.partner_id = p->id;
 	c.name = (char *)name;
 	c.email = (char *)email;
 	c.role = str_empty(role) ? NULL : (char *)role;
 	c.invite = invite;
 	rc = store_contact_add(b->store, &c, err);
-	partner_reset(&p);
 	if (rc == STORE_EXISTS)
-		return prefix_err(err, "%s", key), BOOK_EXISTS;
+		return prefix_err(err, "%s", p->key), BOOK_EXISTS;
 	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
+book_contact_add(struct book *b, const char *key, const char *name,
+    const char *email, const char *role, bool invite, char **err)
+{
+	struct partner p;
+	int rc;
+
+	if (contact_check(name, email, role, err) != 0)
+		return BOOK_INVALID;
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	rc = book_contact_add_to(b, &p, name, email, role, invite, err);
+	partner_reset(&p);
+	return rc;
 }
 
 int
@@ -797,7 +896,7 @@ book_checkin(struct book *b, const char *key, const char *date,
 {
 	struct partner p;
 	struct checkin c;
-	struct tb_date d, today;
+	struct tb_date d;
 	char text[DATE_STRLEN], ts[21];
 	int rc;
 
@@ -808,19 +907,8 @@ book_checkin(struct book *b, const char *key, const char *date,
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
 	rc = BOOK_INVALID;
-	if (book_today(b, &p, now, &today, err) != 0)
+	if (checkin_date(b, &p, date, now, &d, err) != 0)
 		goto done;
-	if (date == NULL)
-		d = today;
-	else if (date_parse(date, &d, err) != 0) {
-		prefix_err(err, "date");
-		goto done;
-	}
-	if (date_cmp(d, today) > 0) {
-		set_err(err, "date: %s is in the future (today is %s)", date,
-		    date_format(today, text));
-		goto done;
-	}
 	memset(&c, 0, sizeof c);
 	c.partner_id = p.id;
 	c.date = date_format(d, text);

@@ -151,7 +151,7 @@ static const struct key keys[] = {
 	    weekday_names, "monday", "the day the weekly digest goes out" },
 	K("digest", "owners", T_BOOL, digest_owners, "no",
 	    "one digest per owner instead of one email per reminder"),
-	KI("digest", "list_max", digest_list_max, 1, 100000, "200",
+	KI("digest", "list_max", digest_list_max, 1, 100000, "1000",
 	    "partners listed at most in the leadership digest and report"),
 
 	KE("inbox", "source", inbox_source, inbox_names, "maildir",

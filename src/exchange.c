@@ -31,7 +31,8 @@ struct import_state {
 	size_t			 nheader;	/* fields in the header row */
 	long			 records;
 	struct import_result	*result;
-	char			*last_key;	/* the previous row's partner */
+	struct partner		 last;		/* the previous row's partner,
+						 * as added (key NULL: none) */
 	char			*fatal;		/* a database failure */
 	import_progress_fn	 progress;
 	void			*progress_arg;
@@ -145,25 +146,22 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 {
 	static const int same[] = { COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME,
 	    COL_SPONSOR, COL_TIMEZONE, COL_TIER, COL_NOTES };
-	struct partner p;
-	char *const *pv[] = { &p.name, &p.owner_email, &p.owner_name,
-	    &p.sponsor_email, &p.timezone, &p.tier, &p.notes };
+	const struct partner *p = &st->last;
+	char *const *pv[] = { &p->name, &p->owner_email, &p->owner_name,
+	    &p->sponsor_email, &p->timezone, &p->tier, &p->notes };
 	int rc = 0;
 
-	if (book_partner_get(st->book, st->last_key, &p, err) != 0)
-		return -1;
 	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
 		const char *v = field(st, rec, same[i]);
 
 		if (v != NULL && (*pv[i] == NULL || strcmp(v, *pv[i]) != 0)) {
 			set_err(err, "%s \"%s\" differs from the row that added "
 			    "partner \"%s\"", column_names[same[i]], v,
-			    st->last_key);
+			    p->key);
 			rc = BOOK_INVALID;
 			break;
 		}
 	}
-	partner_reset(&p);
 	return rc;
 }
 
@@ -172,7 +170,6 @@ import_partner(struct import_state *st, const struct csv_record *rec,
     char **err)
 {
 	struct partner_input in;
-	struct partner p;
 	bool archived;
 	int rc;
 
@@ -190,23 +187,15 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 	in.timezone = field(st, rec, COL_TIMEZONE);
 	in.tier = field(st, rec, COL_TIER);
 	in.notes = field(st, rec, COL_NOTES);
-	if ((rc = book_partner_add(st->book, &in, st->now, &p, err)) != 0)
+	/* One insert of the partner with its check-in counted, and the
+	 * partner kept for the rows that follow: nothing is read back. */
+	if ((rc = book_partner_import(st->book, &in, field(st, rec,
+	    COL_LAST_CHECKIN), archived, st->now, &st->last, err)) != 0)
 		return rc;
 	st->result->partners++;
-	free(st->last_key);
-	st->last_key = xstrdup(p.key);
-	if (field(st, rec, COL_LAST_CHECKIN) != NULL) {
-		rc = book_checkin(st->book, p.key, field(st, rec,
-		    COL_LAST_CHECKIN), NULL, NULL, st->now, err);
-		if (rc != 0)
-			prefix_err(err, "last_checkin");
-		else
-			st->result->checkins++;
-	}
-	if (rc == 0 && archived)
-		rc = book_partner_archive(st->book, p.key, st->now, err);
-	partner_reset(&p);
-	return rc;
+	if (field(st, rec, COL_LAST_CHECKIN) != NULL)
+		st->result->checkins++;
+	return 0;
 }
 
 static int
@@ -227,7 +216,7 @@ import_contact(struct import_state *st, const struct csv_record *rec,
 			    "contact \"%s\"", name ? name : ""), BOOK_INVALID;
 		return 0;
 	}
-	rc = book_contact_add(st->book, st->last_key, name ? name : email,
+	rc = book_contact_add_to(st->book, &st->last, name ? name : email,
 	    email, field(st, rec, COL_CONTACT_ROLE), invite, err);
 	if (rc == 0)
 		st->result->contacts++;
@@ -260,16 +249,15 @@ import_record(const struct csv_record *rec, void *arg)
 	key = field(st, rec, COL_KEY);
 	if (key == NULL && field(st, rec, COL_NAME) != NULL)
 		key = slug = book_slug(field(st, rec, COL_NAME));
-	if (st->last_key != NULL && key != NULL &&
-	    strcmp(key, st->last_key) == 0) {
+	if (st->last.key != NULL && key != NULL &&
+	    strcmp(key, st->last.key) == 0) {
 		rc = check_continuation(st, rec, &err);
 	} else {
-		free(st->last_key);
-		st->last_key = NULL;
+		partner_reset(&st->last);
 		rc = import_partner(st, rec, &err);
 	}
 	free(slug);
-	if (rc == 0 && st->last_key != NULL)
+	if (rc == 0 && st->last.key != NULL)
 		rc = import_contact(st, rec, &err);
 	if (rc == BOOK_ERROR) {
 		st->fatal = err;
@@ -279,7 +267,7 @@ import_record(const struct csv_record *rec, void *arg)
 		add_error(st, rec->line, err);
 		free(err);
 		/* Rows after a rejected partner cannot be judged against it. */
-		if (st->last_key == NULL)
+		if (st->last.key == NULL)
 			return 0;
 	}
 	return 0;
@@ -311,7 +299,7 @@ exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
 		return BOOK_ERROR;
 	}
 	rc = csv_read_file(path, import_record, &st, err);
-	free(st.last_key);
+	partner_reset(&st.last);
 	if (rc == -2) {
 		free(*err);
 		*err = st.fatal;

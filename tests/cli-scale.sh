@@ -113,8 +113,9 @@ expect 0 run --now 2026-02-22T12:00:00Z
 sql "SELECT key, next_due FROM partners ORDER BY key" >due2.txt
 cmp -s due.txt due2.txt || fail "a full computation gives other dates"
 
-# A leadership digest lists the most urgent digest.list_max partners and
-# counts the rest by state and owner; an owner's digest lists them all.
+# A leadership digest (and the report) lists the most urgent
+# digest.list_max partners and counts the rest by state and owner; an
+# owner's digest lists them all.
 conf "holidays = 2026-12-25
 [digest]
 to = Head <head@example.org>
@@ -132,6 +133,10 @@ expect 0 digest --owner bo@example.org --now 2026-02-23T09:00:00Z
 lacks out.txt "most urgent"
 contains out.txt "Gamma Health"
 contains out.txt "Delta Care"
+expect 0 report --html --now 2026-02-23T09:00:00Z --output report.html
+contains report.html "Only the 2 most urgent are listed (digest.list_max); the counts and the owners cover all 4."
+contains report.html "Gamma Health"
+lacks report.html "Delta Care"
 
 # A digest that cannot be composed (a partner's zone is no longer one)
 # fails alone (exit 65, a message failed): the run goes on, and so does
