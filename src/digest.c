@@ -103,14 +103,6 @@ scope_text(const char *owner, const char *name)
 	return xasprintf("partnerships owned by %s", name ? name : owner);
 }
 
-/* One owner's partners by group, for a summarized digest. */
-struct owner_counts {
-	char	*email;
-	char	*name;
-	long	 n[NGROUPS];
-	long	 total;
-};
-
 /* What the rows of one digest add up to. */
 struct digest_walk {
 	struct tvalue		*lists[NGROUPS];
@@ -119,46 +111,14 @@ struct digest_walk {
 	long			 listed;
 	long			 list_max;	/* 0: no limit */
 	char			*name;		/* an owner's name, once seen */
-	struct owner_counts	*owners;	/* sorted by email, case aside */
-	size_t			 nowners;
+	struct health_owners	 owners;
 };
-
-/* The counts of owner email, added in order when new. */
-static struct owner_counts *
-owner_counts(struct digest_walk *dw, const struct partner *p)
-{
-	size_t lo = 0, hi = dw->nowners, mid;
-	struct owner_counts *o;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcasecmp(p->owner_email, dw->owners[mid].email)) == 0)
-			return &dw->owners[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	dw->owners = xreallocarray(dw->owners, dw->nowners + 1,
-	    sizeof *dw->owners);
-	memmove(dw->owners + lo + 1, dw->owners + lo,
-	    (dw->nowners - lo) * sizeof *dw->owners);
-	o = &dw->owners[lo];
-	memset(o, 0, sizeof *o);
-	o->email = xstrdup(p->owner_email);
-	o->name = xstrdup(!str_empty(p->owner_name) ? p->owner_name :
-	    p->owner_email);
-	dw->nowners++;
-	return o;
-}
 
 static int
 walk_row(const struct health_row *r, void *arg)
 {
 	struct digest_walk *dw = arg;
 	enum digest_group g = group_of(r->state);
-	struct owner_counts *o;
 
 	if (dw->name == NULL && !str_empty(r->p.owner_name))
 		dw->name = xstrdup(r->p.owner_name);
@@ -169,11 +129,8 @@ walk_row(const struct health_row *r, void *arg)
 	}
 	dw->n[g]++;
 	dw->total++;
-	if (dw->list_max > 0) {
-		o = owner_counts(dw, &r->p);
-		o->n[g]++;
-		o->total++;
-	}
+	if (dw->list_max > 0)
+		health_owners_add(&dw->owners, r);
 	return 0;
 }
 
@@ -190,24 +147,25 @@ set_counts(struct tvalue *ctx, const struct digest_walk *dw)
 	tvalue_set_bool(ctx, "summarized", dw->listed < dw->total);
 	tvalue_set_int(ctx, "listed", dw->listed);
 	owners = tvalue_set_list(ctx, "owners");
-	for (size_t i = 0; dw->listed < dw->total && i < dw->nowners; i++) {
+	for (size_t i = 0; dw->listed < dw->total && i < dw->owners.n; i++) {
+		const struct health_owner *o = &dw->owners.v[i];
+		long n[NGROUPS] = { 0 };
+
+		for (int st = 0; st <= STATE_UNSCHEDULED; st++)
+			n[group_of((enum partner_state)st)] += o->n[st];
 		m = tvalue_list_add_map(owners);
-		tvalue_set_str(m, "name", dw->owners[i].name);
-		tvalue_set_str(m, "email", dw->owners[i].email);
+		tvalue_set_str(m, "name", o->name ? o->name : o->email);
+		tvalue_set_str(m, "email", o->email);
 		for (int g = 0; g < NGROUPS; g++)
-			tvalue_set_int(m, group_names[g], dw->owners[i].n[g]);
-		tvalue_set_int(m, "total", dw->owners[i].total);
+			tvalue_set_int(m, group_names[g], n[g]);
+		tvalue_set_int(m, "total", o->total);
 	}
 }
 
 static void
 walk_reset(struct digest_walk *dw)
 {
-	for (size_t i = 0; i < dw->nowners; i++) {
-		free(dw->owners[i].email);
-		free(dw->owners[i].name);
-	}
-	free(dw->owners);
+	health_owners_reset(&dw->owners);
 	free(dw->name);
 }
 

@@ -182,6 +182,51 @@ health_reset(struct health *h)
 	memset(h, 0, sizeof *h);
 }
 
+struct health_owner *
+health_owners_add(struct health_owners *o, const struct health_row *row)
+{
+	const struct partner *p = &row->p;
+	size_t lo = 0, hi = o->n, mid;
+	struct health_owner *w;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcasecmp(p->owner_email, o->v[mid].email)) == 0)
+			break;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo < hi)
+		w = &o->v[mid];
+	else {
+		o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
+		memmove(o->v + lo + 1, o->v + lo, (o->n - lo) * sizeof *o->v);
+		w = &o->v[lo];
+		memset(w, 0, sizeof *w);
+		w->email = xstrdup(p->owner_email);
+		o->n++;
+	}
+	if (w->name == NULL && !str_empty(p->owner_name))
+		w->name = xstrdup(p->owner_name);
+	w->n[row->state]++;
+	w->total++;
+	return w;
+}
+
+void
+health_owners_reset(struct health_owners *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->v[i].email);
+		free(o->v[i].name);
+	}
+	free(o->v);
+	memset(o, 0, sizeof *o);
+}
+
 void
 health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1])
 {

@@ -69,6 +69,28 @@ int health_answers(struct book *b, const struct partner *p, char **text,
  * iTIP PARTSTAT; NULL for one that answers nothing (NEEDS-ACTION). */
 const char *health_partstat_verb(const char *partstat);
 
+/* One owner's partners counted by state (indexed by enum
+ * partner_state); name: the first given for the address, or NULL. */
+struct health_owner {
+	char	*email;
+	char	*name;
+	long	 n[STATE_UNSCHEDULED + 1];
+	long	 total;
+};
+
+/* Owners told apart by email (case aside), sorted by it. */
+struct health_owners {
+	struct health_owner	*v;
+	size_t			 n;
+};
+
+/* Count row under its owner (added when new, found by binary search so
+ * that thousands of owners cost n log n); returns that owner's entry,
+ * valid until the next call.  Free with health_owners_reset. */
+struct health_owner *health_owners_add(struct health_owners *o,
+    const struct health_row *row);
+void health_owners_reset(struct health_owners *o);
+
 /* Counts per state, indexed by enum partner_state. */
 void health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1]);
 

@@ -34,12 +34,6 @@
 #define CHART_BLOCK	50	/* rows between repeats of the scale */
 #define PCT_LEN		24	/* "12.34%" and room for any long */
 
-struct owner_sum {
-	struct partner		 p;	/* the owner's email and name */
-	long			 n[STATE_UNSCHEDULED + 1];
-	long			 total;
-};
-
 struct report {
 	struct book		*book;
 	struct buf		*out;
@@ -49,8 +43,8 @@ struct report {
 	long			 total;		/* active partnerships */
 	long			 attention;	/* of them due or worse */
 	size_t			 nattention;	/* first rows: due or worse */
-	struct owner_sum	*owners;	/* those with attention first */
-	size_t			 nowners;
+	struct health_owners	 owners;	/* those with attention first,
+						 * once loaded */
 	size_t			 nowners_attention;
 	struct tb_date		 today;
 	char			*org;		/* may be NULL */
@@ -119,51 +113,19 @@ pct(char out[PCT_LEN], long hundredths)
 	return out;
 }
 
-/* The sum of p's owner (told apart by email), added in order when new:
- * binary search, so that thousands of owners cost n log n. */
-static struct owner_sum *
-owner_sum(struct report *r, const struct partner *p)
-{
-	size_t lo = 0, hi = r->nowners, mid;
-	struct owner_sum *o;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcasecmp(p->owner_email, r->owners[mid].p.owner_email);
-		if (c == 0)
-			return &r->owners[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	r->owners = xreallocarray(r->owners, r->nowners + 1,
-	    sizeof *r->owners);
-	memmove(r->owners + lo + 1, r->owners + lo,
-	    (r->nowners - lo) * sizeof *r->owners);
-	o = &r->owners[lo];
-	memset(o, 0, sizeof *o);
-	o->p.owner_email = xstrdup(p->owner_email);
-	o->p.owner_name = xstrdup(p->owner_name);
-	r->nowners++;
-	return o;
-}
-
 /* One partnership counted by state and owner; the most urgent list_max
  * kept (rows come most urgent first). */
 static int
 count_row(const struct health_row *h, void *arg)
 {
 	struct report *r = arg;
-	struct owner_sum *o = owner_sum(r, &h->p);
+	struct health_owner *o = health_owners_add(&r->owners, h);
 	struct health_row *kept;
 
+	/* The owner's first partner needing attention. */
 	if (needs_attention(h->state) && o->n[STATE_DUE] +
-	    o->n[STATE_OVERDUE] + o->n[STATE_ESCALATED] == 0)
+	    o->n[STATE_OVERDUE] + o->n[STATE_ESCALATED] == 1)
 		r->nowners_attention++;
-	o->n[h->state]++;
-	o->total++;
 	r->counts[h->state]++;
 	r->total++;
 	if (needs_attention(h->state))
@@ -184,12 +146,13 @@ count_row(const struct health_row *h, void *arg)
 static int
 by_attention(const void *a, const void *b)
 {
-	const struct owner_sum *x = a, *y = b;
+	const struct health_owner *x = a, *y = b;
 
 	for (int s = STATE_ESCALATED; s >= STATE_DUE; s--)
 		if (x->n[s] != y->n[s])
 			return x->n[s] < y->n[s] ? 1 : -1;
-	return strcasecmp(owner_of(&x->p), owner_of(&y->p));
+	return strcasecmp(x->name ? x->name : x->email, y->name ? y->name :
+	    y->email);
 }
 
 static const char *
@@ -246,8 +209,9 @@ report_load(struct report *r, time_t now, char **err)
 	while (r->nattention < r->health.nrows &&
 	    needs_attention(r->health.rows[r->nattention].state))
 		r->nattention++;
-	if (r->nowners > 1)
-		qsort(r->owners, r->nowners, sizeof *r->owners, by_attention);
+	if (r->owners.n > 1)
+		qsort(r->owners.v, r->owners.n, sizeof *r->owners.v,
+		    by_attention);
 	return outbox_foreach(r->book->store, &undelivered, mail_row, r, err);
 }
 
@@ -475,7 +439,7 @@ partner_table(struct report *r, size_t from, size_t to)
 }
 
 static void
-count_cell(struct buf *b, const struct owner_sum *o, enum partner_state s)
+count_cell(struct buf *b, const struct health_owner *o, enum partner_state s)
 {
 	buf_printf(b, "<td class=\"num s-%s\" data-label=\"%s\"><span "
 	    "class=\"%s\">%ld</span></td>", state_name(s), state_label[s],
@@ -493,10 +457,12 @@ owners_table(struct report *r)
 	    "<th class=\"num\">Overdue</th><th class=\"num\">Due</th>"
 	    "<th class=\"num\">Partnerships</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < r->nowners_attention; i++) {
-		const struct owner_sum *o = &r->owners[i];
+		const struct health_owner *o = &r->owners.v[i];
+		struct partner who = { .owner_email = o->email,
+		    .owner_name = o->name };
 
 		buf_adds(b, "<tr>");
-		cell_owner(b, &o->p, true);
+		cell_owner(b, &who, true);
 		count_cell(b, o, STATE_ESCALATED);
 		count_cell(b, o, STATE_OVERDUE);
 		count_cell(b, o, STATE_DUE);
@@ -756,9 +722,7 @@ report_html(struct book *b, time_t now, struct buf *out, char **err)
 		page_end(&r);
 	}
 	buf_reset(&r.mail);
-	for (size_t i = 0; i < r.nowners; i++)
-		partner_reset(&r.owners[i].p);
-	free(r.owners);
+	health_owners_reset(&r.owners);
 	free(r.org);
 	health_reset(&r.health);
 	return rc;
