@@ -333,7 +333,27 @@ struct export_state {
 	const struct partner *partner;
 	int		 ncontacts;
 	bool		 first;
+	exchange_write_fn write;	/* NULL: all of it stays in out */
+	void		*write_arg;
 };
+
+/* Bytes gathered before they are handed to write. */
+#define EXPORT_CHUNK (64u * 1024)
+
+/* Hand what out holds to write once there is a chunk of it (all of it
+ * when last), so that memory stays flat at any size of book. */
+static int
+export_drain(struct export_state *st, bool last)
+{
+	int rc;
+
+	if (st->write == NULL || st->out->len == 0 ||
+	    (!last && st->out->len < EXPORT_CHUNK))
+		return 0;
+	rc = st->write(buf_str(st->out), st->out->len, st->write_arg);
+	buf_reset(st->out);
+	return rc == 0 ? 0 : set_err(st->err, "writing the export failed");
+}
 
 static void
 csv_partner_fields(const struct partner *p, const char *fields[NCOLUMNS])
@@ -397,17 +417,23 @@ export_csv_partner(const struct partner *p, void *arg)
 		csv_partner_fields(p, fields);
 		csv_write_row(st->out, fields);
 	}
-	return 0;
+	return export_drain(st, false);
+}
+
+static int
+export_csv(struct export_state *st)
+{
+	csv_write_record(st->out, column_names, NCOLUMNS);
+	return store_partner_foreach(st->book->store, true, export_csv_partner,
+	    st, st->err) == 0 ? 0 : -1;
 }
 
 int
 exchange_export_csv(struct book *b, struct buf *out, char **err)
 {
-	struct export_state st = { b, out, err, NULL, 0, true };
+	struct export_state st = { b, out, err, NULL, 0, true, NULL, NULL };
 
-	csv_write_record(out, column_names, NCOLUMNS);
-	return store_partner_foreach(b->store, true, export_csv_partner, &st,
-	    err) == 0 ? 0 : -1;
+	return export_csv(&st);
 }
 
 static int
@@ -451,7 +477,7 @@ exchange_partner_json(struct book *b, const struct partner *p,
     size_t nextra, struct buf *out, char **err)
 {
 	struct buf owner, contacts, recent;
-	struct export_state st = { b, NULL, err, p, 0, true };
+	struct export_state st = { b, NULL, err, p, 0, true, NULL, NULL };
 	struct json_field of[] = {
 		{ "name", JSON_TEXT, p->owner_name, 0 },
 		{ "email", JSON_TEXT, p->owner_email, 0 },
@@ -522,19 +548,43 @@ export_json_partner(const struct partner *p, void *arg)
 
 	buf_adds(st->out, st->first ? "\n  " : ",\n  ");
 	st->first = false;
-	return exchange_partner_json(st->book, p, true, 0, NULL, 0, st->out,
-	    st->err);
+	if (exchange_partner_json(st->book, p, true, 0, NULL, 0, st->out,
+	    st->err) != 0)
+		return -1;
+	return export_drain(st, false);
+}
+
+static int
+export_json(struct export_state *st)
+{
+	buf_addc(st->out, '[');
+	if (store_partner_foreach(st->book->store, true, export_json_partner,
+	    st, st->err) != 0)
+		return -1;
+	buf_adds(st->out, st->first ? "]\n" : "\n]\n");
+	return 0;
 }
 
 int
 exchange_export_json(struct book *b, struct buf *out, char **err)
 {
-	struct export_state st = { b, out, err, NULL, 0, true };
+	struct export_state st = { b, out, err, NULL, 0, true, NULL, NULL };
 
-	buf_addc(out, '[');
-	if (store_partner_foreach(b->store, true, export_json_partner, &st,
-	    err) != 0)
-		return -1;
-	buf_adds(out, st.first ? "]\n" : "\n]\n");
-	return 0;
+	return export_json(&st);
+}
+
+int
+exchange_export(struct book *b, bool json, exchange_write_fn write,
+    void *arg, char **err)
+{
+	struct buf out;
+	struct export_state st = { b, &out, err, NULL, 0, true, write, arg };
+	int rc;
+
+	buf_init(&out);
+	rc = json ? export_json(&st) : export_csv(&st);
+	if (rc == 0)
+		rc = export_drain(&st, true);
+	buf_reset(&out);
+	return rc;
 }

@@ -151,4 +151,28 @@ expect 0 checkin beta --date 2026-02-23
 expect 0 run --now 2026-02-24T09:00:00Z
 sql "SELECT kind, state FROM outbox WHERE partner_key = 'beta' ORDER BY id" >beta.txt
 contains beta.txt "cancel|sent"
+
+# Export is written a chunk at a time: a book of many chunks goes out
+# whole, and reads back into the same export.
+/usr/bin/python3 -c '
+print("key,name,owner_email,cadence,start_date,contact_name,contact_email")
+for i in range(1500):
+    print("k%04d,Partner %d,o%d@example.org,monthly,2026-01-01,C %d,c%d@example.com" % (i, i, i % 9, i, i))
+' >many.csv
+expect 0 -d many.db init
+expect 0 -d many.db import many.csv
+expect 0 -d many.db export
+mv out.txt many-1.csv
+checks=$((checks + 1))
+[ "$(wc -c <many-1.csv)" -gt 131072 ] || fail "the export is smaller than two chunks"
+expect 0 -d again.db init
+expect 0 -d again.db import many-1.csv
+expect 0 -d again.db export
+checks=$((checks + 1))
+cmp -s many-1.csv out.txt || fail "the export read back differs"
+expect 0 -d many.db export --format json
+/usr/bin/python3 -c '
+import json, sys
+print(len(json.load(open(sys.argv[1]))))' out.txt >count.txt || fail "JSON export"
+same count.txt 1500
 finish
