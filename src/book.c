@@ -2,6 +2,7 @@
 #include "book.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -344,54 +345,152 @@ calendar_fingerprint(const struct cadence_calendar *cal)
 	return buf_steal(&b);
 }
 
+/* The calendar a fingerprint describes, into *cal (free cal->holidays);
+ * -1 for text that is none. */
 static int
-collect_key(const struct partner *p, void *arg)
+calendar_parse(const char *text, struct cadence_calendar *cal)
 {
-	struct buf *keys = arg;
+	const char *list, *s;
+	int skip, lead, n = 0;
+	struct tb_date d;
+	char day[DATE_STRLEN];
 
-	buf_add(keys, p->key, strlen(p->key) + 1);
+	memset(cal, 0, sizeof *cal);
+	if (sscanf(text, "skip_weekends=%d lead_days=%d holidays=%n", &skip,
+	    &lead, &n) != 2 || n == 0)
+		return -1;
+	cal->skip_weekends = skip != 0;
+	cal->lead_days = lead;
+	for (list = text + n; *list != '\0'; list = *s ? s + 1 : s) {
+		s = list + strcspn(list, ",");
+		if ((size_t)(s - list) >= sizeof day)
+			goto bad;
+		memcpy(day, list, (size_t)(s - list));
+		day[s - list] = '\0';
+		if (date_parse(day, &d, NULL) != 0)
+			goto bad;
+		cal->holidays = xreallocarray(cal->holidays, cal->nholidays + 1,
+		    sizeof *cal->holidays);
+		cal->holidays[cal->nholidays++] = d;
+	}
 	return 0;
+bad:
+	free(cal->holidays);
+	memset(cal, 0, sizeof *cal);
+	return -1;
+}
+
+/* Whether the sorted holidays of cal hold d. */
+static bool
+calendar_has(const struct cadence_calendar *cal, struct tb_date d)
+{
+	for (size_t i = 0; i < cal->nholidays; i++)
+		if (date_cmp(cal->holidays[i], d) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The stored due dates a change of holidays alone can move: a due date is
+ * the first business day on or after a date the holidays do not touch, so
+ * it moves only when a day added or dropped lies between the two; the old
+ * due date is then the first old business day on or after that day.  Into
+ * *out (sorted, caller frees), *n of them.
+ */
+static void
+moved_dates(const struct cadence_calendar *was,
+    const struct cadence_calendar *now, struct tb_date **out, size_t *n)
+{
+	const struct cadence_calendar *cals[2] = { was, now };
+	struct tb_date d;
+
+	*out = NULL;
+	*n = 0;
+	for (int c = 0; c < 2; c++)
+		for (size_t i = 0; i < cals[c]->nholidays; i++) {
+			if (calendar_has(cals[1 - c], cals[c]->holidays[i]))
+				continue;
+			d = cadence_business_day(cals[c]->holidays[i], was);
+			*out = xreallocarray(*out, *n + 1, sizeof **out);
+			(*out)[(*n)++] = d;
+		}
+}
+
+struct calendar_sync {
+	struct book	*book;
+	long		*changed;
+	char		**err;
+};
+
+/* Recompute p's next_due under the book's calendar; store it if moved. */
+static int
+sync_partner(const struct partner *p, void *arg)
+{
+	struct calendar_sync *cs = arg;
+	struct partner q = *p;
+	bool same;
+	int rc;
+
+	q.next_due = xstrdup(p->next_due);
+	if (compute_next_due(cs->book, &q, cs->err) != 0) {
+		free(q.next_due);
+		return -1;
+	}
+	same = q.next_due == NULL || p->next_due == NULL ?
+	    q.next_due == p->next_due : strcmp(q.next_due, p->next_due) == 0;
+	rc = same ? 0 : store_partner_set_next_due(cs->book->store, p->id,
+	    q.next_due, cs->err);
+	if (rc == 0 && !same && cs->changed != NULL)
+		(*cs->changed)++;
+	free(q.next_due);
+	return rc == 0 ? 0 : -1;
 }
 
 int
 book_sync_calendar(struct book *b, long *changed, char **err)
 {
-	char *now = calendar_fingerprint(&b->cal), *was = NULL, *before;
-	struct buf keys;
-	struct partner p;
+	struct calendar_sync cs = { b, changed, err };
+	struct cadence_calendar was;
+	struct tb_date *dates = NULL;
+	char *now = calendar_fingerprint(&b->cal), *stored = NULL;
+	char text[DATE_STRLEN];
+	size_t n = 0;
 	int rc;
 
 	if (changed != NULL)
 		*changed = 0;
-	buf_init(&keys);
-	rc = store_setting_get(b->store, "calendar", &was, err);
-	if (rc == 0 && strcmp(was, now) == 0)
+	rc = store_setting_get(b->store, "calendar", &stored, err);
+	if (rc == 0 && strcmp(stored, now) == 0)
 		goto done;
 	if (rc != 0 && rc != STORE_NOT_FOUND) {
 		rc = -1;
 		goto done;
 	}
-	rc = store_partner_foreach(b->store, false, collect_key, &keys, err);
-	for (size_t off = 0; rc == 0 && off < keys.len;
-	    off += strlen(keys.data + off) + 1) {
-		if ((rc = store_partner_get(b->store, keys.data + off, &p,
-		    err)) != 0)
-			break;
-		before = xstrdup(p.next_due);
-		rc = book_refresh_next_due(b, &p, err);
-		if (rc == 0 && changed != NULL && (before == NULL ||
-		    p.next_due == NULL ? before != p.next_due :
-		    strcmp(before, p.next_due) != 0))
-			(*changed)++;
-		free(before);
-		partner_reset(&p);
+	if (rc != 0 || calendar_parse(stored, &was) != 0) {
+		/* None remembered: every date is computed again. */
+		memset(&was, 0, sizeof was);
+		was.lead_days = -1;
 	}
+	if (was.skip_weekends == b->cal.skip_weekends &&
+	    was.lead_days == b->cal.lead_days) {
+		/* Only holidays changed: only a few due dates can move. */
+		moved_dates(&was, &b->cal, &dates, &n);
+		rc = 0;
+		/* A date twice is harmless: its partners have moved. */
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = store_partner_foreach_due_on(b->store,
+			    date_format(dates[i], text), sync_partner, &cs,
+			    err);
+	} else
+		rc = store_partner_foreach(b->store, false, sync_partner, &cs,
+		    err);
+	free(was.holidays);
 	if (rc == 0)
 		rc = store_setting_set(b->store, "calendar", now, err);
 	rc = rc == 0 ? 0 : -1;
 done:
-	buf_reset(&keys);
-	free(was);
+	free(dates);
+	free(stored);
 	free(now);
 	return rc;
 }
@@ -472,46 +571,125 @@ apply_input(struct partner *p, const struct partner_input *in, char **err)
 	return 0;
 }
 
-int
-book_partner_add(struct book *b, const struct partner_input *in, time_t now,
-    struct partner *out, char **err)
+/* A new partner from in, validated, with its defaults; next_due not yet
+ * computed.  Free with partner_reset, also on failure. */
+static int
+partner_build(struct book *b, const struct partner_input *in, time_t now,
+    struct partner *p, char **err)
 {
-	struct partner p;
 	struct tb_date today;
-	char ts[21], text[DATE_STRLEN];
+	char text[DATE_STRLEN];
 	int rc;
 
-	memset(&p, 0, sizeof p);
+	memset(p, 0, sizeof *p);
 	if (str_empty(in->name))
 		return set_err(err, "a partner needs a name"), BOOK_INVALID;
 	if (str_empty(in->owner))
 		return set_err(err, "partner \"%s\" needs an owner (--owner "
 		    "EMAIL)", in->name), BOOK_INVALID;
-	if ((rc = apply_input(&p, in, err)) != 0)
-		goto done;
-	if (p.key == NULL) {
-		p.key = book_slug(p.name);
-		if ((rc = book_check_key(p.key, err)) != 0) {
-			prefix_err(err, "no key can be made from the name "
-			    "\"%s\"; give one with --key", p.name);
-			goto done;
-		}
+	if ((rc = apply_input(p, in, err)) != 0)
+		return rc;
+	if (p->key == NULL) {
+		p->key = book_slug(p->name);
+		if ((rc = book_check_key(p->key, err)) != 0)
+			return prefix_err(err, "no key can be made from the "
+			    "name \"%s\"; give one with --key", p->name), rc;
 	}
-	if (p.cadence == NULL)
-		p.cadence = xstrdup("monthly");
-	if (p.start_date == NULL) {
-		if (book_today(b, &p, now, &today, err) != 0) {
-			rc = BOOK_ERROR;
-			goto done;
-		}
-		p.start_date = xstrdup(date_format(today, text));
+	if (p->cadence == NULL)
+		p->cadence = xstrdup("monthly");
+	if (p->start_date == NULL) {
+		if (book_today(b, p, now, &today, err) != 0)
+			return BOOK_ERROR;
+		p->start_date = xstrdup(date_format(today, text));
 	}
-	if ((rc = compute_next_due(b, &p, err)) != 0)
-		goto done;
-	rc = store_partner_add(b->store, &p, book_timestamp(now, ts), err);
-	rc = rc == STORE_EXISTS ? BOOK_EXISTS : rc == 0 ? BOOK_OK : BOOK_ERROR;
-done:
+	return 0;
+}
+
+/* Compute p's next_due and store it as a new partner. */
+static int
+partner_insert(struct book *b, struct partner *p, time_t now, char **err)
+{
+	char ts[21];
+	int rc;
+
+	if ((rc = compute_next_due(b, p, err)) != 0)
+		return rc;
+	rc = store_partner_add(b->store, p, book_timestamp(now, ts), err);
+	return rc == STORE_EXISTS ? BOOK_EXISTS : rc == 0 ? BOOK_OK :
+	    BOOK_ERROR;
+}
+
+int
+book_partner_add(struct book *b, const struct partner_input *in, time_t now,
+    struct partner *out, char **err)
+{
+	struct partner p;
+	int rc;
+
+	if ((rc = partner_build(b, in, now, &p, err)) == 0)
+		rc = partner_insert(b, &p, now, err);
 	if (rc == 0 && out != NULL)
+		*out = p;
+	else
+		partner_reset(&p);
+	return rc;
+}
+
+/* The date of a check-in of p: date (NULL: today in p's zone), never
+ * after today there.  -1 with *err. */
+static int
+checkin_date(struct book *b, const struct partner *p, const char *date,
+    time_t now, struct tb_date *d, char **err)
+{
+	struct tb_date today;
+	char text[DATE_STRLEN];
+
+	if (book_today(b, p, now, &today, err) != 0)
+		return -1;
+	if (date == NULL)
+		*d = today;
+	else if (date_parse(date, d, err) != 0)
+		return prefix_err(err, "date");
+	if (date_cmp(*d, today) > 0)
+		return set_err(err, "date: %s is in the future (today is %s in "
+		    "%s)", date, date_format(today, text),
+		    book_partner_tz(b, p));
+	return 0;
+}
+
+int
+book_partner_import(struct book *b, const struct partner_input *in,
+    const char *last_checkin, bool archived, time_t now,
+    struct partner *out, char **err)
+{
+	struct partner p;
+	struct checkin c;
+	struct tb_date d;
+	char text[DATE_STRLEN], ts[21];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = partner_build(b, in, now, &p, err)) != 0)
+		goto done;
+	if (last_checkin != NULL && checkin_date(b, &p, last_checkin, now,
+	    &d, err) != 0) {
+		/* The rows that continue it are still judged against it. */
+		prefix_err(err, "last_checkin");
+		*out = p;
+		return BOOK_INVALID;
+	}
+	if (last_checkin != NULL)
+		p.last_checkin = xstrdup(date_format(d, text));
+	p.archived = archived;
+	if ((rc = partner_insert(b, &p, now, err)) != 0 || last_checkin == NULL)
+		goto done;
+	memset(&c, 0, sizeof c);
+	c.partner_id = p.id;
+	c.date = p.last_checkin;
+	if (store_checkin_add(b->store, &c, book_timestamp(now, ts), err) != 0)
+		rc = BOOK_ERROR;
+done:
+	if (rc == 0)
 		*out = p;
 	else
 		partner_reset(&p);
@@ -567,34 +745,55 @@ book_partner_remove(struct book *b, const char *key, char **err)
 	return rc == 0 ? BOOK_OK : BOOK_ERROR;
 }
 
-int
-book_contact_add(struct book *b, const char *key, const char *name,
-    const char *email, const char *role, bool invite, char **err)
+/* A contact's fields, at the door. */
+static int
+contact_check(const char *name, const char *email, const char *role,
+    char **err)
 {
-	struct partner p;
-	struct contact c;
-	int rc;
-
 	if (str_empty(name))
-		return set_err(err, "contact name: must not be empty"),
-		    BOOK_INVALID;
+		return set_err(err, "contact name: must not be empty");
 	if (text_check_field("contact name", name, TEXT_LINE, err) != 0 ||
 	    book_check_email("contact email", email, err) != 0 ||
 	    text_check_field("role", role, TEXT_LINE, err) != 0)
+		return -1;
+	return 0;
+}
+
+int
+book_contact_add_to(struct book *b, const struct partner *p, const char *name,
+    const char *email, const char *role, bool invite, char **err)
+{
+	struct contact c;
+	int rc;
+
+	if (contact_check(name, email, role, err) != 0)
 		return BOOK_INVALID;
-	if ((rc = book_partner_get(b, key, &p, err)) != 0)
-		return rc;
 	memset(&c, 0, sizeof c);
-	c.partner_id = p.id;
+	c.partner_id = p->id;
 	c.name = (char *)name;
 	c.email = (char *)email;
 	c.role = str_empty(role) ? NULL : (char *)role;
 	c.invite = invite;
 	rc = store_contact_add(b->store, &c, err);
-	partner_reset(&p);
 	if (rc == STORE_EXISTS)
-		return prefix_err(err, "%s", key), BOOK_EXISTS;
+		return prefix_err(err, "%s", p->key), BOOK_EXISTS;
 	return rc == 0 ? BOOK_OK : BOOK_ERROR;
+}
+
+int
+book_contact_add(struct book *b, const char *key, const char *name,
+    const char *email, const char *role, bool invite, char **err)
+{
+	struct partner p;
+	int rc;
+
+	if (contact_check(name, email, role, err) != 0)
+		return BOOK_INVALID;
+	if ((rc = book_partner_get(b, key, &p, err)) != 0)
+		return rc;
+	rc = book_contact_add_to(b, &p, name, email, role, invite, err);
+	partner_reset(&p);
+	return rc;
 }
 
 int
@@ -711,7 +910,7 @@ book_checkin(struct book *b, const char *key, const char *date,
 {
 	struct partner p;
 	struct checkin c;
-	struct tb_date d, today;
+	struct tb_date d;
 	char text[DATE_STRLEN], ts[21];
 	int rc;
 
@@ -722,19 +921,8 @@ book_checkin(struct book *b, const char *key, const char *date,
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
 	rc = BOOK_INVALID;
-	if (book_today(b, &p, now, &today, err) != 0)
+	if (checkin_date(b, &p, date, now, &d, err) != 0)
 		goto done;
-	if (date == NULL)
-		d = today;
-	else if (date_parse(date, &d, err) != 0) {
-		prefix_err(err, "date");
-		goto done;
-	}
-	if (date_cmp(d, today) > 0) {
-		set_err(err, "date: %s is in the future (today is %s in %s)",
-		    date, date_format(today, text), book_partner_tz(b, &p));
-		goto done;
-	}
 	memset(&c, 0, sizeof c);
 	c.partner_id = p.id;
 	c.date = date_format(d, text);

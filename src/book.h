@@ -136,6 +136,17 @@ int book_today(const struct book *b, const struct partner *p, time_t now,
  * when not NULL (caller resets). */
 int book_partner_add(struct book *b, const struct partner_input *in,
     time_t now, struct partner *out, char **err);
+/*
+ * A partner of an import: as book_partner_add, with its last check-in
+ * (NULL: none; validated as book_checkin does, the message prefixed
+ * "last_checkin") recorded and counted in next_due at once, and archived
+ * when asked; nothing read back.  *out as for book_partner_add, and on
+ * a bad last_checkin the partner as it would have been (not stored; the
+ * caller frees it then too).
+ */
+int book_partner_import(struct book *b, const struct partner_input *in,
+    const char *last_checkin, bool archived, time_t now,
+    struct partner *out, char **err);
 int book_partner_edit(struct book *b, const char *key,
     const struct partner_input *in, time_t now, char **err);
 int book_partner_archive(struct book *b, const char *key, time_t now,
@@ -147,6 +158,10 @@ int book_partner_get(struct book *b, const char *key, struct partner *out,
 
 int book_contact_add(struct book *b, const char *key, const char *name,
     const char *email, const char *role, bool invite, char **err);
+/* The same for partner p, as the caller has it (no lookup). */
+int book_contact_add_to(struct book *b, const struct partner *p,
+    const char *name, const char *email, const char *role, bool invite,
+    char **err);
 /* Change a contact: name, role (NULL: unchanged; "": none), invite (-1:
  * unchanged, 0, 1).  A contact no longer invited gets a cancellation of
  * any check-in meeting they were invited to, at the next run. */
@@ -163,10 +178,13 @@ int book_checkin(struct book *b, const char *key, const char *date,
 int book_refresh_next_due(struct book *b, struct partner *p, char **err);
 
 /*
- * Recompute every active partner's next_due when the business-day
- * calendar (skip_weekends, holidays, lead_days) differs from the one the
- * stored dates were computed under, and remember it.  *changed (may be
- * NULL) counts the partners whose date moved.  Returns 0 or -1 with *err.
+ * Bring the active partners' next_due to the business-day calendar
+ * (skip_weekends, holidays, lead_days) when it differs from the one the
+ * stored dates were computed under, and remember it.  A change of
+ * holidays alone reads only the partners due on the few dates it can
+ * move; another change (or none remembered) recomputes every partner.
+ * Only dates that move are written.  *changed (may be NULL) counts them.
+ * Returns 0 or -1 with *err.
  */
 int book_sync_calendar(struct book *b, long *changed, char **err);
 

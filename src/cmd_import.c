@@ -98,6 +98,16 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	return st;
 }
 
+/* exchange_export's writer: standard output, *failed once it fails. */
+static int
+write_out(const char *text, size_t len, void *arg)
+{
+	if (cmd_write(text, len) == CMD_OK)
+		return 0;
+	*(bool *)arg = true;
+	return -1;
+}
+
 enum cmd_status
 cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -108,7 +118,7 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	const char *format = "csv";
 	struct book book;
-	struct buf out;
+	bool failed = false;
 	enum cmd_status st;
 	char *err = NULL;
 	int ch, rc;
@@ -131,15 +141,10 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 		    "csv or json", format);
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
-	buf_init(&out);
-	if (strcmp(format, "csv") == 0)
-		rc = exchange_export_csv(&book, &out, &err);
-	else
-		rc = exchange_export_json(&book, &out, &err);
-	st = cmd_book_status(&book, rc == 0 ? 0 : BOOK_ERROR, err);
-	if (st == CMD_OK)
-		st = cmd_write(buf_str(&out), out.len);
-	buf_reset(&out);
+	rc = exchange_export(&book, strcmp(format, "json") == 0, write_out,
+	    &failed, &err);
+	st = failed ? CMD_IOERR : cmd_book_status(&book, rc == 0 ? 0 :
+	    BOOK_ERROR, err);
 	cmd_close_book(&book);
 	return st;
 }

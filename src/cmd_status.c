@@ -34,14 +34,17 @@ static const struct cmd_usage status_usage = {
 
 struct status_state {
 	struct book		*book;
-	struct health		 health;
 	enum partner_state	 min_state;
 	int			 state;		/* --state; -1: any */
 	const char		*tier;		/* --tier */
-	struct health_row	**rows;		/* those shown */
-	size_t			 nrows;
+	bool			 json;
+	bool			 compact;	/* fitted to the terminal */
+	struct table		 table;		/* the text's rows */
+	size_t			 nrows;		/* those shown */
 	int			 shown_mail;
 	size_t			 width;		/* of the terminal; 0: none */
+	bool			 stopped;	/* a write failed */
+	enum cmd_status		 written;	/* how: CMD_OK for a closed pipe */
 	char			*err;
 };
 
@@ -102,7 +105,7 @@ state_color(const char *cell)
  * and notes cut first; else every column whole.
  */
 static void
-print_table(const struct status_state *ss, size_t width, bool color)
+table_start(struct status_state *ss, size_t width, bool color)
 {
 	static const char *const header[] = { "STATE", "KEY", "NAME", "OWNER",
 	    "CADENCE", "LAST CHECK-IN", "NEXT DUE", "MAIL", "NOTE" };
@@ -110,69 +113,96 @@ print_table(const struct status_state *ss, size_t width, bool color)
 	    "OWNER", "LAST", "NEXT DUE", "MAIL", "NOTE" };
 	/* How narrow the compact columns may go; 0: kept whole. */
 	static const size_t compact_min[] = { 0, 6, 6, 6, 0, 0, 0, 4 };
-	bool compact = width > 0;
-	struct table t;
 
-	table_init(&t, compact ? 8 : 9, compact ? compact_header : header);
-	if (compact) {
-		t.width = width;
-		t.min_width = compact_min;
+	ss->compact = width > 0;
+	table_init(&ss->table, ss->compact ? 8 : 9, ss->compact ?
+	    compact_header : header);
+	if (ss->compact) {
+		ss->table.width = width;
+		ss->table.min_width = compact_min;
 	}
 	if (color)
-		t.color = state_color;
-	for (size_t i = 0; i < ss->nrows; i++) {
-		const struct health_row *r = ss->rows[i];
-		char *when = when_text(r, compact), *mail = r->undelivered ?
-		    xasprintf(compact ? "%ld unsent" : "%ld undelivered",
-		    r->undelivered) : xstrdup("ok");
-		/* What came back: a snooze, the invitees' answers. */
-		char *note = xasprintf("%s%s%s%s%s", r->snoozed ?
-		    "snoozed until " : "", r->snoozed ? r->p.snooze_until : "",
-		    r->snoozed && r->answers ? "; " : "",
-		    r->answers ? r->answers : "",
-		    !r->snoozed && !r->answers ? "-" : "");
-		const char *owner = r->p.owner_name ? r->p.owner_name :
-		    r->p.owner_email;
-		const char *last = r->p.last_checkin ? r->p.last_checkin :
-		    "never";
-		const char *row[] = { state_name(r->state), r->p.key, r->p.name,
-		    owner, r->cadence, last, when, mail, note };
-		const char *compact_row[] = { state_name(r->state), r->p.key,
-		    r->p.name, owner, last, when, mail, note };
+		ss->table.color = state_color;
+}
 
-		table_add(&t, compact ? compact_row : row);
-		free(when);
-		free(mail);
-		free(note);
-	}
-	table_print(&t, stdout);
-	table_reset(&t);
+static void
+table_row(struct status_state *ss, const struct health_row *r)
+{
+	bool compact = ss->compact;
+	char *when = when_text(r, compact), *mail = r->undelivered ?
+	    xasprintf(compact ? "%ld unsent" : "%ld undelivered",
+	    r->undelivered) : xstrdup("ok");
+	/* What came back: a snooze, the invitees' answers. */
+	char *note = xasprintf("%s%s%s%s%s", r->snoozed ?
+	    "snoozed until " : "", r->snoozed ? r->p.snooze_until : "",
+	    r->snoozed && r->answers ? "; " : "",
+	    r->answers ? r->answers : "",
+	    !r->snoozed && !r->answers ? "-" : "");
+	const char *owner = r->p.owner_name ? r->p.owner_name :
+	    r->p.owner_email;
+	const char *last = r->p.last_checkin ? r->p.last_checkin : "never";
+	const char *row[] = { state_name(r->state), r->p.key, r->p.name,
+	    owner, r->cadence, last, when, mail, note };
+	const char *compact_row[] = { state_name(r->state), r->p.key,
+	    r->p.name, owner, last, when, mail, note };
+
+	table_add(&ss->table, compact ? compact_row : row);
+	free(when);
+	free(mail);
+	free(note);
+}
+
+/* Text to standard output, flushed at the end; a failed write ends the
+ * listing (cmd_write says why, or nothing for a closed pipe). */
+static int
+status_write(struct status_state *ss, const struct buf *out)
+{
+	if (ss->stopped)
+		return -1;
+	if (fwrite(buf_str(out), 1, out->len, stdout) == out->len)
+		return 0;
+	ss->written = cmd_write("", 0);
+	ss->stopped = true;
+	return -1;
+}
+
+/* One partner of the JSON array, written as it comes. */
+static int
+json_row(struct status_state *ss, const struct health_row *r)
+{
+	/* The partner as partner list --json shows it, and where it
+	 * stands. */
+	struct json_field state[] = {
+		{ "state", JSON_TEXT, state_name(r->state), 0 },
+		{ "days_overdue", JSON_INT, NULL, r->late > 0 ? r->late : 0 },
+		{ "days_until_due", r->p.next_due ? JSON_INT : JSON_NULL, NULL,
+		    r->late < 0 ? -r->late : 0 },
+		{ "undelivered", JSON_INT, NULL, r->undelivered },
+	};
+	struct buf out;
+	int rc;
+
+	buf_init(&out);
+	buf_adds(&out, ss->nrows > 1 ? ",\n  " : "\n  ");
+	rc = exchange_partner_json(ss->book, &r->p, false, 0, state,
+	    sizeof state / sizeof state[0], &out, &ss->err);
+	if (rc == 0)
+		rc = status_write(ss, &out);
+	buf_reset(&out);
+	return rc;
 }
 
 static int
-print_json(struct status_state *ss, const char *tz, time_t now,
-    struct buf *out)
+status_row(const struct health_row *r, void *arg)
 {
-	cmd_json_open(out, tz, now, "partners");
-	for (size_t i = 0; i < ss->nrows; i++) {
-		const struct health_row *r = ss->rows[i];
-		/* The partner as partner list --json shows it, and where
-		 * it stands. */
-		struct json_field state[] = {
-			{ "state", JSON_TEXT, state_name(r->state), 0 },
-			{ "days_overdue", JSON_INT, NULL,
-			    r->late > 0 ? r->late : 0 },
-			{ "days_until_due", r->p.next_due ? JSON_INT :
-			    JSON_NULL, NULL, r->late < 0 ? -r->late : 0 },
-			{ "undelivered", JSON_INT, NULL, r->undelivered },
-		};
+	struct status_state *ss = arg;
 
-		buf_adds(out, i ? ",\n  " : "\n  ");
-		if (exchange_partner_json(ss->book, &r->p, false, 0, state,
-		    sizeof state / sizeof state[0], out, &ss->err) != 0)
-			return -1;
-	}
-	cmd_json_close(out, ss->nrows == 0);
+	if (!shown(ss, r))
+		return 0;
+	ss->nrows++;
+	if (ss->json)
+		return json_row(ss, r);
+	table_row(ss, r);
 	return 0;
 }
 
@@ -280,20 +310,29 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	ss.book = &book;
+	ss.json = json;
 	buf_init(&out);
-	if (health_load(&book, now, owner, &ss.health, &ss.err) != 0) {
+	if (json) {
+		cmd_json_open(&out, ctx->cfg.timezone, now, "partners");
+		(void)status_write(&ss, &out);
+	} else {
+		ss.width = wide ? 0 : cmd_term_width();
+		table_start(&ss, ss.width, cmd_color());
+	}
+	/* The rows come most urgent first, one at a time. */
+	if (!ss.stopped && health_foreach(&book, now, owner, status_row,
+	    &ss, &ss.err) != 0 && !ss.stopped) {
 		st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 		goto done;
 	}
-	ss.rows = xcalloc(ss.health.nrows + 1, sizeof *ss.rows);
-	for (size_t i = 0; i < ss.health.nrows; i++)
-		if (shown(&ss, &ss.health.rows[i]))
-			ss.rows[ss.nrows++] = &ss.health.rows[i];
+	if (ss.stopped) {
+		st = ss.written;
+		goto done;
+	}
 	if (json) {
-		if (print_json(&ss, ctx->cfg.timezone, now, &out) != 0)
-			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
-		else
-			st = cmd_write(buf_str(&out), out.len);
+		buf_reset(&out);
+		cmd_json_close(&out, ss.nrows == 0);
+		st = cmd_write(buf_str(&out), out.len);
 	} else if (ss.nrows == 0) {
 		char *as_of = cmd_as_of(ctx->cfg.timezone, now);
 
@@ -304,10 +343,9 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	} else {
 		char *as_of = cmd_as_of(ctx->cfg.timezone, now);
 
-		ss.width = wide ? 0 : cmd_term_width();
 		printf("%s\n", as_of);
 		free(as_of);
-		print_table(&ss, ss.width, cmd_color());
+		table_print(&ss.table, stdout);
 		struct outbox_filter f = { .any_state = true,
 		    .undelivered = true };
 
@@ -316,8 +354,8 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 			st = cmd_book_status(&book, BOOK_ERROR, ss.err);
 	}
 done:
-	free(ss.rows);
-	health_reset(&ss.health);
+	if (!json)
+		table_reset(&ss.table);
 	buf_reset(&out);
 	cmd_close_book(&book);
 	return st;

@@ -34,6 +34,14 @@ compose_schema(bool digest)
 		for (size_t i = 0; i < 4; i++)
 			tvalue_set_int(m, groups[i], 1);
 		tvalue_set_int(m, "total", 1);
+		tvalue_set_bool(ctx, "summarized", true);
+		tvalue_set_int(ctx, "listed", 1);
+		m = tvalue_list_add_map(tvalue_set_list(ctx, "owners"));
+		tvalue_set_str(m, "name", "x");
+		tvalue_set_str(m, "email", "x");
+		for (size_t i = 0; i < 4; i++)
+			tvalue_set_int(m, groups[i], 1);
+		tvalue_set_int(m, "total", 1);
 		for (size_t i = 0; i < 4; i++) {
 			list = tvalue_set_list(ctx, groups[i]);
 			m = tvalue_list_add_map(list);

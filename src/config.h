@@ -59,6 +59,7 @@ struct config {
 	char	*digest_to;
 	int	 digest_weekday;	/* ISO 1 = Monday .. 7 = Sunday, default 1 */
 	bool	 digest_owners;		/* default no */
+	int	 digest_list_max;	/* the most urgent listed, default 1000 */
 
 	/* [inbox]: where answers come from */
 	enum inbox_kind inbox_source;	/* default maildir */

@@ -108,6 +108,8 @@ const struct key config_keys[] = {
 	    false },
 	K("digest", "owners", T_BOOL, digest_owners, "no",
 	    "one digest per owner instead of one email per reminder"),
+	KI("digest", "list_max", digest_list_max, 1, 100000, "1000",
+	    "partners listed at most in the leadership digest and report"),
 
 	KE("inbox", "source", inbox_source, inbox_names, "maildir",
 	    "where answers are read: maildir, imap or none"),

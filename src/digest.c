@@ -93,18 +93,80 @@ add_item(struct tvalue *list, const struct health_row *r)
 	tvalue_set_str(owner, "email", r->p.owner_email);
 }
 
-/* "all partnerships", or "partnerships owned by NAME" (the name the
- * owner's partners give, else the address asked for). */
+/* "all partnerships", or "partnerships owned by NAME" (name: the one
+ * the owner's partners give, else the address asked for). */
 static char *
-scope_text(const struct health *h, const char *owner)
+scope_text(const char *owner, const char *name)
 {
 	if (owner == NULL)
 		return xstrdup("all partnerships");
-	for (size_t i = 0; i < h->nrows; i++)
-		if (!str_empty(h->rows[i].p.owner_name))
-			return xasprintf("partnerships owned by %s",
-			    h->rows[i].p.owner_name);
-	return xasprintf("partnerships owned by %s", owner);
+	return xasprintf("partnerships owned by %s", name ? name : owner);
+}
+
+/* What the rows of one digest add up to. */
+struct digest_walk {
+	struct tvalue		*lists[NGROUPS];
+	long			 n[NGROUPS];
+	long			 total;
+	long			 listed;
+	long			 list_max;	/* 0: no limit */
+	char			*name;		/* an owner's name, once seen */
+	struct health_owners	 owners;
+};
+
+static int
+walk_row(const struct health_row *r, void *arg)
+{
+	struct digest_walk *dw = arg;
+	enum digest_group g = group_of(r->state);
+
+	if (dw->name == NULL && !str_empty(r->p.owner_name))
+		dw->name = xstrdup(r->p.owner_name);
+	/* Rows come most urgent first: the first ones are listed. */
+	if (dw->list_max == 0 || dw->listed < dw->list_max) {
+		add_item(dw->lists[g], r);
+		dw->listed++;
+	}
+	dw->n[g]++;
+	dw->total++;
+	if (dw->list_max > 0)
+		health_owners_add(&dw->owners, r);
+	return 0;
+}
+
+/* counts, and for a digest that lists only the most urgent partners,
+ * summarized, listed and the counts of each owner. */
+static void
+set_counts(struct tvalue *ctx, const struct digest_walk *dw)
+{
+	struct tvalue *counts = tvalue_set_map(ctx, "counts"), *owners, *m;
+
+	for (int g = 0; g < NGROUPS; g++)
+		tvalue_set_int(counts, group_names[g], dw->n[g]);
+	tvalue_set_int(counts, "total", dw->total);
+	tvalue_set_bool(ctx, "summarized", dw->listed < dw->total);
+	tvalue_set_int(ctx, "listed", dw->listed);
+	owners = tvalue_set_list(ctx, "owners");
+	for (size_t i = 0; dw->listed < dw->total && i < dw->owners.n; i++) {
+		const struct health_owner *o = &dw->owners.v[i];
+		long n[NGROUPS] = { 0 };
+
+		for (int st = 0; st <= STATE_UNSCHEDULED; st++)
+			n[group_of((enum partner_state)st)] += o->n[st];
+		m = tvalue_list_add_map(owners);
+		tvalue_set_str(m, "name", o->name ? o->name : o->email);
+		tvalue_set_str(m, "email", o->email);
+		for (int g = 0; g < NGROUPS; g++)
+			tvalue_set_int(m, group_names[g], n[g]);
+		tvalue_set_int(m, "total", o->total);
+	}
+}
+
+static void
+walk_reset(struct digest_walk *dw)
+{
+	health_owners_reset(&dw->owners);
+	free(dw->name);
 }
 
 /* today, today_long and week: the digest's day in schedule.timezone. */
@@ -188,38 +250,32 @@ int
 digest_context(struct book *b, time_t now, const char *owner,
     struct tvalue **out, char **err)
 {
-	struct tvalue *ctx, *lists[NGROUPS], *counts;
-	long n[NGROUPS] = { 0 };
-	struct health h;
+	struct digest_walk dw;
+	struct tvalue *ctx;
 	char *scope;
+	int rc;
 
 	*out = NULL;
-	if (health_load(b, now, owner, &h, err) != 0)
-		return -1;
+	memset(&dw, 0, sizeof dw);
+	/* An owner's digest lists every partner of theirs; the
+	 * leadership's, over a large book, the most urgent and counts. */
+	dw.list_max = owner == NULL ? b->cfg->digest_list_max : 0;
 	ctx = tvalue_new_map();
 	if (set_day(ctx, b->cfg, now, err) != 0) {
 		tvalue_free(ctx);
-		health_reset(&h);
 		return -1;
 	}
-	scope = scope_text(&h, owner);
-	tvalue_set_str(ctx, "scope", scope);
-	free(scope);
 	for (int g = 0; g < NGROUPS; g++)
-		lists[g] = tvalue_set_list(ctx, group_names[g]);
-	/* health_load sorted the rows most urgent first; each list keeps
-	 * that order. */
-	for (size_t i = 0; i < h.nrows; i++) {
-		enum digest_group g = group_of(h.rows[i].state);
-
-		add_item(lists[g], &h.rows[i]);
-		n[g]++;
-	}
-	counts = tvalue_set_map(ctx, "counts");
-	for (int g = 0; g < NGROUPS; g++)
-		tvalue_set_int(counts, group_names[g], n[g]);
-	tvalue_set_int(counts, "total", (long)h.nrows);
-	health_reset(&h);
-	*out = ctx;
-	return 0;
+		dw.lists[g] = tvalue_set_list(ctx, group_names[g]);
+	rc = health_foreach(b, now, owner, walk_row, &dw, err);
+	if (rc == 0) {
+		scope = scope_text(owner, dw.name);
+		tvalue_set_str(ctx, "scope", scope);
+		free(scope);
+		set_counts(ctx, &dw);
+		*out = ctx;
+	} else
+		tvalue_free(ctx);
+	walk_reset(&dw);
+	return rc;
 }

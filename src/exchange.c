@@ -31,7 +31,8 @@ struct import_state {
 	size_t			 nheader;	/* fields in the header row */
 	long			 records;
 	struct import_result	*result;
-	char			*last_key;	/* the previous row's partner */
+	struct partner		 last;		/* the previous row's partner,
+						 * as added (key NULL: none) */
 	char			*fatal;		/* a database failure */
 	import_progress_fn	 progress;
 	void			*progress_arg;
@@ -145,26 +146,22 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 {
 	static const int same[] = { COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME,
 	    COL_SPONSOR, COL_TIMEZONE, COL_TIER, COL_NOTES };
-	struct partner p;
-	/* cppcheck-suppress uninitvar ; addresses taken, filled below */
-	char *const *pv[] = { &p.name, &p.owner_email, &p.owner_name,
-	    &p.sponsor_email, &p.timezone, &p.tier, &p.notes };
+	const struct partner *p = &st->last;
+	char *const *pv[] = { &p->name, &p->owner_email, &p->owner_name,
+	    &p->sponsor_email, &p->timezone, &p->tier, &p->notes };
 	int rc = 0;
 
-	if (book_partner_get(st->book, st->last_key, &p, err) != 0)
-		return -1;
 	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
 		const char *v = field(st, rec, same[i]);
 
 		if (v != NULL && (*pv[i] == NULL || strcmp(v, *pv[i]) != 0)) {
 			set_err(err, "%s \"%s\" differs from the row that added "
 			    "partner \"%s\"", column_names[same[i]], v,
-			    st->last_key);
+			    p->key);
 			rc = BOOK_INVALID;
 			break;
 		}
 	}
-	partner_reset(&p);
 	return rc;
 }
 
@@ -173,7 +170,6 @@ import_partner(struct import_state *st, const struct csv_record *rec,
     char **err)
 {
 	struct partner_input in;
-	struct partner p;
 	bool archived;
 	int rc;
 
@@ -191,23 +187,15 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 	in.timezone = field(st, rec, COL_TIMEZONE);
 	in.tier = field(st, rec, COL_TIER);
 	in.notes = field(st, rec, COL_NOTES);
-	if ((rc = book_partner_add(st->book, &in, st->now, &p, err)) != 0)
+	/* One insert of the partner with its check-in counted, and the
+	 * partner kept for the rows that follow: nothing is read back. */
+	if ((rc = book_partner_import(st->book, &in, field(st, rec,
+	    COL_LAST_CHECKIN), archived, st->now, &st->last, err)) != 0)
 		return rc;
 	st->result->partners++;
-	free(st->last_key);
-	st->last_key = xstrdup(p.key);
-	if (field(st, rec, COL_LAST_CHECKIN) != NULL) {
-		rc = book_checkin(st->book, p.key, field(st, rec,
-		    COL_LAST_CHECKIN), NULL, NULL, st->now, err);
-		if (rc != 0)
-			prefix_err(err, "last_checkin");
-		else
-			st->result->checkins++;
-	}
-	if (rc == 0 && archived)
-		rc = book_partner_archive(st->book, p.key, st->now, err);
-	partner_reset(&p);
-	return rc;
+	if (field(st, rec, COL_LAST_CHECKIN) != NULL)
+		st->result->checkins++;
+	return 0;
 }
 
 static int
@@ -228,7 +216,7 @@ import_contact(struct import_state *st, const struct csv_record *rec,
 			    "contact \"%s\"", name ? name : ""), BOOK_INVALID;
 		return 0;
 	}
-	rc = book_contact_add(st->book, st->last_key, name ? name : email,
+	rc = book_contact_add_to(st->book, &st->last, name ? name : email,
 	    email, field(st, rec, COL_CONTACT_ROLE), invite, err);
 	if (rc == 0)
 		st->result->contacts++;
@@ -261,16 +249,15 @@ import_record(const struct csv_record *rec, void *arg)
 	key = field(st, rec, COL_KEY);
 	if (key == NULL && field(st, rec, COL_NAME) != NULL)
 		key = slug = book_slug(field(st, rec, COL_NAME));
-	if (st->last_key != NULL && key != NULL &&
-	    strcmp(key, st->last_key) == 0) {
+	if (st->last.key != NULL && key != NULL &&
+	    strcmp(key, st->last.key) == 0) {
 		rc = check_continuation(st, rec, &err);
 	} else {
-		free(st->last_key);
-		st->last_key = NULL;
+		partner_reset(&st->last);
 		rc = import_partner(st, rec, &err);
 	}
 	free(slug);
-	if (rc == 0 && st->last_key != NULL)
+	if (rc == 0 && st->last.key != NULL)
 		rc = import_contact(st, rec, &err);
 	if (rc == BOOK_ERROR) {
 		st->fatal = err;
@@ -280,7 +267,7 @@ import_record(const struct csv_record *rec, void *arg)
 		add_error(st, rec->line, err);
 		free(err);
 		/* Rows after a rejected partner cannot be judged against it. */
-		if (st->last_key == NULL)
+		if (st->last.key == NULL)
 			return 0;
 	}
 	return 0;
@@ -301,7 +288,16 @@ import_begin(struct import_state *st, struct book *b, const char *path,
 	st->result = result;
 	st->progress = progress;
 	st->progress_arg = arg;
-	return store_begin(b->store, err) != 0 ? BOOK_ERROR : 0;
+	if (store_begin(b->store, err) != 0)
+		return BOOK_ERROR;
+	/* The partners added follow the calendar as configured now: the
+	 * book is brought to it first and remembers it, so that a run
+	 * after the import has nothing to recompute. */
+	if (book_sync_calendar(b, NULL, err) != 0) {
+		store_rollback(b->store);
+		return BOOK_ERROR;
+	}
+	return 0;
 }
 
 /* End an import whose reading returned rc: committed only when every
@@ -312,7 +308,7 @@ import_end(struct import_state *st, int rc, bool dry_run, char **err)
 	struct book *b = st->book;
 	struct import_result *result = st->result;
 
-	free(st->last_key);
+	partner_reset(&st->last);
 	if (rc == -2) {
 		free(*err);
 		*err = st->fatal;
@@ -374,7 +370,27 @@ struct export_state {
 	const struct partner *partner;
 	int		 ncontacts;
 	bool		 first;
+	exchange_write_fn write;	/* NULL: all of it stays in out */
+	void		*write_arg;
 };
+
+/* Bytes gathered before they are handed to write. */
+#define EXPORT_CHUNK (64u * 1024)
+
+/* Hand what out holds to write once there is a chunk of it (all of it
+ * when last), so that memory stays flat at any size of book. */
+static int
+export_drain(struct export_state *st, bool last)
+{
+	int rc;
+
+	if (st->write == NULL || st->out->len == 0 ||
+	    (!last && st->out->len < EXPORT_CHUNK))
+		return 0;
+	rc = st->write(buf_str(st->out), st->out->len, st->write_arg);
+	buf_reset(st->out);
+	return rc == 0 ? 0 : set_err(st->err, "writing the export failed");
+}
 
 static void
 csv_partner_fields(const struct partner *p, const char *fields[NCOLUMNS])
@@ -438,17 +454,23 @@ export_csv_partner(const struct partner *p, void *arg)
 		csv_partner_fields(p, fields);
 		csv_write_row(st->out, fields);
 	}
-	return 0;
+	return export_drain(st, false);
+}
+
+static int
+export_csv(struct export_state *st)
+{
+	csv_write_record(st->out, column_names, NCOLUMNS);
+	return store_partner_foreach(st->book->store, true, export_csv_partner,
+	    st, st->err) == 0 ? 0 : -1;
 }
 
 int
 exchange_export_csv(struct book *b, struct buf *out, char **err)
 {
-	struct export_state st = { b, out, err, NULL, 0, true };
+	struct export_state st = { b, out, err, NULL, 0, true, NULL, NULL };
 
-	csv_write_record(out, column_names, NCOLUMNS);
-	return store_partner_foreach(b->store, true, export_csv_partner, &st,
-	    err) == 0 ? 0 : -1;
+	return export_csv(&st);
 }
 
 static int
@@ -492,7 +514,7 @@ exchange_partner_json(struct book *b, const struct partner *p,
     size_t nextra, struct buf *out, char **err)
 {
 	struct buf owner, sponsor, contacts, recent;
-	struct export_state st = { b, NULL, err, p, 0, true };
+	struct export_state st = { b, NULL, err, p, 0, true, NULL, NULL };
 	struct json_field of[] = {
 		{ "name", JSON_TEXT, p->owner_name, 0 },
 		{ "email", JSON_TEXT, p->owner_email, 0 },
@@ -576,19 +598,43 @@ export_json_partner(const struct partner *p, void *arg)
 
 	buf_adds(st->out, st->first ? "\n  " : ",\n  ");
 	st->first = false;
-	return exchange_partner_json(st->book, p, true, 0, NULL, 0, st->out,
-	    st->err);
+	if (exchange_partner_json(st->book, p, true, 0, NULL, 0, st->out,
+	    st->err) != 0)
+		return -1;
+	return export_drain(st, false);
+}
+
+static int
+export_json(struct export_state *st)
+{
+	buf_addc(st->out, '[');
+	if (store_partner_foreach(st->book->store, true, export_json_partner,
+	    st, st->err) != 0)
+		return -1;
+	buf_adds(st->out, st->first ? "]\n" : "\n]\n");
+	return 0;
 }
 
 int
 exchange_export_json(struct book *b, struct buf *out, char **err)
 {
-	struct export_state st = { b, out, err, NULL, 0, true };
+	struct export_state st = { b, out, err, NULL, 0, true, NULL, NULL };
 
-	buf_addc(out, '[');
-	if (store_partner_foreach(b->store, true, export_json_partner, &st,
-	    err) != 0)
-		return -1;
-	buf_adds(out, st.first ? "]\n" : "\n]\n");
-	return 0;
+	return export_json(&st);
+}
+
+int
+exchange_export(struct book *b, bool json, exchange_write_fn write,
+    void *arg, char **err)
+{
+	struct buf out;
+	struct export_state st = { b, &out, err, NULL, 0, true, write, arg };
+	int rc;
+
+	buf_init(&out);
+	rc = json ? export_json(&st) : export_csv(&st);
+	if (rc == 0)
+		rc = export_drain(&st, true);
+	buf_reset(&out);
+	return rc;
 }

@@ -54,6 +54,14 @@ void import_result_reset(struct import_result *r);
 int exchange_export_csv(struct book *b, struct buf *out, char **err);
 /* All partners as a JSON array of partner objects (with contacts). */
 int exchange_export_json(struct book *b, struct buf *out, char **err);
+/*
+ * The same (JSON when json, else CSV) handed to write a chunk at a time
+ * as the book is read, so that memory stays flat at any size.  write
+ * returns 0, or non-zero to stop: then -1 with *err.  Returns 0 or -1.
+ */
+typedef int (*exchange_write_fn)(const char *text, size_t len, void *arg);
+int exchange_export(struct book *b, bool json, exchange_write_fn write,
+    void *arg, char **err);
 
 /*
  * One partner as a JSON object, appended to out: key, name, owner {name,

@@ -7,14 +7,6 @@
 
 #include "cadence.h"
 
-struct health_load {
-	struct book	*book;
-	time_t		 now;
-	const char	*owner;
-	struct health	*out;
-	char		**err;
-};
-
 /* The date a partnership counts from: the last check-in, else its start. */
 static int
 since_date(const struct partner *p, struct tb_date *d)
@@ -24,82 +16,157 @@ since_date(const struct partner *p, struct tb_date *d)
 	return s == NULL ? -1 : date_parse(s, d, NULL);
 }
 
+/* p's stage at now, and its local date. */
 static int
-collect(const struct partner *p, void *arg)
+stage_of(struct book *b, const struct partner *p, time_t now,
+    struct tb_date *today, struct stage *stage, char **err)
 {
-	struct health_load *hl = arg;
-	struct health_row row;
-	struct stage stage;
-	struct tb_date due, since, until;
-	struct cadence c;
+	struct tb_date due, until;
 
-	if (hl->owner != NULL && strcasecmp(p->owner_email, hl->owner) != 0)
-		return 0;
-	memset(&row, 0, sizeof row);
-	if (book_today(hl->book, p, hl->now, &row.today, hl->err) != 0)
+	if (book_today(b, p, now, today, err) != 0)
 		return -1;
-	if (p->next_due && date_parse(p->next_due, &due, hl->err) != 0)
+	if (p->next_due && date_parse(p->next_due, &due, err) != 0)
 		return -1;
-	if (p->snooze_until && date_parse(p->snooze_until, &until,
-	    hl->err) != 0)
+	if (p->snooze_until && date_parse(p->snooze_until, &until, err) != 0)
 		return -1;
-	stage = state_stage(hl->book->cfg, p->next_due ? &due : NULL,
-	    row.today, !str_empty(p->sponsor_email),
-	    p->snooze_until ? &until : NULL);
-	row.snoozed = stage.snoozed;
-	row.state = stage.state;
-	row.late = stage.late;
-	row.days_since = since_date(p, &since) == 0 ?
-	    date_diff(since, row.today) : -1;
-	if (row.days_since < 0)
-		row.days_since = -1;
-	if (outbox_undelivered_count(hl->book->store, p->id, &row.undelivered,
-	    hl->err) != 0 || health_answers(hl->book, p, &row.answers,
-	    hl->err) != 0)
-		return -1;
-	row.cadence = cadence_describe_spec(p->cadence);
-	if (cadence_parse(p->cadence, &c, NULL) == 0) {
-		row.period_days = (long)(cadence_period_days(&c) + 0.5);
-		cadence_reset(&c);
-	}
-	if (row.period_days <= 0)
-		row.period_days = 30;
-	partner_copy(&row.p, p);
-	hl->out->rows = xreallocarray(hl->out->rows, hl->out->nrows + 1,
-	    sizeof *hl->out->rows);
-	hl->out->rows[hl->out->nrows++] = row;
+	*stage = state_stage(b->cfg, p->next_due ? &due : NULL, *today,
+	    !str_empty(p->sponsor_email), p->snooze_until ? &until : NULL);
 	return 0;
 }
 
-/* Most urgent first: state, then days past due, then key. */
+/* Most urgent first: escalated, overdue, due, ok, then unscheduled. */
 static int
-by_urgency(const void *a, const void *b)
+urgency_rank(enum partner_state s)
 {
-	const struct health_row *x = a, *y = b;
-	int sx = x->state == STATE_UNSCHEDULED ? -1 : (int)x->state;
-	int sy = y->state == STATE_UNSCHEDULED ? -1 : (int)y->state;
+	return s == STATE_UNSCHEDULED ? -1 : (int)s;
+}
 
-	if (sx != sy)
-		return sy - sx;
-	if (x->late != y->late)
-		return x->late < y->late ? 1 : -1;
-	return strcmp(x->p.key, y->p.key);
+/* Fill row for p at now; answers and undelivered mail only where the
+ * store says there may be some.  Free with row_reset. */
+static int
+row_fill(struct book *b, const struct partner *p, time_t now, bool outbox,
+    bool answers, struct health_row *row, char **err)
+{
+	struct stage stage;
+	struct tb_date since;
+	struct cadence c;
+
+	memset(row, 0, sizeof *row);
+	if (stage_of(b, p, now, &row->today, &stage, err) != 0)
+		return -1;
+	row->snoozed = stage.snoozed;
+	row->state = stage.state;
+	row->late = stage.late;
+	row->days_since = since_date(p, &since) == 0 ?
+	    date_diff(since, row->today) : -1;
+	if (row->days_since < 0)
+		row->days_since = -1;
+	if ((outbox && outbox_undelivered_count(b->store, p->id,
+	    &row->undelivered, err) != 0) || (answers && health_answers(b, p,
+	    &row->answers, err) != 0))
+		return -1;
+	row->cadence = cadence_describe_spec(p->cadence);
+	if (cadence_parse(p->cadence, &c, NULL) == 0) {
+		row->period_days = (long)(cadence_period_days(&c) + 0.5);
+		cadence_reset(&c);
+	}
+	if (row->period_days <= 0)
+		row->period_days = 30;
+	partner_copy(&row->p, p);
+	return 0;
+}
+
+static void
+row_reset(struct health_row *row)
+{
+	partner_reset(&row->p);
+	free(row->cadence);
+	free(row->answers);
+	memset(row, 0, sizeof *row);
+}
+
+struct health_walk {
+	struct book		*book;
+	time_t			 now;
+	struct store_order	*order;
+	health_fn		 fn;
+	void			*arg;
+	char			**err;
+};
+
+/* First pass: p's place in the order. */
+static int
+place(const struct partner *p, void *arg)
+{
+	struct health_walk *hw = arg;
+	struct tb_date today;
+	struct stage stage;
+
+	if (stage_of(hw->book, p, hw->now, &today, &stage, hw->err) != 0)
+		return -1;
+	return store_order_add(hw->order, p->id, urgency_rank(stage.state),
+	    stage.late, hw->err);
+}
+
+/* Second pass: p's row, handed on. */
+static int
+hand_on(const struct partner *p, bool outbox, bool answers, void *arg)
+{
+	struct health_walk *hw = arg;
+	struct health_row row;
+	int rc;
+
+	if (row_fill(hw->book, p, hw->now, outbox, answers, &row,
+	    hw->err) != 0) {
+		row_reset(&row);
+		return -1;
+	}
+	rc = hw->fn(&row, hw->arg);
+	row_reset(&row);
+	return rc;
+}
+
+int
+health_foreach(struct book *b, time_t now, const char *owner, health_fn fn,
+    void *arg, char **err)
+{
+	struct health_walk hw = { b, now, NULL, fn, arg, err };
+	int rc;
+
+	if (store_order_new(b->store, &hw.order, err) != 0)
+		return -1;
+	rc = owner != NULL ? store_partner_foreach_owner(b->store, owner,
+	    place, &hw, err) : store_partner_foreach(b->store, false, place,
+	    &hw, err);
+	if (rc == 0)
+		rc = store_order_foreach(hw.order, hand_on, &hw, err);
+	store_order_free(hw.order);
+	return rc;
+}
+
+static int
+keep_row(const struct health_row *r, void *arg)
+{
+	struct health *h = arg;
+
+	h->rows = xreallocarray(h->rows, h->nrows + 1, sizeof *h->rows);
+	h->rows[h->nrows] = *r;
+	partner_copy(&h->rows[h->nrows].p, &r->p);
+	h->rows[h->nrows].cadence = xstrdup(r->cadence);
+	h->rows[h->nrows].answers = xstrdup(r->answers);
+	h->nrows++;
+	return 0;
 }
 
 int
 health_load(struct book *b, time_t now, const char *owner,
     struct health *out, char **err)
 {
-	/* cppcheck-suppress ctuuninitvar ; out is kept, not read */
-	struct health_load hl = { b, now, owner, out, err };
-
 	memset(out, 0, sizeof *out);
-	if (store_partner_foreach(b->store, false, collect, &hl, err) != 0) {
+	if (health_foreach(b, now, owner, keep_row, out, err) != 0) {
 		health_reset(out);
 		return -1;
 	}
-	if (out->nrows > 1)
-		qsort(out->rows, out->nrows, sizeof *out->rows, by_urgency);
 	return 0;
 }
 
@@ -113,6 +180,51 @@ health_reset(struct health *h)
 	}
 	free(h->rows);
 	memset(h, 0, sizeof *h);
+}
+
+struct health_owner *
+health_owners_add(struct health_owners *o, const struct health_row *row)
+{
+	const struct partner *p = &row->p;
+	size_t lo = 0, hi = o->n, mid;
+	struct health_owner *w;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcasecmp(p->owner_email, o->v[mid].email)) == 0)
+			break;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo < hi)
+		w = &o->v[mid];
+	else {
+		o->v = xreallocarray(o->v, o->n + 1, sizeof *o->v);
+		memmove(o->v + lo + 1, o->v + lo, (o->n - lo) * sizeof *o->v);
+		w = &o->v[lo];
+		memset(w, 0, sizeof *w);
+		w->email = xstrdup(p->owner_email);
+		o->n++;
+	}
+	if (w->name == NULL && !str_empty(p->owner_name))
+		w->name = xstrdup(p->owner_name);
+	w->n[row->state]++;
+	w->total++;
+	return w;
+}
+
+void
+health_owners_reset(struct health_owners *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->v[i].email);
+		free(o->v[i].name);
+	}
+	free(o->v);
+	memset(o, 0, sizeof *o);
 }
 
 void

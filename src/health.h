@@ -35,10 +35,22 @@ struct health {
 };
 
 /*
- * Gather every active partner (only those of owner, when not NULL;
- * only key, when not NULL) at now, sorted most urgent first: escalated,
- * overdue, due, ok, unscheduled; then the most days past due; then key.
- * Returns 0 or -1 with *err.  Free with health_reset.
+ * Hand fn each active partner's row (only those of owner, when not NULL)
+ * at now, most urgent first: escalated, overdue, due, ok, unscheduled;
+ * then the most days past due; then key.  The rows are sorted on disk
+ * and made one at a time, so memory stays flat at any size of book; fn
+ * borrows each row for the call and returns non-zero to stop, which is
+ * returned.  Returns 0 or -1 with *err.
+ */
+typedef int (*health_fn)(const struct health_row *row, void *arg);
+int health_foreach(struct book *b, time_t now, const char *owner,
+    health_fn fn, void *arg, char **err);
+
+/*
+ * Gather every active partner (only those of owner, when not NULL) at
+ * now, in health_foreach's order, in memory:
+ * for a small book's views.  Returns 0 or -1 with *err.  Free with
+ * health_reset.
  */
 int health_load(struct book *b, time_t now, const char *owner,
     struct health *out, char **err);
@@ -56,6 +68,28 @@ int health_answers(struct book *b, const struct partner *p, char **text,
 /* "accepted", "declined", "accepted tentatively", "delegated" for an
  * iTIP PARTSTAT; NULL for one that answers nothing (NEEDS-ACTION). */
 const char *health_partstat_verb(const char *partstat);
+
+/* One owner's partners counted by state (indexed by enum
+ * partner_state); name: the first given for the address, or NULL. */
+struct health_owner {
+	char	*email;
+	char	*name;
+	long	 n[STATE_UNSCHEDULED + 1];
+	long	 total;
+};
+
+/* Owners told apart by email (case aside), sorted by it. */
+struct health_owners {
+	struct health_owner	*v;
+	size_t			 n;
+};
+
+/* Count row under its owner (added when new, found by binary search so
+ * that thousands of owners cost n log n); returns that owner's entry,
+ * valid until the next call.  Free with health_owners_reset. */
+struct health_owner *health_owners_add(struct health_owners *o,
+    const struct health_row *row);
+void health_owners_reset(struct health_owners *o);
 
 /* Counts per state, indexed by enum partner_state. */
 void health_count(const struct health *h, long counts[STATE_UNSCHEDULED + 1]);

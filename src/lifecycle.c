@@ -419,12 +419,19 @@ had_sequence(struct lifecycle *lc, const struct invite_rec *inv,
 	return 0;
 }
 
+/* Whether inv lacks the meeting time and zone (stored before schema 3). */
+static bool
+meeting_stale(const struct invite_rec *inv)
+{
+	return str_empty(inv->meeting_time) || str_empty(inv->meeting_tz);
+}
+
 static int
 reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 {
 	struct reconcile r;
 	struct meeting was, now;
-	bool moved, readded;
+	bool moved, readded, unchanged;
 	char *json;
 	int rc;
 
@@ -442,6 +449,7 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 		reconcile_reset(&r);
 		return rc;
 	}
+	unchanged = inv->checkin_id == r.checkin_id;
 	inv->checkin_id = r.checkin_id;
 	/* Invites from before schema 3 did not record the time and zone. */
 	if (*was.time == '\0' || *was.tz == '\0') {
@@ -456,6 +464,11 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 		inv->sequence++;
 	if ((json = emails_json(lc->book, &r.attendees, err)) == NULL)
 		rc = -1;
+	/* An invite nothing changed is not written again: a run's cost
+	 * follows what changed, not how many invites are open. */
+	unchanged = unchanged && !moved && r.dropped.n == 0 &&
+	    r.added.n == 0 && !readded && json != NULL &&
+	    strcmp(json, inv->attendees) == 0 && !meeting_stale(inv);
 	if (rc == 0)
 		rc = cancel_dropped(lc, inv, &r.dropped, inv->sequence, err);
 	if (rc == 0) {
@@ -465,7 +478,7 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 		invite_set_meeting(inv, &now);
 		rc = send_changes(lc, inv, &r, moved, &now, err);
 	}
-	if (rc == 0)
+	if (rc == 0 && !unchanged)
 		rc = store_invite_update(lc->book->store, inv, lc->now_ts, err);
 	free(json);
 	reconcile_reset(&r);

@@ -34,20 +34,17 @@
 #define CHART_BLOCK	50	/* rows between repeats of the scale */
 #define PCT_LEN		24	/* "12.34%" and room for any long */
 
-struct owner_sum {
-	const struct health_row	*row;	/* one of the owner's partners */
-	long			 n[STATE_UNSCHEDULED + 1];
-	long			 total;
-};
-
 struct report {
 	struct book		*book;
 	struct buf		*out;
-	struct health		 health;
+	struct health		 health;	/* the most urgent list_max */
+	size_t			 list_max;
 	long			 counts[STATE_UNSCHEDULED + 1];
+	long			 total;		/* active partnerships */
+	long			 attention;	/* of them due or worse */
 	size_t			 nattention;	/* first rows: due or worse */
-	struct owner_sum	*owners;	/* those with attention first */
-	size_t			 nowners;
+	struct health_owners	 owners;	/* those with attention first,
+						 * once loaded */
 	size_t			 nowners_attention;
 	struct tb_date		 today;
 	char			*org;		/* may be NULL */
@@ -116,52 +113,46 @@ pct(char out[PCT_LEN], long hundredths)
 	return out;
 }
 
+/* One partnership counted by state and owner; the most urgent list_max
+ * kept (rows come most urgent first). */
 static int
-by_owner_email(const void *a, const void *b)
+count_row(const struct health_row *h, void *arg)
 {
-	const struct health_row *const *x = a, *const *y = b;
+	struct report *r = arg;
+	struct health_owner *o = health_owners_add(&r->owners, h);
+	struct health_row *kept;
 
-	return strcasecmp((*x)->p.owner_email, (*y)->p.owner_email);
-}
-
-/* Each owner's partners counted by state; owners told apart by email,
- * grouped by sorting so that thousands of owners cost n log n. */
-static void
-owners_load(struct report *r)
-{
-	size_t n = r->health.nrows;
-	const struct health_row **rows = xcalloc(n + 1, sizeof *rows);
-	struct owner_sum *o = NULL;
-
-	for (size_t i = 0; i < n; i++)
-		rows[i] = &r->health.rows[i];
-	if (n > 1)
-		qsort(rows, n, sizeof *rows, by_owner_email);
-	r->owners = xcalloc(n + 1, sizeof *r->owners);
-	for (size_t i = 0; i < n; i++) {
-		if (o == NULL || by_owner_email(&o->row, &rows[i]) != 0) {
-			o = &r->owners[r->nowners++];
-			o->row = rows[i];
-		}
-		if (needs_attention(rows[i]->state) && o->n[STATE_DUE] +
-		    o->n[STATE_OVERDUE] + o->n[STATE_ESCALATED] == 0)
-			r->nowners_attention++;
-		o->n[rows[i]->state]++;
-		o->total++;
-	}
-	free(rows);
+	/* The owner's first partner needing attention. */
+	if (needs_attention(h->state) && o->n[STATE_DUE] +
+	    o->n[STATE_OVERDUE] + o->n[STATE_ESCALATED] == 1)
+		r->nowners_attention++;
+	r->counts[h->state]++;
+	r->total++;
+	if (needs_attention(h->state))
+		r->attention++;
+	if (r->list_max > 0 && r->health.nrows >= r->list_max)
+		return 0;
+	r->health.rows = xreallocarray(r->health.rows, r->health.nrows + 1,
+	    sizeof *r->health.rows);
+	kept = &r->health.rows[r->health.nrows++];
+	*kept = *h;
+	partner_copy(&kept->p, &h->p);
+	kept->cadence = xstrdup(h->cadence);
+	kept->answers = xstrdup(h->answers);
+	return 0;
 }
 
 /* Most escalated, then overdue, then due partners first; then by name. */
 static int
 by_attention(const void *a, const void *b)
 {
-	const struct owner_sum *x = a, *y = b;
+	const struct health_owner *x = a, *y = b;
 
 	for (int s = STATE_ESCALATED; s >= STATE_DUE; s--)
 		if (x->n[s] != y->n[s])
 			return x->n[s] < y->n[s] ? 1 : -1;
-	return strcasecmp(owner_of(&x->row->p), owner_of(&y->row->p));
+	return strcasecmp(x->name ? x->name : x->email, y->name ? y->name :
+	    y->email);
 }
 
 static const char *
@@ -213,15 +204,14 @@ report_load(struct report *r, time_t now, char **err)
 		return prefix_err(err, "smtp.from");
 	free(email);
 	if (book_today(r->book, NULL, now, &r->today, err) != 0 ||
-	    health_load(r->book, now, NULL, &r->health, err) != 0)
+	    health_foreach(r->book, now, NULL, count_row, r, err) != 0)
 		return -1;
-	health_count(&r->health, r->counts);
 	while (r->nattention < r->health.nrows &&
 	    needs_attention(r->health.rows[r->nattention].state))
 		r->nattention++;
-	owners_load(r);
-	if (r->nowners > 1)
-		qsort(r->owners, r->nowners, sizeof *r->owners, by_attention);
+	if (r->owners.n > 1)
+		qsort(r->owners.v, r->owners.n, sizeof *r->owners.v,
+		    by_attention);
 	return outbox_foreach(r->book->store, &undelivered, mail_row, r, err);
 }
 
@@ -279,7 +269,7 @@ static void
 page_header(struct report *r)
 {
 	char day[DATE_LONG_STRLEN];
-	size_t n = r->health.nrows;
+	size_t n = (size_t)r->total;
 
 	buf_adds(r->out, "<header>\n");
 	if (r->org != NULL) {
@@ -295,16 +285,20 @@ page_header(struct report *r)
 	    n, plural((long)n));
 	if (n == 0)
 		buf_adds(r->out, "There are no active partnerships yet.");
-	else if (r->nattention == 0)
+	else if (r->attention == 0)
 		buf_printf(r->out, "%s on track.", n == 1 ?
 		    "The one partnership is" : "All partnerships are");
 	else
-		buf_printf(r->out, "<strong>%zu of %zu</strong> partnership%s "
-		    "need%s attention, owned by %zu %s.", r->nattention, n,
-		    plural((long)n), r->nattention == 1 ? "s" : "",
+		buf_printf(r->out, "<strong>%ld of %zu</strong> partnership%s "
+		    "need%s attention, owned by %zu %s.", r->attention, n,
+		    plural((long)n), r->attention == 1 ? "s" : "",
 		    r->nowners_attention, r->nowners_attention == 1 ?
 		    "person" : "people");
 	buf_adds(r->out, "</p>\n");
+	if (r->health.nrows < n)
+		buf_printf(r->out, "<p class=\"mailnote\">Only the %zu most "
+		    "urgent are listed (digest.list_max); the counts and the "
+		    "owners cover all %zu.</p>\n", r->health.nrows, n);
 	tiles(r);
 	if (r->nmail > 0)
 		buf_printf(r->out, "<p class=\"mailnote\">%ld message%s not "
@@ -447,7 +441,7 @@ partner_table(struct report *r, size_t from, size_t to)
 }
 
 static void
-count_cell(struct buf *b, const struct owner_sum *o, enum partner_state s)
+count_cell(struct buf *b, const struct health_owner *o, enum partner_state s)
 {
 	buf_printf(b, "<td class=\"num s-%s\" data-label=\"%s\"><span "
 	    "class=\"%s\">%ld</span></td>", state_name(s), state_label[s],
@@ -465,10 +459,12 @@ owners_table(struct report *r)
 	    "<th class=\"num\">Overdue</th><th class=\"num\">Due</th>"
 	    "<th class=\"num\">Partnerships</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < r->nowners_attention; i++) {
-		const struct owner_sum *o = &r->owners[i];
+		const struct health_owner *o = &r->owners.v[i];
+		struct partner who = { .owner_email = o->email,
+		    .owner_name = o->name };
 
 		buf_adds(b, "<tr>");
-		cell_owner(b, &o->row->p, true);
+		cell_owner(b, &who, true);
 		count_cell(b, o, STATE_ESCALATED);
 		count_cell(b, o, STATE_OVERDUE);
 		count_cell(b, o, STATE_DUE);
@@ -483,7 +479,7 @@ static void
 attention_section(struct report *r)
 {
 	buf_printf(r->out, "<section id=\"attention\">\n<h2>Needs attention "
-	    "<span class=\"count\">%zu</span></h2>\n", r->nattention);
+	    "<span class=\"count\">%ld</span></h2>\n", r->attention);
 	if (r->nattention == 0) {
 		buf_adds(r->out, "<p class=\"lede\">Nothing: every partnership "
 		    "is on track.</p>\n</section>\n");
@@ -655,10 +651,11 @@ static void
 on_track_section(struct report *r)
 {
 	size_t n = r->health.nrows - r->nattention;
+	long all = r->total - r->attention;
 
 	buf_printf(r->out, "<section id=\"on-track\">\n<h2>On track <span "
-	    "class=\"count\">%zu</span></h2>\n<p class=\"lede\">%s</p>\n",
-	    n, n ? "Next check-in soonest first." : "None.");
+	    "class=\"count\">%ld</span></h2>\n<p class=\"lede\">%s</p>\n",
+	    all, all ? "Next check-in soonest first." : "None.");
 	if (n > 0)
 		partner_table(r, r->nattention, r->health.nrows);
 	buf_adds(r->out, "</section>\n");
@@ -712,6 +709,8 @@ report_html(struct book *b, time_t now, struct buf *out, char **err)
 	memset(&r, 0, sizeof r);
 	r.book = b;
 	r.out = out;
+	/* 0 (a configuration without the key): no limit. */
+	r.list_max = (size_t)b->cfg->digest_list_max;
 	buf_init(&r.mail);
 	if ((rc = report_load(&r, now, err)) == 0) {
 		page_head(&r);
@@ -725,7 +724,7 @@ report_html(struct book *b, time_t now, struct buf *out, char **err)
 		page_end(&r);
 	}
 	buf_reset(&r.mail);
-	free(r.owners);
+	health_owners_reset(&r.owners);
 	free(r.org);
 	health_reset(&r.health);
 	return rc;

@@ -152,8 +152,35 @@ int store_partner_search(struct store *s, const char *text,
  * the next_due index. */
 int store_partner_foreach_due(struct store *s, const char *due_by,
     store_partner_fn fn, void *arg, char **err);
+/* Active partners whose next_due is the date due, in key order, through
+ * the next_due index.  fn may change their next_due. */
+int store_partner_foreach_due_on(struct store *s, const char *due,
+    store_partner_fn fn, void *arg, char **err);
 int store_partner_count(struct store *s, bool include_archived, long *count,
     char **err);
+
+/*
+ * Partners in an order the caller computes: store_order_new starts an
+ * empty one (a temporary table, so that a book of any size is sorted on
+ * disk, not in memory), store_order_add puts a partner in it under
+ * (rank, late), and store_order_foreach hands the partners over by rank,
+ * then late, both descending, then key, with what else the row has:
+ * whether the partner has any outbox row (outbox) and any calendar answer
+ * to its open invite (answers).  store_order_free(NULL) is a no-op.
+ * Each returns 0 or -1 with *err; fn as for store_partner_foreach.
+ */
+struct store_order;
+typedef int (*store_order_fn)(const struct partner *p, bool outbox,
+    bool answers, void *arg);
+int store_order_new(struct store *s, struct store_order **out, char **err);
+int store_order_add(struct store_order *o, long partner_id, int rank,
+    long late, char **err);
+int store_order_foreach(struct store_order *o, store_order_fn fn, void *arg,
+    char **err);
+void store_order_free(struct store_order *o);
+/* Active partners whose owner is owner (case aside), in key order. */
+int store_partner_foreach_owner(struct store *s, const char *owner,
+    store_partner_fn fn, void *arg, char **err);
 
 /* Contacts of one partner; STORE_EXISTS for a duplicate email. */
 int store_contact_add(struct store *s, struct contact *c, char **err);

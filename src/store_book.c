@@ -317,6 +317,115 @@ store_partner_foreach_due(struct store *s, const char *due_by,
 }
 
 int
+store_partner_foreach_due_on(struct store *s, const char *due,
+    store_partner_fn fn, void *arg, char **err)
+{
+	sqlite3_stmt *st;
+
+	if (sdb_prepare(s, "SELECT " PARTNER_COLUMNS " FROM partners p"
+	    " WHERE p.archived = 0 AND p.next_due = ?1 ORDER BY p.key", &st,
+	    err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, due);
+	return partner_rows(s, st, fn, arg, err);
+}
+
+int
+store_partner_foreach_owner(struct store *s, const char *owner,
+    store_partner_fn fn, void *arg, char **err)
+{
+	sqlite3_stmt *st;
+
+	if (sdb_prepare(s, "SELECT " PARTNER_COLUMNS " FROM partners p"
+	    " WHERE p.archived = 0 AND p.owner_email = ?1 COLLATE NOCASE"
+	    " ORDER BY p.key", &st, err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, owner);
+	return partner_rows(s, st, fn, arg, err);
+}
+
+struct store_order {
+	struct store	*store;
+	sqlite3_stmt	*add;		/* reused for every partner */
+};
+
+int
+store_order_new(struct store *s, struct store_order **out, char **err)
+{
+	struct store_order *o;
+
+	*out = NULL;
+	if (sdb_exec(s, "CREATE TEMP TABLE IF NOT EXISTS partner_order ("
+	    "  partner_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
+	    "  late INTEGER NOT NULL);"
+	    "DELETE FROM temp.partner_order;", "sorting partners", err) != 0)
+		return -1;
+	o = xcalloc(1, sizeof *o);
+	o->store = s;
+	if (sdb_prepare(s, "INSERT INTO temp.partner_order (partner_id, rank,"
+	    " late) VALUES (?1, ?2, ?3)", &o->add, err) != 0) {
+		free(o);
+		return -1;
+	}
+	*out = o;
+	return 0;
+}
+
+int
+store_order_add(struct store_order *o, long partner_id, int rank, long late,
+    char **err)
+{
+	int rc;
+
+	sqlite3_bind_int64(o->add, 1, partner_id);
+	sqlite3_bind_int(o->add, 2, rank);
+	sqlite3_bind_int64(o->add, 3, late);
+	rc = sdb_step_done(o->store, o->add, "sorting partners", err);
+	sqlite3_reset(o->add);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+store_order_foreach(struct store_order *o, store_order_fn fn, void *arg,
+    char **err)
+{
+	sqlite3_stmt *st;
+	struct partner p;
+	int rc, stop = 0;
+
+	if (sdb_prepare(o->store, "SELECT " PARTNER_COLUMNS ","
+	    " EXISTS (SELECT 1 FROM outbox b WHERE b.partner_id = p.id),"
+	    " EXISTS (SELECT 1 FROM invites i JOIN replies r ON r.uid = i.uid"
+	    "   WHERE i.partner_id = p.id AND i.status = 'open')"
+	    " FROM temp.partner_order t JOIN partners p ON p.id = t.partner_id"
+	    " ORDER BY t.rank DESC, t.late DESC, p.key", &st, err) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		partner_from_row(st, &p);
+		stop = fn(&p, sqlite3_column_int(st, 17) != 0,
+		    sqlite3_column_int(st, 18) != 0, arg);
+		partner_reset(&p);
+		if (stop != 0)
+			break;
+	}
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = sdb_err(o->store, err, "reading partners");
+	sqlite3_finalize(st);
+	return stop;
+}
+
+void
+store_order_free(struct store_order *o)
+{
+	if (o == NULL)
+		return;
+	sqlite3_finalize(o->add);
+	(void)sdb_exec(o->store, "DELETE FROM temp.partner_order;", "sorting "
+	    "partners", NULL);
+	free(o);
+}
+
+int
 store_partner_count(struct store *s, bool include_archived, long *count,
     char **err)
 {

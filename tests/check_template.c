@@ -753,6 +753,14 @@ test_digest_schema(void)
 	tvalue_set_int(m, "total", 1);
 	for (size_t g = 0; g < 4; g++)
 		tvalue_set_int(m, groups[g], 1);
+	tvalue_set_bool(s, "summarized", true);
+	tvalue_set_int(s, "listed", 1);
+	m = tvalue_list_add_map(tvalue_set_list(s, "owners"));
+	tvalue_set_str(m, "name", "x");
+	tvalue_set_str(m, "email", "x");
+	tvalue_set_int(m, "total", 1);
+	for (size_t g = 0; g < 4; g++)
+		tvalue_set_int(m, groups[g], 1);
 	for (size_t g = 0; g < 4; g++) {
 		m = tvalue_list_add_map(tvalue_set_list(s, groups[g]));
 		for (size_t i = 0; i < sizeof item / sizeof item[0]; i++)
