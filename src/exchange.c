@@ -35,6 +35,7 @@ struct import_state {
 	char			*fatal;		/* a database failure */
 	import_progress_fn	 progress;
 	void			*progress_arg;
+	const struct import_opts *opts;
 };
 
 /* Keeps the first IMPORT_MAX_ERRORS messages (taking msg) and counts all. */
@@ -57,10 +58,19 @@ add_error(struct import_state *st, long line, const char *why)
 	add_error_text(st, xasprintf("%s:%ld: %s", st->path, line, why));
 }
 
+static void
+add_warning(struct import_state *st, long line, const char *why)
+{
+	strv_add(&st->result->warnings, &st->result->nwarnings,
+	    xasprintf("%s:%ld: %s", st->path, line, why));
+}
+
 void
 import_result_reset(struct import_result *r)
 {
 	strv_free(r->errors, r->nlisted);
+	strv_free(r->warnings, r->nwarnings);
+	free(r->forecast_err);
 	memset(r, 0, sizeof *r);
 }
 
@@ -70,19 +80,17 @@ read_header(struct import_state *st, const struct csv_record *rec)
 	for (int c = 0; c < NCOLUMNS; c++)
 		st->index[c] = -1;
 	for (size_t i = 0; i < rec->nfields; i++) {
+		char *name = csv_header_name(rec->fields[i]);
 		int c;
 
 		for (c = 0; c < NCOLUMNS; c++)
-			if (strcasecmp(rec->fields[i], column_names[c]) == 0)
+			if (strcmp(name, column_names[c]) == 0)
 				break;
+		free(name);
 		if (c == NCOLUMNS) {
-			char *why = xasprintf("unknown column \"%s\" (known: key, "
-			    "name, owner_email, owner_name, sponsor_email, "
-			    "cadence, start_date, timezone, tier, notes, "
-			    "archived, last_checkin, contact_name, "
-			    "contact_email, contact_role, contact_invite)",
-			    rec->fields[i]);
-			add_error(st, rec->line, why);
+			char *why = xasprintf("column %zu \"%s\" ignored: not a "
+			    "column of the book", i + 1, rec->fields[i]);
+			add_warning(st, rec->line, why);
 			free(why);
 			continue;
 		}
@@ -117,6 +125,19 @@ static bool
 all_empty(const struct csv_record *rec)
 {
 	for (size_t i = 0; i < rec->nfields; i++)
+		if (rec->fields[i][0] != '\0')
+			return false;
+	return true;
+}
+
+/* A row longer than the header only by empty cells (a spreadsheet's
+ * habit) loses nothing. */
+static bool
+extra_empty(const struct import_state *st, const struct csv_record *rec)
+{
+	if (rec->nfields < st->nheader)
+		return false;
+	for (size_t i = st->nheader; i < rec->nfields; i++)
 		if (rec->fields[i][0] != '\0')
 			return false;
 	return true;
@@ -167,6 +188,34 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 	return rc;
 }
 
+/* A new partner without a check-in on record checked in on the baseline
+ * day (its local today for "today"), the note saying so; one that starts
+ * later is not due before it starts and needs none. */
+static int
+import_baseline(struct import_state *st, const struct partner *p,
+    char **err)
+{
+	const char *date = st->opts->baseline;
+	char text[DATE_STRLEN];
+	struct tb_date today;
+	int rc;
+
+	if (strcmp(date, "today") == 0) {
+		if (book_today(st->book, p, st->now, &today, err) != 0)
+			return BOOK_INVALID;
+		date = date_format(today, text);
+	}
+	if (p->start_date != NULL && strcmp(date, p->start_date) < 0)
+		return 0;
+	rc = book_checkin(st->book, p->key, date, IMPORT_BASELINE_NOTE, NULL,
+	    st->now, err);
+	if (rc != 0)
+		prefix_err(err, "--baseline");
+	else
+		st->result->baselines++;
+	return rc;
+}
+
 static int
 import_partner(struct import_state *st, const struct csv_record *rec,
     char **err)
@@ -202,7 +251,8 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 			prefix_err(err, "last_checkin");
 		else
 			st->result->checkins++;
-	}
+	} else if (st->opts->baseline != NULL && !archived)
+		rc = import_baseline(st, &p, err);
 	if (rc == 0 && archived)
 		rc = book_partner_archive(st->book, p.key, st->now, err);
 	partner_reset(&p);
@@ -247,7 +297,7 @@ import_record(const struct csv_record *rec, void *arg)
 	/* A spreadsheet's trailing row of empty cells is no record. */
 	if (all_empty(rec))
 		return 0;
-	if (rec->nfields != st->nheader) {
+	if (rec->nfields != st->nheader && !extra_empty(st, rec)) {
 		char *why = xasprintf("%zu fields, but the header has %zu",
 		    rec->nfields, st->nheader);
 
@@ -289,8 +339,8 @@ import_record(const struct csv_record *rec, void *arg)
  * open.  Returns 0 or BOOK_ERROR with *err. */
 static int
 import_begin(struct import_state *st, struct book *b, const char *path,
-    time_t now, import_progress_fn progress, void *arg,
-    struct import_result *result, char **err)
+    const struct import_opts *opts, time_t now, import_progress_fn progress,
+    void *arg, struct import_result *result, char **err)
 {
 	memset(result, 0, sizeof *result);
 	memset(st, 0, sizeof *st);
@@ -300,14 +350,16 @@ import_begin(struct import_state *st, struct book *b, const char *path,
 	st->result = result;
 	st->progress = progress;
 	st->progress_arg = arg;
+	st->opts = opts;
 	return store_begin(b->store, err) != 0 ? BOOK_ERROR : 0;
 }
 
 /* End an import whose reading returned rc: committed only when every
  * record was good and this is no dry run. */
 static int
-import_end(struct import_state *st, int rc, bool dry_run, char **err)
+import_end(struct import_state *st, int rc, char **err)
 {
+	bool dry_run = st->opts->dry_run;
 	struct book *b = st->book;
 	struct import_result *result = st->result;
 
@@ -321,6 +373,11 @@ import_end(struct import_state *st, int rc, bool dry_run, char **err)
 		*err = NULL;
 		rc = 0;
 	}
+	/* What the book, as it would be, sends next, said before a first
+	 * run sends it; a forecast that fails is reported, not fatal. */
+	if (rc != -2 && result->nerrors == 0 && st->header_done)
+		(void)exchange_forecast(b, st->now, &result->forecast,
+		    &result->forecast_err);
 	if (rc == -2 || dry_run || result->nerrors > 0) {
 		store_rollback(b->store);
 		return rc == -2 ? BOOK_ERROR : result->nerrors > 0 ?
@@ -343,13 +400,30 @@ exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
     import_progress_fn progress, void *arg, struct import_result *result,
     char **err)
 {
+	struct import_opts opts = { .dry_run = dry_run };
+
+	return exchange_import_with(b, path, &opts, now, progress, arg, result,
+	    err);
+}
+
+int
+exchange_import_with(struct book *b, const char *path,
+    const struct import_opts *opts, time_t now, import_progress_fn progress,
+    void *arg, struct import_result *result, char **err)
+{
 	struct import_state st;
+	char delim = opts->delimiter;
 	int rc;
 
-	if (import_begin(&st, b, path, now, progress, arg, result, err) != 0)
+	if (import_begin(&st, b, path, opts, now, progress, arg, result,
+	    err) != 0)
 		return BOOK_ERROR;
-	rc = csv_read_file(path, import_record, &st, err);
-	return import_end(&st, rc, dry_run, err);
+	rc = csv_read_file_delim(path, &delim, import_record, &st, err);
+	if (opts->delimiter == '\0' && delim != ',')
+		add_warning(&st, 1, delim == ';' ? "fields separated by ';' "
+		    "(read from the header line)" : "fields separated by tabs "
+		    "(read from the header line)");
+	return import_end(&st, rc, err);
 }
 
 int
@@ -357,13 +431,15 @@ exchange_import_buffer(struct book *b, const char *name, const char *data,
     size_t len, bool dry_run, time_t now, struct import_result *result,
     char **err)
 {
+	struct import_opts opts = { .dry_run = dry_run };
 	struct import_state st;
 	int rc;
 
-	if (import_begin(&st, b, name, now, NULL, NULL, result, err) != 0)
+	if (import_begin(&st, b, name, &opts, now, NULL, NULL, result,
+	    err) != 0)
 		return BOOK_ERROR;
 	rc = csv_read_buffer(name, data, len, import_record, &st, err);
-	return import_end(&st, rc, dry_run, err);
+	return import_end(&st, rc, err);
 }
 
 struct export_state {

@@ -9,6 +9,11 @@
  * owner_email are required.  A row repeating a key already seen adds a
  * contact to that partner (its partner columns must be empty or equal),
  * which is how export writes partners with several contacts.
+ * Spreadsheet habits are accepted: a header such as "Owner E-mail" names
+ * owner_email (case, spaces and hyphens do not matter), unknown columns
+ * are ignored with a warning naming them, rows of empty cells are
+ * skipped, and the delimiter (comma, semicolon or tab) is read from the
+ * header line unless given.
  */
 #ifndef TB_EXCHANGE_H
 #define TB_EXCHANGE_H
@@ -18,6 +23,7 @@
 #include <time.h>
 
 #include "book.h"
+#include "exchange_forecast.h"
 
 struct import_result {
 	long	  partners;	/* added (or that would be, on dry run) */
@@ -26,6 +32,20 @@ struct import_result {
 	char	**errors;	/* "FILE:LINE: why", NULL-terminated */
 	size_t	  nlisted;	/* in errors: at most IMPORT_MAX_ERRORS */
 	size_t	  nerrors;	/* all bad records, listed or not */
+	char	**warnings;	/* what was ignored, NULL-terminated */
+	size_t	  nwarnings;
+	long	  baselines;	/* baseline check-ins recorded */
+	struct forecast	forecast; /* what the next run would send after */
+	char	 *forecast_err;	/* why there is no forecast, or NULL */
+};
+
+/* How an import reads its file and what it does with it. */
+struct import_opts {
+	bool		 dry_run;	/* check and forecast, change nothing */
+	const char	*baseline;	/* NULL, "today" or YYYY-MM-DD: a new
+					 * partner without last_checkin gets a
+					 * baseline check-in that day */
+	char		 delimiter;	/* 0: detected from the header line */
 };
 
 /* How many error messages an import keeps; the rest are only counted. */
@@ -48,7 +68,14 @@ int exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
 int exchange_import_buffer(struct book *b, const char *name, const char *data,
     size_t len, bool dry_run, time_t now, struct import_result *result,
     char **err);
+/* The same with opts (exchange_import is this with dry_run alone). */
+int exchange_import_with(struct book *b, const char *path,
+    const struct import_opts *opts, time_t now, import_progress_fn progress,
+    void *arg, struct import_result *result, char **err);
 void import_result_reset(struct import_result *r);
+
+/* The note of a baseline check-in (import --baseline). */
+#define IMPORT_BASELINE_NOTE "baseline: no check-in on record at import"
 
 /* All partners (archived too) as CSV with a header row, appended to out. */
 int exchange_export_csv(struct book *b, struct buf *out, char **err);
