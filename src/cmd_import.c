@@ -11,7 +11,8 @@
 #include "log.h"
 
 static const struct cmd_usage import_usage = {
-	"import FILE.csv [--dry-run] [--baseline DATE|today] [--delimiter C]",
+	"import FILE.csv [--dry-run] [--update] [--checkins FILE.csv]\n"
+	"       [--baseline DATE|today] [--delimiter C]",
 	"Add the partners (and contacts) of an RFC 4180 CSV file with a header\n"
 	"row.  Columns: key, name, owner_email, owner_name, sponsor_email,\n"
 	"cadence, start_date, timezone, tier, notes, archived, last_checkin,\n"
@@ -22,15 +23,20 @@ static const struct cmd_usage import_usage = {
 	"and nothing is imported.  \"touchbase export\" writes this format.\n"
 	"Says what the next run would send.\n\n"
 	"  --dry-run            check the file, change nothing\n"
+	"  --update             a key in the book updates that partner\n"
+	"  --checkins FILE.csv  check-ins (export --checkins) instead of\n"
+	"                       last_checkin\n"
 	"  --baseline DATE      a new partner without last_checkin gets a\n"
 	"                       baseline check-in that day (or today)\n"
 	"  --delimiter C        field delimiter (default: read from the header)\n",
 };
 
 static const struct cmd_usage export_usage = {
-	"export [--format csv|json]",
+	"export [--format csv|json] [--checkins]",
 	"Write every partner (archived too), with contacts, to standard output\n"
-	"as CSV (the import format, the default) or as a JSON array.\n",
+	"as CSV (the import format, the default) or as a JSON array with every\n"
+	"check-in.\n\n"
+	"  --checkins   every check-in instead, as CSV (key, date, note, by)\n",
 };
 
 /* What kind of message and who gets it, in the forecast's words. */
@@ -104,6 +110,8 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "baseline", required_argument, NULL, 'b' },
+		{ "update", no_argument, NULL, 'u' },
+		{ "checkins", required_argument, NULL, 'k' },
 		{ "delimiter", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -121,6 +129,12 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		switch (ch) {
 		case 'n':
 			opts.dry_run = true;
+			break;
+		case 'u':
+			opts.update = true;
+			break;
+		case 'k':
+			opts.checkins = optarg;
 			break;
 		case 'b':
 			if (strcmp(optarg, "today") != 0 &&
@@ -153,6 +167,10 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error("%s: %s", argv[optind], strerror(errno));
 		return CMD_NOINPUT;
 	}
+	if (opts.checkins != NULL && access(opts.checkins, R_OK) != 0) {
+		cmd_error("%s: %s", opts.checkins, strerror(errno));
+		return CMD_NOINPUT;
+	}
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	rc = exchange_import_with(&book, argv[optind], &opts, ctx->now,
@@ -176,6 +194,10 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 		    r.partners, r.partners == 1 ? "" : "s", r.contacts,
 		    r.contacts == 1 ? "" : "s", r.checkins,
 		    r.checkins == 1 ? "" : "s", argv[optind]);
+		if (r.updated > 0)
+			log_info("%s %ld partner%s", opts.dry_run ?
+			    "would update" : "updated", r.updated,
+			    r.updated == 1 ? "" : "s");
 		if (r.baselines > 0)
 			log_info("%s %ld baseline check-in%s (partners without "
 			    "last_checkin)", opts.dry_run ? "would record" :
@@ -194,10 +216,12 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "checkins", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *format = "csv";
+	bool checkins = false;
 	struct book book;
 	struct buf out;
 	enum cmd_status st;
@@ -208,6 +232,9 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 		switch (ch) {
 		case 'f':
 			format = optarg;
+			break;
+		case 'k':
+			checkins = true;
 			break;
 		case 'h':
 			return cmd_print_usage(&export_usage, true);
@@ -220,10 +247,15 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
 		return cmd_usage_error(&export_usage, "--format: \"%s\" is not "
 		    "csv or json", format);
+	if (checkins && strcmp(format, "csv") != 0)
+		return cmd_usage_error(&export_usage, "--checkins writes CSV; "
+		    "the JSON export carries check-ins already");
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
 	buf_init(&out);
-	if (strcmp(format, "csv") == 0)
+	if (checkins)
+		rc = exchange_export_checkins_csv(&book, &out, &err);
+	else if (strcmp(format, "csv") == 0)
 		rc = exchange_export_csv(&book, &out, &err);
 	else
 		rc = exchange_export_json(&book, &out, &err);

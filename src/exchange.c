@@ -1,4 +1,4 @@
-/* exchange.c: CSV import and CSV/JSON export of the partner book. */
+/* exchange.c: CSV import of the partner book (export: exchange_export.c). */
 #include "exchange.h"
 
 #include <stdlib.h>
@@ -6,16 +6,10 @@
 #include <strings.h>
 
 #include "csvfile.h"
+#include "exchange_columns.h"
 
 
-enum column {
-	COL_KEY, COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME, COL_SPONSOR,
-	COL_CADENCE, COL_START, COL_TIMEZONE, COL_TIER, COL_NOTES,
-	COL_ARCHIVED, COL_LAST_CHECKIN, COL_CONTACT_NAME, COL_CONTACT_EMAIL,
-	COL_CONTACT_ROLE, COL_CONTACT_INVITE, NCOLUMNS
-};
-
-static const char *const column_names[NCOLUMNS] = {
+const char *const exchange_columns[NCOLUMNS] = {
 	"key", "name", "owner_email", "owner_name", "sponsor_email",
 	"cadence", "start_date", "timezone", "tier", "notes", "archived",
 	"last_checkin", "contact_name", "contact_email", "contact_role",
@@ -38,12 +32,15 @@ struct import_state {
 	const struct import_opts *opts;
 };
 
-/* Keeps the first IMPORT_MAX_ERRORS messages (taking msg) and counts all. */
 static void
 add_error_text(struct import_state *st, char *msg)
 {
-	struct import_result *r = st->result;
+	import_result_add_error(st->result, msg);
+}
 
+void
+import_result_add_error(struct import_result *r, char *msg)
+{
 	r->nerrors++;
 	if (r->nlisted >= IMPORT_MAX_ERRORS) {
 		free(msg);
@@ -84,7 +81,7 @@ read_header(struct import_state *st, const struct csv_record *rec)
 		int c;
 
 		for (c = 0; c < NCOLUMNS; c++)
-			if (strcmp(name, column_names[c]) == 0)
+			if (strcmp(name, exchange_columns[c]) == 0)
 				break;
 		free(name);
 		if (c == NCOLUMNS) {
@@ -96,7 +93,7 @@ read_header(struct import_state *st, const struct csv_record *rec)
 		}
 		if (st->index[c] != -1) {
 			char *why = xasprintf("column \"%s\" appears twice",
-			    column_names[c]);
+			    exchange_columns[c]);
 			add_error(st, rec->line, why);
 			free(why);
 		}
@@ -178,7 +175,7 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 
 		if (v != NULL && (*pv[i] == NULL || strcmp(v, *pv[i]) != 0)) {
 			set_err(err, "%s \"%s\" differs from the row that added "
-			    "partner \"%s\"", column_names[same[i]], v,
+			    "partner \"%s\"", exchange_columns[same[i]], v,
 			    st->last_key);
 			rc = BOOK_INVALID;
 			break;
@@ -186,6 +183,24 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 	}
 	partner_reset(&p);
 	return rc;
+}
+
+/* The partner columns of a row. */
+static void
+row_input(const struct import_state *st, const struct csv_record *rec,
+    struct partner_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->key = field(st, rec, COL_KEY);
+	in->name = field(st, rec, COL_NAME);
+	in->owner = field(st, rec, COL_OWNER_EMAIL);
+	in->owner_name = field(st, rec, COL_OWNER_NAME);
+	in->sponsor = field(st, rec, COL_SPONSOR);
+	in->cadence = field(st, rec, COL_CADENCE);
+	in->start = field(st, rec, COL_START);
+	in->timezone = field(st, rec, COL_TIMEZONE);
+	in->tier = field(st, rec, COL_TIER);
+	in->notes = field(st, rec, COL_NOTES);
 }
 
 /* A new partner without a check-in on record checked in on the baseline
@@ -228,23 +243,14 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 	if (parse_flag(field(st, rec, COL_ARCHIVED), &archived) != 0)
 		return set_err(err, "archived: \"%s\" is not yes or no",
 		    field(st, rec, COL_ARCHIVED)), BOOK_INVALID;
-	memset(&in, 0, sizeof in);
-	in.key = field(st, rec, COL_KEY);
-	in.name = field(st, rec, COL_NAME);
-	in.owner = field(st, rec, COL_OWNER_EMAIL);
-	in.owner_name = field(st, rec, COL_OWNER_NAME);
-	in.sponsor = field(st, rec, COL_SPONSOR);
-	in.cadence = field(st, rec, COL_CADENCE);
-	in.start = field(st, rec, COL_START);
-	in.timezone = field(st, rec, COL_TIMEZONE);
-	in.tier = field(st, rec, COL_TIER);
-	in.notes = field(st, rec, COL_NOTES);
+	row_input(st, rec, &in);
 	if ((rc = book_partner_add(st->book, &in, st->now, &p, err)) != 0)
 		return rc;
 	st->result->partners++;
 	free(st->last_key);
 	st->last_key = xstrdup(p.key);
-	if (field(st, rec, COL_LAST_CHECKIN) != NULL) {
+	if (field(st, rec, COL_LAST_CHECKIN) != NULL &&
+	    st->opts->checkins == NULL) {
 		rc = book_checkin(st->book, p.key, field(st, rec,
 		    COL_LAST_CHECKIN), NULL, NULL, st->now, err);
 		if (rc != 0)
@@ -255,6 +261,53 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 		rc = import_baseline(st, &p, err);
 	if (rc == 0 && archived)
 		rc = book_partner_archive(st->book, p.key, st->now, err);
+	partner_reset(&p);
+	return rc;
+}
+
+/* --update: a partner whose key is in the book takes the row's values
+ * (an empty cell leaves its field as it is; a later last_checkin is
+ * recorded, archived=yes archives); any other row adds a partner. */
+static int
+import_update(struct import_state *st, const struct csv_record *rec,
+    const char *key, char **err)
+{
+	struct partner_input in;
+	struct partner p;
+	const char *last = field(st, rec, COL_LAST_CHECKIN);
+	bool archived;
+	int rc;
+
+	if ((rc = book_partner_get(st->book, key, &p, err)) == BOOK_NOT_FOUND) {
+		free(*err);
+		*err = NULL;
+		return import_partner(st, rec, err);
+	}
+	if (rc != 0)
+		return rc;
+	if (parse_flag(field(st, rec, COL_ARCHIVED), &archived) != 0) {
+		partner_reset(&p);
+		return set_err(err, "archived: \"%s\" is not yes or no",
+		    field(st, rec, COL_ARCHIVED)), BOOK_INVALID;
+	}
+	row_input(st, rec, &in);
+	in.key = NULL;
+	rc = book_partner_edit(st->book, key, &in, st->now, err);
+	if (rc == 0 && last != NULL && st->opts->checkins == NULL &&
+	    (p.last_checkin == NULL || strcmp(last, p.last_checkin) > 0)) {
+		if ((rc = book_checkin(st->book, key, last, NULL, NULL,
+		    st->now, err)) != 0)
+			prefix_err(err, "last_checkin");
+		else
+			st->result->checkins++;
+	}
+	if (rc == 0 && archived && !p.archived)
+		rc = book_partner_archive(st->book, key, st->now, err);
+	if (rc == 0) {
+		st->result->updated++;
+		free(st->last_key);
+		st->last_key = xstrdup(key);
+	}
 	partner_reset(&p);
 	return rc;
 }
@@ -279,6 +332,12 @@ import_contact(struct import_state *st, const struct csv_record *rec,
 	}
 	rc = book_contact_add(st->book, st->last_key, name ? name : email,
 	    email, field(st, rec, COL_CONTACT_ROLE), invite, err);
+	if (rc == BOOK_EXISTS && st->opts->update) {
+		free(*err);
+		*err = NULL;
+		return book_contact_edit(st->book, st->last_key, email, name,
+		    field(st, rec, COL_CONTACT_ROLE), invite, err);
+	}
 	if (rc == 0)
 		st->result->contacts++;
 	return rc;
@@ -316,7 +375,9 @@ import_record(const struct csv_record *rec, void *arg)
 	} else {
 		free(st->last_key);
 		st->last_key = NULL;
-		rc = import_partner(st, rec, &err);
+		rc = st->opts->update && key != NULL ?
+		    import_update(st, rec, key, &err) :
+		    import_partner(st, rec, &err);
 	}
 	free(slug);
 	if (rc == 0 && st->last_key != NULL)
@@ -423,6 +484,10 @@ exchange_import_with(struct book *b, const char *path,
 		add_warning(&st, 1, delim == ';' ? "fields separated by ';' "
 		    "(read from the header line)" : "fields separated by tabs "
 		    "(read from the header line)");
+	if (rc == 0 && opts->checkins != NULL && result->nerrors == 0 &&
+	    exchange_import_checkins(b, opts->checkins, opts->delimiter, now,
+	    result, &st.fatal) != 0)
+		rc = -2;
 	return import_end(&st, rc, err);
 }
 
@@ -440,217 +505,4 @@ exchange_import_buffer(struct book *b, const char *name, const char *data,
 		return BOOK_ERROR;
 	rc = csv_read_buffer(name, data, len, import_record, &st, err);
 	return import_end(&st, rc, err);
-}
-
-struct export_state {
-	struct book	*book;
-	struct buf	*out;
-	char		**err;
-	const struct partner *partner;
-	int		 ncontacts;
-	bool		 first;
-};
-
-static void
-csv_partner_fields(const struct partner *p, const char *fields[NCOLUMNS])
-{
-	fields[COL_KEY] = p->key;
-	fields[COL_NAME] = p->name;
-	fields[COL_OWNER_EMAIL] = p->owner_email;
-	fields[COL_OWNER_NAME] = p->owner_name;
-	fields[COL_SPONSOR] = p->sponsor_email;
-	fields[COL_CADENCE] = p->cadence;
-	fields[COL_START] = p->start_date;
-	fields[COL_TIMEZONE] = p->timezone;
-	fields[COL_TIER] = p->tier;
-	fields[COL_NOTES] = p->notes;
-	fields[COL_ARCHIVED] = p->archived ? "yes" : "no";
-	fields[COL_LAST_CHECKIN] = p->last_checkin;
-	fields[COL_CONTACT_NAME] = NULL;
-	fields[COL_CONTACT_EMAIL] = NULL;
-	fields[COL_CONTACT_ROLE] = NULL;
-	fields[COL_CONTACT_INVITE] = NULL;
-}
-
-static void
-csv_write_row(struct buf *out, const char *fields[NCOLUMNS])
-{
-	const char *row[NCOLUMNS];
-
-	for (int c = 0; c < NCOLUMNS; c++)
-		row[c] = fields[c] ? fields[c] : "";
-	csv_write_record(out, row, NCOLUMNS);
-}
-
-static int
-export_csv_contact(const struct contact *c, void *arg)
-{
-	struct export_state *st = arg;
-	const char *fields[NCOLUMNS];
-
-	csv_partner_fields(st->partner, fields);
-	fields[COL_CONTACT_NAME] = c->name;
-	fields[COL_CONTACT_EMAIL] = c->email;
-	fields[COL_CONTACT_ROLE] = c->role;
-	fields[COL_CONTACT_INVITE] = c->invite ? "yes" : "no";
-	csv_write_row(st->out, fields);
-	st->ncontacts++;
-	return 0;
-}
-
-static int
-export_csv_partner(const struct partner *p, void *arg)
-{
-	struct export_state *st = arg;
-	const char *fields[NCOLUMNS];
-
-	st->partner = p;
-	st->ncontacts = 0;
-	if (store_contact_foreach(st->book->store, p->id, export_csv_contact,
-	    st, st->err) != 0)
-		return -1;
-	if (st->ncontacts == 0) {
-		csv_partner_fields(p, fields);
-		csv_write_row(st->out, fields);
-	}
-	return 0;
-}
-
-int
-exchange_export_csv(struct book *b, struct buf *out, char **err)
-{
-	struct export_state st = { b, out, err, NULL, 0, true };
-
-	csv_write_record(out, column_names, NCOLUMNS);
-	return store_partner_foreach(b->store, true, export_csv_partner, &st,
-	    err) == 0 ? 0 : -1;
-}
-
-static int
-contact_json(const struct contact *c, void *arg)
-{
-	struct export_state *st = arg;
-	struct json_field f[] = {
-		{ "name", JSON_TEXT, c->name, 0 },
-		{ "email", JSON_TEXT, c->email, 0 },
-		{ "role", JSON_TEXT, c->role, 0 },
-		{ "invite", JSON_BOOL, NULL, c->invite },
-	};
-
-	if (!st->first)
-		buf_addc(st->out, ',');
-	st->first = false;
-	return store_json_object(st->book->store, f, sizeof f / sizeof f[0],
-	    st->out, st->err);
-}
-
-static int
-checkin_json(const struct checkin *c, void *arg)
-{
-	struct export_state *st = arg;
-	struct json_field f[] = {
-		{ "date", JSON_TEXT, c->date, 0 },
-		{ "note", JSON_TEXT, c->note, 0 },
-		{ "by", JSON_TEXT, c->by_email, 0 },
-	};
-
-	if (!st->first)
-		buf_addc(st->out, ',');
-	st->first = false;
-	return store_json_object(st->book->store, f, sizeof f / sizeof f[0],
-	    st->out, st->err);
-}
-
-int
-exchange_partner_json(struct book *b, const struct partner *p,
-    bool with_contacts, int checkins, const struct json_field *extra,
-    size_t nextra, struct buf *out, char **err)
-{
-	struct buf owner, contacts, recent;
-	struct export_state st = { b, NULL, err, p, 0, true };
-	struct json_field of[] = {
-		{ "name", JSON_TEXT, p->owner_name, 0 },
-		{ "email", JSON_TEXT, p->owner_email, 0 },
-	};
-	struct json_field base[] = {
-		{ "key", JSON_TEXT, p->key, 0 },
-		{ "name", JSON_TEXT, p->name, 0 },
-		{ "owner", JSON_RAW, NULL, 0 },
-		{ "sponsor", JSON_TEXT, p->sponsor_email, 0 },
-		{ "cadence", JSON_TEXT, p->cadence, 0 },
-		{ "start_date", JSON_TEXT, p->start_date, 0 },
-		{ "timezone", JSON_TEXT, p->timezone, 0 },
-		{ "tier", JSON_TEXT, p->tier, 0 },
-		{ "notes", JSON_TEXT, p->notes, 0 },
-		{ "archived", JSON_BOOL, NULL, p->archived },
-		{ "created_at", JSON_TEXT, p->created_at, 0 },
-		{ "next_due", JSON_TEXT, p->next_due, 0 },
-		{ "last_checkin", JSON_TEXT, p->last_checkin, 0 },
-	};
-	size_t nbase = sizeof base / sizeof base[0], n = nbase;
-	struct json_field *f;
-	int rc = -1;
-
-	buf_init(&owner);
-	buf_init(&contacts);
-	buf_init(&recent);
-	f = xreallocarray(NULL, nbase + 2 + nextra, sizeof *f);
-	if (store_json_object(b->store, of, 2, &owner, err) != 0)
-		goto done;
-	base[2].text = buf_str(&owner);
-	memcpy(f, base, sizeof base);
-	if (with_contacts) {
-		buf_addc(&contacts, '[');
-		st.out = &contacts;
-		if (store_contact_foreach(b->store, p->id, contact_json, &st,
-		    err) != 0)
-			goto done;
-		buf_addc(&contacts, ']');
-		f[n++] = (struct json_field){ "contacts", JSON_RAW,
-		    buf_str(&contacts), 0 };
-	}
-	if (checkins > 0) {
-		buf_addc(&recent, '[');
-		st.out = &recent;
-		st.first = true;
-		if (store_checkin_foreach(b->store, p->id, checkins,
-		    checkin_json, &st, err) != 0)
-			goto done;
-		buf_addc(&recent, ']');
-		f[n++] = (struct json_field){ "checkins", JSON_RAW,
-		    buf_str(&recent), 0 };
-	}
-	for (size_t i = 0; i < nextra; i++)
-		f[n++] = extra[i];
-	rc = store_json_object(b->store, f, n, out, err);
-done:
-	free(f);
-	buf_reset(&owner);
-	buf_reset(&contacts);
-	buf_reset(&recent);
-	return rc;
-}
-
-static int
-export_json_partner(const struct partner *p, void *arg)
-{
-	struct export_state *st = arg;
-
-	buf_adds(st->out, st->first ? "\n  " : ",\n  ");
-	st->first = false;
-	return exchange_partner_json(st->book, p, true, 0, NULL, 0, st->out,
-	    st->err);
-}
-
-int
-exchange_export_json(struct book *b, struct buf *out, char **err)
-{
-	struct export_state st = { b, out, err, NULL, 0, true };
-
-	buf_addc(out, '[');
-	if (store_partner_foreach(b->store, true, export_json_partner, &st,
-	    err) != 0)
-		return -1;
-	buf_adds(out, st.first ? "]\n" : "\n]\n");
-	return 0;
 }

@@ -29,6 +29,7 @@ struct import_result {
 	long	  partners;	/* added (or that would be, on dry run) */
 	long	  contacts;
 	long	  checkins;
+	long	  updated;	/* partners updated (--update) */
 	char	**errors;	/* "FILE:LINE: why", NULL-terminated */
 	size_t	  nlisted;	/* in errors: at most IMPORT_MAX_ERRORS */
 	size_t	  nerrors;	/* all bad records, listed or not */
@@ -46,6 +47,11 @@ struct import_opts {
 					 * partner without last_checkin gets a
 					 * baseline check-in that day */
 	char		 delimiter;	/* 0: detected from the header line */
+	bool		 update;	/* a key in the book updates it */
+	const char	*checkins;	/* NULL, or a check-in history CSV
+					 * (export --checkins) read after
+					 * the partners instead of their
+					 * last_checkin */
 };
 
 /* How many error messages an import keeps; the rest are only counted. */
@@ -73,13 +79,30 @@ int exchange_import_with(struct book *b, const char *path,
     const struct import_opts *opts, time_t now, import_progress_fn progress,
     void *arg, struct import_result *result, char **err);
 void import_result_reset(struct import_result *r);
+/* Count a bad record and keep msg ("FILE:LINE: why", taken) among the
+ * first IMPORT_MAX_ERRORS. */
+void import_result_add_error(struct import_result *r, char *msg);
+
+/*
+ * The check-in history CSV (columns key, date, note, by; header row
+ * required): each row a check-in of the partner with that key, recorded
+ * inside the caller's transaction.  Bad rows go to result->errors (and
+ * checkins counts the good).  delimiter as in import_opts.  Returns 0, or
+ * -1 with *err for an unreadable file or a database failure.
+ */
+int exchange_import_checkins(struct book *b, const char *path,
+    char delimiter, time_t now, struct import_result *result, char **err);
+/* Every partner's check-ins, oldest first, in that format. */
+int exchange_export_checkins_csv(struct book *b, struct buf *out,
+    char **err);
 
 /* The note of a baseline check-in (import --baseline). */
 #define IMPORT_BASELINE_NOTE "baseline: no check-in on record at import"
 
 /* All partners (archived too) as CSV with a header row, appended to out. */
 int exchange_export_csv(struct book *b, struct buf *out, char **err);
-/* All partners as a JSON array of partner objects (with contacts). */
+/* All partners as a JSON array of partner objects with their contacts
+ * and every check-in. */
 int exchange_export_json(struct book *b, struct buf *out, char **err);
 
 /*

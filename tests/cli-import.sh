@@ -85,4 +85,74 @@ contains err.txt "column 4 \"owner-e-mail-x\" ignored"
 expect 0 -d shape.db partner show k2
 contains out.txt "two@example.org"
 
+# export -> import reproduces the book.  A book with history: several
+# check-ins with notes (commas, quotes, line breaks) and who, contacts,
+# an archived partner.
+rm -f book.db && expect 0 -d book.db init
+expect 0 -d book.db import "$data/no-checkins.csv"
+expect 0 -d book.db checkin riverside --date 2026-01-12 --note "kick-off" \
+	--by dana@example.org
+expect 0 -d book.db checkin riverside --date 2026-02-09 \
+	--note "$(printf 'renewal, "soon"\nsecond line')"
+expect 0 -d book.db checkin valley --date 2026-03-02
+expect 0 -d book.db contact add riverside "Tom Baker" tom@riverside.example.com \
+	--role "Referral coordinator"
+expect 0 -d book.db partner archive northside
+expect 0 -d book.db export
+cp out.txt book.csv
+expect 0 -d book.db export --checkins
+cp out.txt checkins.csv
+contains checkins.csv "riverside,2026-01-12,kick-off,dana@example.org"
+expect 0 -d book.db export --format json
+cp out.txt book.json
+contains book.json '"note":"kick-off"'
+contains book.json '"date":"2026-02-09"'
+expect 64 -d book.db export --format json --checkins
+
+rm -f copy.db && expect 0 -d copy.db init
+expect 0 -d copy.db import --checkins checkins.csv book.csv
+contains err.txt "imported 6 partners, 4 contacts, 3 check-ins"
+expect 0 -d copy.db export
+cmp -s out.txt book.csv || fail "export of the copy differs"
+expect 0 -d copy.db export --checkins
+cmp -s out.txt checkins.csv || fail "check-ins of the copy differ"
+expect 0 -d copy.db export --format json
+sed 's/"created_at":"[^"]*"//' out.txt >copy.nots
+sed 's/"created_at":"[^"]*"//' book.json >book.nots
+cmp -s copy.nots book.nots || fail "JSON export of the copy differs"
+/usr/bin/python3 "$srcdir/tests/book_dump.py" book.db >book.dump
+/usr/bin/python3 "$srcdir/tests/book_dump.py" copy.db >copy.dump
+cmp -s book.dump copy.dump || { fail "the copy's tables differ";
+	diff book.dump copy.dump >&2; }
+checks=$((checks + 4))
+
+# An export imported into its own book: refused without --update (every
+# key exists); with it, accepted and nothing changes.
+expect 65 -d book.db import book.csv
+contains err.txt "exists already"
+expect 0 -d book.db import --update book.csv
+contains err.txt "updated 6 partners"
+/usr/bin/python3 "$srcdir/tests/book_dump.py" book.db >again.dump
+cmp -s book.dump again.dump || { fail "import --update of an export changed the book";
+	diff book.dump again.dump >&2; }
+checks=$((checks + 1))
+# --update changes what the rows say, adds the new keys, and is all or
+# nothing: with one bad row, nothing changes.
+sed -e 's/Dana Lee/Dana Lee-Park/' book.csv >changed.csv
+printf 'newkey,New Partner,new@example.org,,,monthly,2099-01-05,UTC,,,no,,,,,\r\n' >>changed.csv
+cp changed.csv bad.csv
+printf 'badkey,Bad,not-an-address,,,monthly,2099-01-05,UTC,,,no,,,,,\r\n' >>bad.csv
+expect 65 -d book.db import --update bad.csv
+contains err.txt "bad.csv:10: "
+/usr/bin/python3 "$srcdir/tests/book_dump.py" book.db >again.dump
+cmp -s book.dump again.dump || fail "a refused import --update changed the book"
+checks=$((checks + 1))
+expect 0 -d book.db import --update changed.csv
+contains err.txt "imported 1 partner"
+contains err.txt "updated 6 partners"
+expect 0 -d book.db partner show riverside
+contains out.txt "Dana Lee-Park"
+expect 0 -d book.db partner show newkey
+contains out.txt "New Partner"
+
 finish
