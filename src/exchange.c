@@ -257,7 +257,8 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 			prefix_err(err, "last_checkin");
 		else
 			st->result->checkins++;
-	} else if (st->opts->baseline != NULL && !archived)
+	} else if (st->opts->baseline != NULL && !archived &&
+	    field(st, rec, COL_LAST_CHECKIN) == NULL)
 		rc = import_baseline(st, &p, err);
 	if (rc == 0 && archived)
 		rc = book_partner_archive(st->book, p.key, st->now, err);

@@ -126,6 +126,16 @@ cmp -s book.dump copy.dump || { fail "the copy's tables differ";
 	diff book.dump copy.dump >&2; }
 checks=$((checks + 4))
 
+# A baseline only where the history has no check-in (harbor, saojose;
+# not riverside or valley, nor northside, archived, nor future, later).
+rm -f calm.db && expect 0 -d calm.db init
+expect 0 -d calm.db import --baseline today --checkins checkins.csv book.csv
+contains err.txt "recorded 2 baseline check-ins"
+expect 0 -d calm.db partner show riverside
+lacks out.txt "baseline"
+expect 0 -d calm.db partner show harbor
+contains out.txt "baseline: no check-in on record at import"
+
 # An export imported into its own book: refused without --update (every
 # key exists); with it, accepted and nothing changes.
 expect 65 -d book.db import book.csv
