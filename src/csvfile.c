@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <csv.h>
 
@@ -88,9 +89,71 @@ on_record(int c, void *arg)
 	clear_fields(r);
 }
 
+char
+csv_detect_delimiter(const char *data, size_t len)
+{
+	static const char candidates[] = ",;\t";
+	size_t count[sizeof candidates - 1] = { 0 }, best = 0;
+	bool quoted = false;
+
+	for (size_t i = 0; i < len && (quoted || data[i] != '\n'); i++) {
+		const char *c;
+
+		if (data[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && data[i] != '\0' &&
+		    (c = strchr(candidates, data[i])) != NULL)
+			count[c - candidates]++;
+	}
+	/* A comma wins ties: one column, or as many of each. */
+	for (size_t k = 1; k < sizeof count / sizeof count[0]; k++)
+		if (count[k] > count[best])
+			best = k;
+	return candidates[best];
+}
+
+char *
+csv_header_name(const char *field)
+{
+	struct buf out;
+	size_t n = strlen(field);
+
+	while (n > 0 && strchr(" \t", field[n - 1]) != NULL)
+		n--;
+	while (n > 0 && strchr(" \t", *field) != NULL) {
+		field++;
+		n--;
+	}
+	buf_init(&out);
+	for (size_t i = 0; i < n; i++) {
+		char c = field[i];
+
+		/* "e-mail" is "email"; other spaces and hyphens join words. */
+		if ((c == '-' && i > 0 && (field[i - 1] | 0x20) == 'e' &&
+		    (i < 2 || strchr(" _-", field[i - 2]) != NULL) &&
+		    strncasecmp(field + i + 1, "mail", 4) == 0))
+			continue;
+		if (c == ' ' || c == '-' || c == '\t')
+			c = '_';
+		if (c == '_' && out.len > 0 && buf_str(&out)[out.len - 1] == '_')
+			continue;
+		buf_addc(&out, c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c);
+	}
+	return buf_steal(&out);
+}
+
 int
 csv_read_buffer(const char *name, const char *data, size_t len,
     csv_record_fn fn, void *arg, char **err)
+{
+	char delim = ',';
+
+	return csv_read_buffer_delim(name, data, len, &delim, fn, arg, err);
+}
+
+int
+csv_read_buffer_delim(const char *name, const char *data, size_t len,
+    char *delim, csv_record_fn fn, void *arg, char **err)
 {
 	struct csv_parser p;
 	struct reader r;
@@ -110,6 +173,9 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 	 * is still an error (CSV_STRICT_FINI). */
 	if (csv_init(&p, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		fatal("csv_init failed");
+	if (*delim == '\0')
+		*delim = csv_detect_delimiter(data + off, len - off);
+	csv_set_delim(&p, (unsigned char)*delim);
 	/* Feed line by line so that records know where they start. */
 	while (off < len && !r.stop) {
 		size_t end = off;
@@ -151,6 +217,15 @@ csv_read_buffer(const char *name, const char *data, size_t len,
 int
 csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err)
 {
+	char delim = ',';
+
+	return csv_read_file_delim(path, &delim, fn, arg, err);
+}
+
+int
+csv_read_file_delim(const char *path, char *delim, csv_record_fn fn,
+    void *arg, char **err)
+{
 	size_t len;
 	char *text;
 	int rc;
@@ -158,7 +233,7 @@ csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err)
 	/* Any file, a pipe too (import <(...)), up to what a buffer holds. */
 	if ((text = file_read(path, CSV_MAX, 0, &len, NULL, err)) == NULL)
 		return -1;
-	rc = csv_read_buffer(path, text, len, fn, arg, err);
+	rc = csv_read_buffer_delim(path, text, len, delim, fn, arg, err);
 	free(text);
 	return rc;
 }

@@ -35,6 +35,21 @@ int csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err);
 int csv_read_buffer(const char *name, const char *data, size_t len,
     csv_record_fn fn, void *arg, char **err);
 
+/* The same with the field delimiter *delim; '\0' in *delim: detected
+ * from the first line (csv_detect_delimiter) and set there. */
+int csv_read_file_delim(const char *path, char *delim, csv_record_fn fn,
+    void *arg, char **err);
+int csv_read_buffer_delim(const char *name, const char *data, size_t len,
+    char *delim, csv_record_fn fn, void *arg, char **err);
+/* The delimiter of a spreadsheet's header line (the first line, quoted
+ * text skipped): whichever of comma, semicolon and tab it holds most of,
+ * a comma on a tie. */
+char csv_detect_delimiter(const char *data, size_t len);
+/* A header cell as a column name: trimmed, lower case, spaces and
+ * hyphens as one '_', "e-mail" as "email" ("Owner E-mail" is
+ * "owner_email").  Caller frees. */
+char *csv_header_name(const char *field);
+
 /* Append one field, quoted when it holds a comma, quote, CR or LF
  * (or leading/trailing space), to out. */
 void csv_write_field(struct buf *out, const char *field);

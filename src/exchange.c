@@ -1,4 +1,4 @@
-/* exchange.c: CSV import and CSV/JSON export of the partner book. */
+/* exchange.c: CSV import of the partner book (export: exchange_export.c). */
 #include "exchange.h"
 
 #include <stdlib.h>
@@ -6,16 +6,10 @@
 #include <strings.h>
 
 #include "csvfile.h"
+#include "exchange_columns.h"
 
 
-enum column {
-	COL_KEY, COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME, COL_SPONSOR,
-	COL_CADENCE, COL_START, COL_TIMEZONE, COL_TIER, COL_NOTES,
-	COL_ARCHIVED, COL_LAST_CHECKIN, COL_CONTACT_NAME, COL_CONTACT_EMAIL,
-	COL_CONTACT_ROLE, COL_CONTACT_INVITE, NCOLUMNS
-};
-
-static const char *const column_names[NCOLUMNS] = {
+const char *const exchange_columns[NCOLUMNS] = {
 	"key", "name", "owner_email", "owner_name", "sponsor_email",
 	"cadence", "start_date", "timezone", "tier", "notes", "archived",
 	"last_checkin", "contact_name", "contact_email", "contact_role",
@@ -36,14 +30,18 @@ struct import_state {
 	char			*fatal;		/* a database failure */
 	import_progress_fn	 progress;
 	void			*progress_arg;
+	const struct import_opts *opts;
 };
 
-/* Keeps the first IMPORT_MAX_ERRORS messages (taking msg) and counts all. */
 static void
 add_error_text(struct import_state *st, char *msg)
 {
-	struct import_result *r = st->result;
+	import_result_add_error(st->result, msg);
+}
 
+void
+import_result_add_error(struct import_result *r, char *msg)
+{
 	r->nerrors++;
 	if (r->nlisted >= IMPORT_MAX_ERRORS) {
 		free(msg);
@@ -58,10 +56,19 @@ add_error(struct import_state *st, long line, const char *why)
 	add_error_text(st, xasprintf("%s:%ld: %s", st->path, line, why));
 }
 
+static void
+add_warning(struct import_state *st, long line, const char *why)
+{
+	strv_add(&st->result->warnings, &st->result->nwarnings,
+	    xasprintf("%s:%ld: %s", st->path, line, why));
+}
+
 void
 import_result_reset(struct import_result *r)
 {
 	strv_free(r->errors, r->nlisted);
+	strv_free(r->warnings, r->nwarnings);
+	free(r->forecast_err);
 	memset(r, 0, sizeof *r);
 }
 
@@ -71,25 +78,23 @@ read_header(struct import_state *st, const struct csv_record *rec)
 	for (int c = 0; c < NCOLUMNS; c++)
 		st->index[c] = -1;
 	for (size_t i = 0; i < rec->nfields; i++) {
+		char *name = csv_header_name(rec->fields[i]);
 		int c;
 
 		for (c = 0; c < NCOLUMNS; c++)
-			if (strcasecmp(rec->fields[i], column_names[c]) == 0)
+			if (strcmp(name, exchange_columns[c]) == 0)
 				break;
+		free(name);
 		if (c == NCOLUMNS) {
-			char *why = xasprintf("unknown column \"%s\" (known: key, "
-			    "name, owner_email, owner_name, sponsor_email, "
-			    "cadence, start_date, timezone, tier, notes, "
-			    "archived, last_checkin, contact_name, "
-			    "contact_email, contact_role, contact_invite)",
-			    rec->fields[i]);
-			add_error(st, rec->line, why);
+			char *why = xasprintf("column %zu \"%s\" ignored: not a "
+			    "column of the book", i + 1, rec->fields[i]);
+			add_warning(st, rec->line, why);
 			free(why);
 			continue;
 		}
 		if (st->index[c] != -1) {
 			char *why = xasprintf("column \"%s\" appears twice",
-			    column_names[c]);
+			    exchange_columns[c]);
 			add_error(st, rec->line, why);
 			free(why);
 		}
@@ -118,6 +123,19 @@ static bool
 all_empty(const struct csv_record *rec)
 {
 	for (size_t i = 0; i < rec->nfields; i++)
+		if (rec->fields[i][0] != '\0')
+			return false;
+	return true;
+}
+
+/* A row longer than the header only by empty cells (a spreadsheet's
+ * habit) loses nothing. */
+static bool
+extra_empty(const struct import_state *st, const struct csv_record *rec)
+{
+	if (rec->nfields < st->nheader)
+		return false;
+	for (size_t i = st->nheader; i < rec->nfields; i++)
 		if (rec->fields[i][0] != '\0')
 			return false;
 	return true;
@@ -156,7 +174,7 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 
 		if (v != NULL && (*pv[i] == NULL || strcmp(v, *pv[i]) != 0)) {
 			set_err(err, "%s \"%s\" differs from the row that added "
-			    "partner \"%s\"", column_names[same[i]], v,
+			    "partner \"%s\"", exchange_columns[same[i]], v,
 			    p->key);
 			rc = BOOK_INVALID;
 			break;
@@ -165,37 +183,126 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
 	return rc;
 }
 
+/* The partner columns of a row. */
+static void
+row_input(const struct import_state *st, const struct csv_record *rec,
+    struct partner_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->key = field(st, rec, COL_KEY);
+	in->name = field(st, rec, COL_NAME);
+	in->owner = field(st, rec, COL_OWNER_EMAIL);
+	in->owner_name = field(st, rec, COL_OWNER_NAME);
+	in->sponsor = field(st, rec, COL_SPONSOR);
+	in->cadence = field(st, rec, COL_CADENCE);
+	in->start = field(st, rec, COL_START);
+	in->timezone = field(st, rec, COL_TIMEZONE);
+	in->tier = field(st, rec, COL_TIER);
+	in->notes = field(st, rec, COL_NOTES);
+}
+
+/* A new partner without a check-in on record checked in on the baseline
+ * day (its local today for "today"), the note saying so; one that starts
+ * later is not due before it starts and needs none. */
+static int
+import_baseline(struct import_state *st, const struct partner *p,
+    char **err)
+{
+	const char *date = st->opts->baseline;
+	char text[DATE_STRLEN];
+	struct tb_date today;
+	int rc;
+
+	if (strcmp(date, "today") == 0) {
+		if (book_today(st->book, p, st->now, &today, err) != 0)
+			return BOOK_INVALID;
+		date = date_format(today, text);
+	}
+	if (p->start_date != NULL && strcmp(date, p->start_date) < 0)
+		return 0;
+	rc = book_checkin(st->book, p->key, date, IMPORT_BASELINE_NOTE, NULL,
+	    st->now, err);
+	if (rc != 0)
+		prefix_err(err, "--baseline");
+	else
+		st->result->baselines++;
+	return rc;
+}
+
 static int
 import_partner(struct import_state *st, const struct csv_record *rec,
     char **err)
 {
 	struct partner_input in;
+	/* With a check-ins file, that file has the history. */
+	const char *last = st->opts->checkins == NULL ? field(st, rec,
+	    COL_LAST_CHECKIN) : NULL;
 	bool archived;
 	int rc;
 
 	if (parse_flag(field(st, rec, COL_ARCHIVED), &archived) != 0)
 		return set_err(err, "archived: \"%s\" is not yes or no",
 		    field(st, rec, COL_ARCHIVED)), BOOK_INVALID;
-	memset(&in, 0, sizeof in);
-	in.key = field(st, rec, COL_KEY);
-	in.name = field(st, rec, COL_NAME);
-	in.owner = field(st, rec, COL_OWNER_EMAIL);
-	in.owner_name = field(st, rec, COL_OWNER_NAME);
-	in.sponsor = field(st, rec, COL_SPONSOR);
-	in.cadence = field(st, rec, COL_CADENCE);
-	in.start = field(st, rec, COL_START);
-	in.timezone = field(st, rec, COL_TIMEZONE);
-	in.tier = field(st, rec, COL_TIER);
-	in.notes = field(st, rec, COL_NOTES);
+	row_input(st, rec, &in);
 	/* One insert of the partner with its check-in counted, and the
 	 * partner kept for the rows that follow: nothing is read back. */
-	if ((rc = book_partner_import(st->book, &in, field(st, rec,
-	    COL_LAST_CHECKIN), archived, st->now, &st->last, err)) != 0)
+	if ((rc = book_partner_import(st->book, &in, last, archived, st->now,
+	    &st->last, err)) != 0)
 		return rc;
 	st->result->partners++;
-	if (field(st, rec, COL_LAST_CHECKIN) != NULL)
+	if (last != NULL)
 		st->result->checkins++;
-	return 0;
+	else if (st->opts->baseline != NULL && !archived &&
+	    field(st, rec, COL_LAST_CHECKIN) == NULL)
+		rc = import_baseline(st, &st->last, err);
+	return rc;
+}
+
+/* --update: a partner whose key is in the book takes the row's values
+ * (an empty cell leaves its field as it is; a later last_checkin is
+ * recorded, archived=yes archives); any other row adds a partner. */
+static int
+import_update(struct import_state *st, const struct csv_record *rec,
+    const char *key, char **err)
+{
+	struct partner_input in;
+	struct partner p;
+	const char *last = field(st, rec, COL_LAST_CHECKIN);
+	bool archived;
+	int rc;
+
+	if ((rc = book_partner_get(st->book, key, &p, err)) == BOOK_NOT_FOUND) {
+		free(*err);
+		*err = NULL;
+		return import_partner(st, rec, err);
+	}
+	if (rc != 0)
+		return rc;
+	if (parse_flag(field(st, rec, COL_ARCHIVED), &archived) != 0) {
+		partner_reset(&p);
+		return set_err(err, "archived: \"%s\" is not yes or no",
+		    field(st, rec, COL_ARCHIVED)), BOOK_INVALID;
+	}
+	row_input(st, rec, &in);
+	in.key = NULL;
+	rc = book_partner_edit(st->book, key, &in, st->now, err);
+	if (rc == 0 && last != NULL && st->opts->checkins == NULL &&
+	    (p.last_checkin == NULL || strcmp(last, p.last_checkin) > 0)) {
+		if ((rc = book_checkin(st->book, key, last, NULL, NULL,
+		    st->now, err)) != 0)
+			prefix_err(err, "last_checkin");
+		else
+			st->result->checkins++;
+	}
+	if (rc == 0 && archived && !p.archived)
+		rc = book_partner_archive(st->book, key, st->now, err);
+	partner_reset(&p);
+	if (rc == 0) {
+		st->result->updated++;
+		/* The rows that continue it are judged against it as now. */
+		rc = book_partner_get(st->book, key, &st->last, err);
+	}
+	return rc;
 }
 
 static int
@@ -218,6 +325,12 @@ import_contact(struct import_state *st, const struct csv_record *rec,
 	}
 	rc = book_contact_add_to(st->book, &st->last, name ? name : email,
 	    email, field(st, rec, COL_CONTACT_ROLE), invite, err);
+	if (rc == BOOK_EXISTS && st->opts->update) {
+		free(*err);
+		*err = NULL;
+		return book_contact_edit(st->book, st->last.key, email, name,
+		    field(st, rec, COL_CONTACT_ROLE), invite, err);
+	}
 	if (rc == 0)
 		st->result->contacts++;
 	return rc;
@@ -236,7 +349,7 @@ import_record(const struct csv_record *rec, void *arg)
 	/* A spreadsheet's trailing row of empty cells is no record. */
 	if (all_empty(rec))
 		return 0;
-	if (rec->nfields != st->nheader) {
+	if (rec->nfields != st->nheader && !extra_empty(st, rec)) {
 		char *why = xasprintf("%zu fields, but the header has %zu",
 		    rec->nfields, st->nheader);
 
@@ -254,7 +367,9 @@ import_record(const struct csv_record *rec, void *arg)
 		rc = check_continuation(st, rec, &err);
 	} else {
 		partner_reset(&st->last);
-		rc = import_partner(st, rec, &err);
+		rc = st->opts->update && key != NULL ?
+		    import_update(st, rec, key, &err) :
+		    import_partner(st, rec, &err);
 	}
 	free(slug);
 	if (rc == 0 && st->last.key != NULL)
@@ -277,8 +392,8 @@ import_record(const struct csv_record *rec, void *arg)
  * open.  Returns 0 or BOOK_ERROR with *err. */
 static int
 import_begin(struct import_state *st, struct book *b, const char *path,
-    time_t now, import_progress_fn progress, void *arg,
-    struct import_result *result, char **err)
+    const struct import_opts *opts, time_t now, import_progress_fn progress,
+    void *arg, struct import_result *result, char **err)
 {
 	memset(result, 0, sizeof *result);
 	memset(st, 0, sizeof *st);
@@ -288,6 +403,7 @@ import_begin(struct import_state *st, struct book *b, const char *path,
 	st->result = result;
 	st->progress = progress;
 	st->progress_arg = arg;
+	st->opts = opts;
 	if (store_begin(b->store, err) != 0)
 		return BOOK_ERROR;
 	/* The partners added follow the calendar as configured now: the
@@ -303,8 +419,9 @@ import_begin(struct import_state *st, struct book *b, const char *path,
 /* End an import whose reading returned rc: committed only when every
  * record was good and this is no dry run. */
 static int
-import_end(struct import_state *st, int rc, bool dry_run, char **err)
+import_end(struct import_state *st, int rc, char **err)
 {
+	bool dry_run = st->opts->dry_run;
 	struct book *b = st->book;
 	struct import_result *result = st->result;
 
@@ -318,6 +435,11 @@ import_end(struct import_state *st, int rc, bool dry_run, char **err)
 		*err = NULL;
 		rc = 0;
 	}
+	/* What the book, as it would be, sends next, said before a first
+	 * run sends it; a forecast that fails is reported, not fatal. */
+	if (rc != -2 && result->nerrors == 0 && st->header_done)
+		(void)exchange_forecast(b, st->now, &result->forecast,
+		    &result->forecast_err);
 	if (rc == -2 || dry_run || result->nerrors > 0) {
 		store_rollback(b->store);
 		return rc == -2 ? BOOK_ERROR : result->nerrors > 0 ?
@@ -340,13 +462,34 @@ exchange_import(struct book *b, const char *path, bool dry_run, time_t now,
     import_progress_fn progress, void *arg, struct import_result *result,
     char **err)
 {
+	struct import_opts opts = { .dry_run = dry_run };
+
+	return exchange_import_with(b, path, &opts, now, progress, arg, result,
+	    err);
+}
+
+int
+exchange_import_with(struct book *b, const char *path,
+    const struct import_opts *opts, time_t now, import_progress_fn progress,
+    void *arg, struct import_result *result, char **err)
+{
 	struct import_state st;
+	char delim = opts->delimiter;
 	int rc;
 
-	if (import_begin(&st, b, path, now, progress, arg, result, err) != 0)
+	if (import_begin(&st, b, path, opts, now, progress, arg, result,
+	    err) != 0)
 		return BOOK_ERROR;
-	rc = csv_read_file(path, import_record, &st, err);
-	return import_end(&st, rc, dry_run, err);
+	rc = csv_read_file_delim(path, &delim, import_record, &st, err);
+	if (opts->delimiter == '\0' && delim != ',')
+		add_warning(&st, 1, delim == ';' ? "fields separated by ';' "
+		    "(read from the header line)" : "fields separated by tabs "
+		    "(read from the header line)");
+	if (rc == 0 && opts->checkins != NULL && result->nerrors == 0 &&
+	    exchange_import_checkins(b, opts->checkins, opts->delimiter, now,
+	    result, &st.fatal) != 0)
+		rc = -2;
+	return import_end(&st, rc, err);
 }
 
 int
@@ -354,287 +497,13 @@ exchange_import_buffer(struct book *b, const char *name, const char *data,
     size_t len, bool dry_run, time_t now, struct import_result *result,
     char **err)
 {
+	struct import_opts opts = { .dry_run = dry_run };
 	struct import_state st;
 	int rc;
 
-	if (import_begin(&st, b, name, now, NULL, NULL, result, err) != 0)
+	if (import_begin(&st, b, name, &opts, now, NULL, NULL, result,
+	    err) != 0)
 		return BOOK_ERROR;
 	rc = csv_read_buffer(name, data, len, import_record, &st, err);
-	return import_end(&st, rc, dry_run, err);
-}
-
-struct export_state {
-	struct book	*book;
-	struct buf	*out;
-	char		**err;
-	const struct partner *partner;
-	int		 ncontacts;
-	bool		 first;
-	exchange_write_fn write;	/* NULL: all of it stays in out */
-	void		*write_arg;
-};
-
-/* Bytes gathered before they are handed to write. */
-#define EXPORT_CHUNK (64u * 1024)
-
-/* Hand what out holds to write once there is a chunk of it (all of it
- * when last), so that memory stays flat at any size of book. */
-static int
-export_drain(struct export_state *st, bool last)
-{
-	int rc;
-
-	if (st->write == NULL || st->out->len == 0 ||
-	    (!last && st->out->len < EXPORT_CHUNK))
-		return 0;
-	rc = st->write(buf_str(st->out), st->out->len, st->write_arg);
-	buf_reset(st->out);
-	return rc == 0 ? 0 : set_err(st->err, "writing the export failed");
-}
-
-static void
-csv_partner_fields(const struct partner *p, const char *fields[NCOLUMNS])
-{
-	fields[COL_KEY] = p->key;
-	fields[COL_NAME] = p->name;
-	fields[COL_OWNER_EMAIL] = p->owner_email;
-	fields[COL_OWNER_NAME] = p->owner_name;
-	fields[COL_SPONSOR] = p->sponsor_email;
-	fields[COL_CADENCE] = p->cadence;
-	fields[COL_START] = p->start_date;
-	fields[COL_TIMEZONE] = p->timezone;
-	fields[COL_TIER] = p->tier;
-	fields[COL_NOTES] = p->notes;
-	fields[COL_ARCHIVED] = p->archived ? "yes" : "no";
-	fields[COL_LAST_CHECKIN] = p->last_checkin;
-	fields[COL_CONTACT_NAME] = NULL;
-	fields[COL_CONTACT_EMAIL] = NULL;
-	fields[COL_CONTACT_ROLE] = NULL;
-	fields[COL_CONTACT_INVITE] = NULL;
-}
-
-static void
-csv_write_row(struct buf *out, const char *fields[NCOLUMNS])
-{
-	const char *row[NCOLUMNS];
-
-	for (int c = 0; c < NCOLUMNS; c++)
-		row[c] = fields[c] ? fields[c] : "";
-	csv_write_record(out, row, NCOLUMNS);
-}
-
-static int
-export_csv_contact(const struct contact *c, void *arg)
-{
-	struct export_state *st = arg;
-	const char *fields[NCOLUMNS];
-
-	csv_partner_fields(st->partner, fields);
-	fields[COL_CONTACT_NAME] = c->name;
-	fields[COL_CONTACT_EMAIL] = c->email;
-	fields[COL_CONTACT_ROLE] = c->role;
-	fields[COL_CONTACT_INVITE] = c->invite ? "yes" : "no";
-	csv_write_row(st->out, fields);
-	st->ncontacts++;
-	return 0;
-}
-
-static int
-export_csv_partner(const struct partner *p, void *arg)
-{
-	struct export_state *st = arg;
-	const char *fields[NCOLUMNS];
-
-	st->partner = p;
-	st->ncontacts = 0;
-	if (store_contact_foreach(st->book->store, p->id, export_csv_contact,
-	    st, st->err) != 0)
-		return -1;
-	if (st->ncontacts == 0) {
-		csv_partner_fields(p, fields);
-		csv_write_row(st->out, fields);
-	}
-	return export_drain(st, false);
-}
-
-static int
-export_csv(struct export_state *st)
-{
-	csv_write_record(st->out, column_names, NCOLUMNS);
-	return store_partner_foreach(st->book->store, true, export_csv_partner,
-	    st, st->err) == 0 ? 0 : -1;
-}
-
-int
-exchange_export_csv(struct book *b, struct buf *out, char **err)
-{
-	struct export_state st = { b, out, err, NULL, 0, true, NULL, NULL };
-
-	return export_csv(&st);
-}
-
-static int
-contact_json(const struct contact *c, void *arg)
-{
-	struct export_state *st = arg;
-	struct json_field f[] = {
-		{ "name", JSON_TEXT, c->name, 0 },
-		{ "email", JSON_TEXT, c->email, 0 },
-		{ "role", JSON_TEXT, c->role, 0 },
-		{ "invite", JSON_BOOL, NULL, c->invite },
-	};
-
-	if (!st->first)
-		buf_addc(st->out, ',');
-	st->first = false;
-	return store_json_object(st->book->store, f, sizeof f / sizeof f[0],
-	    st->out, st->err);
-}
-
-static int
-checkin_json(const struct checkin *c, void *arg)
-{
-	struct export_state *st = arg;
-	struct json_field f[] = {
-		{ "date", JSON_TEXT, c->date, 0 },
-		{ "note", JSON_TEXT, c->note, 0 },
-		{ "by", JSON_TEXT, c->by_email, 0 },
-	};
-
-	if (!st->first)
-		buf_addc(st->out, ',');
-	st->first = false;
-	return store_json_object(st->book->store, f, sizeof f / sizeof f[0],
-	    st->out, st->err);
-}
-
-int
-exchange_partner_json(struct book *b, const struct partner *p,
-    bool with_contacts, int checkins, const struct json_field *extra,
-    size_t nextra, struct buf *out, char **err)
-{
-	struct buf owner, sponsor, contacts, recent;
-	struct export_state st = { b, NULL, err, p, 0, true, NULL, NULL };
-	struct json_field of[] = {
-		{ "name", JSON_TEXT, p->owner_name, 0 },
-		{ "email", JSON_TEXT, p->owner_email, 0 },
-	};
-	/* A sponsor is a person as the owner is: {name, email}. */
-	struct json_field sf[] = {
-		{ "name", JSON_NULL, NULL, 0 },
-		{ "email", JSON_TEXT, p->sponsor_email, 0 },
-	};
-	struct json_field base[] = {
-		{ "key", JSON_TEXT, p->key, 0 },
-		{ "name", JSON_TEXT, p->name, 0 },
-		{ "owner", JSON_RAW, NULL, 0 },
-		{ "sponsor", JSON_NULL, NULL, 0 },
-		{ "cadence", JSON_TEXT, p->cadence, 0 },
-		{ "start_date", JSON_TEXT, p->start_date, 0 },
-		{ "timezone", JSON_TEXT, p->timezone, 0 },
-		{ "tier", JSON_TEXT, p->tier, 0 },
-		{ "notes", JSON_TEXT, p->notes, 0 },
-		{ "archived", JSON_BOOL, NULL, p->archived },
-		{ "created_at", JSON_TEXT, p->created_at, 0 },
-		{ "next_due", JSON_TEXT, p->next_due, 0 },
-		{ "last_checkin", JSON_TEXT, p->last_checkin, 0 },
-	};
-	size_t nbase = sizeof base / sizeof base[0], n = nbase;
-	struct json_field *f;
-	int rc = -1;
-
-	buf_init(&owner);
-	buf_init(&sponsor);
-	buf_init(&contacts);
-	buf_init(&recent);
-	f = xreallocarray(NULL, nbase + 2 + nextra, sizeof *f);
-	if (store_json_object(b->store, of, 2, &owner, err) != 0)
-		goto done;
-	base[2].text = buf_str(&owner);
-	if (p->sponsor_email != NULL) {
-		if (store_json_object(b->store, sf, 2, &sponsor, err) != 0)
-			goto done;
-		base[3] = (struct json_field){ "sponsor", JSON_RAW,
-		    buf_str(&sponsor), 0 };
-	}
-	memcpy(f, base, sizeof base);
-	if (with_contacts) {
-		buf_addc(&contacts, '[');
-		st.out = &contacts;
-		if (store_contact_foreach(b->store, p->id, contact_json, &st,
-		    err) != 0)
-			goto done;
-		buf_addc(&contacts, ']');
-		f[n++] = (struct json_field){ "contacts", JSON_RAW,
-		    buf_str(&contacts), 0 };
-	}
-	if (checkins > 0) {
-		buf_addc(&recent, '[');
-		st.out = &recent;
-		st.first = true;
-		if (store_checkin_foreach(b->store, p->id, checkins,
-		    checkin_json, &st, err) != 0)
-			goto done;
-		buf_addc(&recent, ']');
-		f[n++] = (struct json_field){ "checkins", JSON_RAW,
-		    buf_str(&recent), 0 };
-	}
-	for (size_t i = 0; i < nextra; i++)
-		f[n++] = extra[i];
-	rc = store_json_object(b->store, f, n, out, err);
-done:
-	free(f);
-	buf_reset(&owner);
-	buf_reset(&sponsor);
-	buf_reset(&contacts);
-	buf_reset(&recent);
-	return rc;
-}
-
-static int
-export_json_partner(const struct partner *p, void *arg)
-{
-	struct export_state *st = arg;
-
-	buf_adds(st->out, st->first ? "\n  " : ",\n  ");
-	st->first = false;
-	if (exchange_partner_json(st->book, p, true, 0, NULL, 0, st->out,
-	    st->err) != 0)
-		return -1;
-	return export_drain(st, false);
-}
-
-static int
-export_json(struct export_state *st)
-{
-	buf_addc(st->out, '[');
-	if (store_partner_foreach(st->book->store, true, export_json_partner,
-	    st, st->err) != 0)
-		return -1;
-	buf_adds(st->out, st->first ? "]\n" : "\n]\n");
-	return 0;
-}
-
-int
-exchange_export_json(struct book *b, struct buf *out, char **err)
-{
-	struct export_state st = { b, out, err, NULL, 0, true, NULL, NULL };
-
-	return export_json(&st);
-}
-
-int
-exchange_export(struct book *b, bool json, exchange_write_fn write,
-    void *arg, char **err)
-{
-	struct buf out;
-	struct export_state st = { b, &out, err, NULL, 0, true, write, arg };
-	int rc;
-
-	buf_init(&out);
-	rc = json ? export_json(&st) : export_csv(&st);
-	if (rc == 0)
-		rc = export_drain(&st, true);
-	buf_reset(&out);
-	return rc;
+	return import_end(&st, rc, err);
 }

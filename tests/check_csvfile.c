@@ -14,6 +14,7 @@ static const char *const spectrum[] = {
 	"location_coordinates", "newlines", "newlines_crlf",
 	"quotes_and_newlines", "simple", "simple_crlf", "utf8",
 };
+#define NSPECTRUM (sizeof spectrum / sizeof spectrum[0])
 
 struct rows {
 	char	***rows;	/* rows[i][j] */
@@ -68,21 +69,24 @@ srcdir(void)
 	return s ? s : ".";
 }
 
-/* Every csv-spectrum file yields exactly the rows of its JSON. */
+/* Every csv-spectrum file yields exactly the rows of its JSON, read with
+ * a comma and with the delimiter detected, as import reads. */
 START_TEST(test_spectrum)
 {
 	struct rows r = { 0 };
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	char *csv, *json, *err = NULL;
-	const char *name = spectrum[_i];
+	const char *name = spectrum[(size_t)_i % NSPECTRUM];
+	char delim = (size_t)_i < NSPECTRUM ? ',' : '\0';
 
 	ck_assert_int_ge(asprintf(&csv, "%s/tests/data/csv-spectrum/csvs/%s.csv",
 	    srcdir(), name), 0);
 	ck_assert_int_ge(asprintf(&json, "%s/tests/data/csv-spectrum/json/"
 	    "%s.json", srcdir(), name), 0);
-	ck_assert_msg(csv_read_file(csv, keep, &r, &err) == 0, "%s: %s", name,
-	    err ? err : "");
+	ck_assert_msg(csv_read_file_delim(csv, &delim, keep, &r, &err) == 0,
+	    "%s: %s", name, err ? err : "");
+	ck_assert_int_eq(delim, ',');
 	free(csv);
 	csv = slurp(json);
 	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
@@ -226,6 +230,49 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* Spreadsheet habits: the delimiter of the header line, header names. */
+START_TEST(test_spreadsheet)
+{
+	static const struct { const char *line; char delim; } lines[] = {
+		{ "a,b,c\n", ',' }, { "a;b;c\nx,y,z,w,v\n", ';' },
+		{ "a\tb\tc", '\t' }, { "\"a;b\",c\n", ',' },
+		{ "\"x\";\"y,z\"", ';' }, { "name", ',' }, { "", ',' },
+		{ "a;b,c", ',' },
+	};
+	static const struct { const char *cell, *name; } cells[] = {
+		{ "Owner Email", "owner_email" },
+		{ "Owner e-mail", "owner_email" },
+		{ "  OWNER-EMAIL ", "owner_email" },
+		{ "owner  -  email", "owner_email" },
+		{ "E-Mail", "email" },
+		{ "time-e-mail", "time_email" },
+		{ "free-mailer", "free_mailer" },
+		{ "key", "key" },
+		{ "", "" },
+	};
+	struct rows r = { 0 };
+	char delim = '\0', *err = NULL;
+	const char *text = "k;n\r\n1;\"a;b\"\r\n";
+
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		ck_assert_msg(csv_detect_delimiter(lines[i].line,
+		    strlen(lines[i].line)) == lines[i].delim, "%s",
+		    lines[i].line);
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		char *name = csv_header_name(cells[i].cell);
+
+		ck_assert_str_eq(name, cells[i].name);
+		free(name);
+	}
+	ck_assert_int_eq(csv_read_buffer_delim("t", text, strlen(text),
+	    &delim, keep, &r, &err), 0);
+	ck_assert_int_eq(delim, ';');
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_str_eq(r.rows[1][1], "a;b");
+	rows_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -234,14 +281,14 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_loop_test(tc, test_spectrum, 0,
-	    sizeof spectrum / sizeof spectrum[0]);
+	tcase_add_loop_test(tc, test_spectrum, 0, 2 * NSPECTRUM);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reader");
 	tcase_add_test(tc, test_lines_bom_blank);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_spreadsheet);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -141,7 +141,7 @@ START_TEST(test_import_all_or_nothing)
 	import_result_reset(&r);
 	free(path);
 
-	/* A key taken in the database, and an unknown column. */
+	/* A key taken in the database; an unknown column. */
 	path = write_csv("dup.csv", "name,owner_email\nGood,g@example.org\n");
 	ck_assert_int_eq(exchange_import(&book, path, false, now, NULL, NULL,
 	    &r, &err), BOOK_OK);
@@ -154,11 +154,14 @@ START_TEST(test_import_all_or_nothing)
 	free(path);
 	path = write_csv("col.csv", "name,owner_email,colour\nX,x@example.org,"
 	    "red\n");
+	/* An unknown column is ignored, with a warning naming it. */
 	ck_assert_int_eq(exchange_import(&book, path, false, now, NULL, NULL,
-	    &r, &err), BOOK_INVALID);
-	ck_assert_ptr_nonnull(strstr(r.errors[0], "col.csv:1: unknown column "
-	    "\"colour\""));
-	ck_assert_int_eq(count(), 1);
+	    &r, &err), BOOK_OK);
+	ck_assert_uint_eq(r.nerrors, 0);
+	ck_assert_uint_eq(r.nwarnings, 1);
+	ck_assert_ptr_nonnull(strstr(r.warnings[0], "col.csv:1: column 3 "
+	    "\"colour\" ignored"));
+	ck_assert_int_eq(count(), 2);
 	import_result_reset(&r);
 	free(path);
 }
