@@ -13,11 +13,9 @@ cmd_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("touchbase: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -50,11 +48,9 @@ cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("touchbase: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return cmd_print_usage(u, false);
 }
 
