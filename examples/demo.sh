@@ -100,8 +100,9 @@ echo
 "$tb" report --html --output report.html
 "$tb" ics >checkins.ics
 echo
-echo "Read them with a mail client, e.g.  mutt -f $(pwd)/outbox"
-echo "or see one message exactly:         touchbase preview riverside-peds"
+echo "The messages and their states:      touchbase outbox"
+echo "See one message exactly:            touchbase preview riverside-peds"
+echo "Any mail client reads the Maildir:  mutt -f $(pwd)/outbox (if installed)"
 echo "Leaders' report, one page:          $(pwd)/report.html"
 echo "Calendar feed of check-ins:         $(pwd)/checkins.ics"
 echo "The weekly digest:                  touchbase digest"

@@ -16,7 +16,7 @@
 /* Longest message shown, in bytes: past it, "..." */
 #define SHOWN_MAX 2000
 
-/* Print "touchbase: MESSAGE" with what the message quotes of people's
+/* Report "touchbase: MESSAGE" with what the message quotes of people's
  * input made fit for a terminal: controls and bytes that are not UTF-8
  * shown as \xNN, a value of a megabyte cut short. */
 static void TB_PRINTF(1, 0)
@@ -30,8 +30,8 @@ print_error(const char *fmt, va_list ap)
 		while (n > 0 && ((unsigned char)shown[n] & 0xc0) == 0x80)
 			n--;
 	}
-	fprintf(stderr, "touchbase: %.*s%s\n", (int)n, shown,
-	    shown[n] != '\0' ? "..." : "");
+	/* To standard error or syslog, as the log module sends errors. */
+	log_error("%.*s%s", (int)n, shown, shown[n] != '\0' ? "..." : "");
 	free(shown);
 	free(msg);
 }

@@ -46,7 +46,8 @@ struct cmd_usage {
 	const char	*help;		/* what it does and its options */
 };
 
-/* Print "touchbase: MESSAGE" on stderr. */
+/* An error through the log: "touchbase: MESSAGE" on stderr, or syslog
+ * (log.h). */
 void cmd_error(const char *fmt, ...) TB_PRINTF(1, 2);
 /* Print each line of text as an error, "touchbase: LINE". */
 void cmd_error_lines(const char *text);

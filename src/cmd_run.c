@@ -50,8 +50,18 @@ report_event(const struct deliver_event *ev, void *arg)
 		log_info("skipped kind=%s partner=%s occurrence=%s to=%s: %s",
 		    kind, ev->row->partner_key, ev->row->occurrence,
 		    ev->row->recipient, detail);
-	else if (ev->outcome == OUTBOX_SENT || ev->outcome == OUTBOX_SKIPPED ||
-	    ev->untried)
+	else if (ev->outcome == OUTBOX_SENT) {
+		/* The mail log's line: on syslog always, on a terminal with
+		 * -v.  The reply is the server's, so untrusted. */
+		char *to = log_escape(ev->row->recipient);
+		char *reply = log_escape_quoted(ev->detail ? ev->detail : "");
+
+		log_record("sent kind=%s partner=%s occurrence=%s to=%s "
+		    "message-id=<%s> reply=\"%s\"", kind, ev->row->partner_key,
+		    ev->row->occurrence, to, ev->row->message_id, reply);
+		free(to);
+		free(reply);
+	} else if (ev->outcome == OUTBOX_SKIPPED || ev->untried)
 		/* A skip is the outbox working as meant (a check-in came
 		 * first, a later message replaced it): silent under cron. */
 		log_debug("%s kind=%s partner=%s occurrence=%s to=%s "

@@ -60,8 +60,8 @@ static const struct command commands[] = {
 static void
 usage(FILE *f)
 {
-	fputs("usage: touchbase [-c FILE] [-d DBFILE] [-v | -q] COMMAND "
-	    "[ARGS]\n"
+	fputs("usage: touchbase [-c FILE] [-d DBFILE] [-v | -q] [--log=SINK] "
+	    "COMMAND [ARGS]\n"
 	    "       touchbase help [COMMAND [SUBCOMMAND]]\n\n"
 	    "Keeps strategic partnerships visible: check-in cadences, "
 	    "reminders and\ncalendar invites for the owner of each "
@@ -74,6 +74,8 @@ usage(FILE *f)
 	    "  -d DBFILE  use this database instead of database.path\n"
 	    "  -v         say more (each message delivered, each decision)\n"
 	    "  -q         say only warnings and errors\n"
+	    "  --log=SINK where messages go: stderr, syslog, or auto (the\n"
+	    "             default: stderr on a terminal, else syslog)\n"
 	    "  -h, --help     this help; \"touchbase help COMMAND\" for a "
 	    "command\n"
 	    "  -V, --version  the version\n\n"
@@ -213,11 +215,15 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "log", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cmd_ctx ctx;
 	const char *config_path = NULL, *db = NULL;
 	static char help_opt[] = "--help", program_name[] = "touchbase";
+	const char *sink_name = getenv("TOUCHBASE_LOG");
+	const char *sink_from = "TOUCHBASE_LOG";
+	enum log_sink sink = LOG_SINK_AUTO;
 	const struct command *cmd = NULL;
 	enum cmd_status st;
 	int ch;
@@ -245,6 +251,10 @@ main(int argc, char **argv)
 			usage(stdout);
 			config_reset(&ctx.cfg);
 			return EX_OK;
+		case 'L':
+			sink_name = optarg;
+			sink_from = "--log";
+			break;
 		case 'V':
 			printf("touchbase %s\n", PACKAGE_VERSION);
 			config_reset(&ctx.cfg);
@@ -257,6 +267,15 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (sink_name != NULL && *sink_name != '\0' &&
+	    log_sink_parse(sink_name, &sink) != 0) {
+		cmd_error("%s: \"%s\" is not auto, stderr or syslog",
+		    sink_from, sink_name);
+		config_reset(&ctx.cfg);
+		return EX_USAGE;
+	}
+	log_init(ctx.verbose ? LOG_LEVEL_DEBUG : ctx.quiet ? LOG_LEVEL_WARN :
+	    LOG_LEVEL_INFO, sink);
 	if (argc == 0) {
 		usage(stderr);
 		config_reset(&ctx.cfg);
@@ -280,13 +299,14 @@ main(int argc, char **argv)
 		config_reset(&ctx.cfg);
 		return EX_USAGE;
 	}
+	/* -v or -q after the command: the level again. */
+	log_init(ctx.verbose ? LOG_LEVEL_DEBUG : ctx.quiet ? LOG_LEVEL_WARN :
+	    LOG_LEVEL_INFO, sink);
 	/* getopt's own messages carry the program's name, not the
 	 * command's. */
 	argv[0] = program_name;
 	ctx.tty = isatty(STDERR_FILENO);
 	ctx.now = time(NULL);
-	log_init(ctx.verbose ? LOG_LEVEL_DEBUG : ctx.quiet ? LOG_LEVEL_WARN :
-	    LOG_LEVEL_INFO, false);
 	st = CMD_OK;
 	if (cmd->needs_config && !wants_help(argc, argv))
 		st = load_config(&ctx, config_path, db);

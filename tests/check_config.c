@@ -237,15 +237,16 @@ START_TEST(test_full)
 }
 END_TEST
 
-/* The installed example is a valid file. */
+/* The installed example, as made from examples/touchbase.conf.in in the
+ * build tree, is a valid file. */
 START_TEST(test_example)
 {
-	const char *srcdir = getenv("srcdir");
+	const char *builddir = getenv("top_builddir");
 	struct config cfg;
 	char *path, *err = NULL;
 
 	ck_assert_int_ge(asprintf(&path, "%s/examples/touchbase.conf",
-	    srcdir ? srcdir : "."), 0);
+	    builddir ? builddir : "."), 0);
 	config_init(&cfg);
 	ck_assert_msg(config_load_file(path, &cfg, &err) == 0, "%s", err);
 	ck_assert_int_eq(cfg.transport, TRANSPORT_SMTP);

@@ -1,13 +1,15 @@
 #!/bin/sh
-# The man pages lint clean with mandoc.
-: "${srcdir:=.}"
+# The man pages, as built from man/*.in with the configured paths, lint
+# clean with mandoc.
+: "${top_builddir:=.}"
 mandoc=${MANDOC:-$(command -v mandoc)}
 if [ -z "$mandoc" ]; then
 	echo "mandoc is not installed (apt-get install mandoc)"
 	exit 77
 fi
 status=0
-for page in "$srcdir"/man/*.[1-8]; do
+for page in "$top_builddir"/man/*.[1-8]; do
+	[ -f "$page" ] || { echo "no man page built in $top_builddir/man"; exit 1; }
 	out=$("$mandoc" -Tlint -Wwarning "$page" 2>&1)
 	if [ -n "$out" ]; then
 		echo "$out"
