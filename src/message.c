@@ -16,6 +16,9 @@
 
 #include <gmime/gmime.h>
 
+/* Headers as they go on the wire: CRLF line endings. */
+static GMimeFormatOptions *format_opts;
+
 static void
 gmime_ready(void)
 {
@@ -23,6 +26,9 @@ gmime_ready(void)
 
 	if (!done) {
 		g_mime_init();
+		format_opts = g_mime_format_options_new();
+		g_mime_format_options_set_newline_format(format_opts,
+		    GMIME_NEWLINE_FORMAT_DOS);
 		done = true;
 	}
 }
@@ -273,13 +279,60 @@ add_mailboxes(GMimeMessage *m, GMimeAddressType type,
  * directly: GMime's part objects and filter streams cost more than the
  * encoding itself.
  */
+/*
+ * The From line, as GMime encodes and folds it: the same organisation
+ * sends every message, so it is encoded once and kept.
+ */
+static int
+add_from(const struct message_address *from, struct buf *out, char **err)
+{
+	static char *name, *email, *line;
+	GMimeMessage *m;
+
+	if (address_check(NULL, from->email, err) != 0)
+		return -1;
+	if (text_check("name", from->name, TEXT_LINE, err) != 0)
+		return prefix_err(err, "%s", from->email);
+	if (line == NULL || strcmp(email, from->email) != 0 ||
+	    (name == NULL) != (from->name == NULL) ||
+	    (name != NULL && strcmp(name, from->name) != 0)) {
+		free(name);
+		free(email);
+		g_free(line);
+		name = from->name ? xstrdup(from->name) : NULL;
+		email = xstrdup(from->email);
+		m = g_mime_message_new(TRUE);
+		g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name,
+		    email);
+		line = g_mime_object_get_headers(GMIME_OBJECT(m), format_opts);
+		g_object_unref(m);
+	}
+	buf_add(out, line, strlen(line));
+	return 0;
+}
+
+/* The Date line as GMime writes it, in UTC. */
+static void
+add_date(time_t t, struct buf *out)
+{
+	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	buf_printf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The other headers, in the order GMime writes them after Date and
+ * From. */
 static int
 build_headers(const struct message *msg, GMimeMessage *m, char **err)
 {
-	GDateTime *date;
-
-	if (add_mailboxes(m, GMIME_ADDRESS_TYPE_FROM, &msg->from, 1, err) != 0 ||
-	    add_mailboxes(m, GMIME_ADDRESS_TYPE_TO, msg->to, msg->nto,
+	if (add_mailboxes(m, GMIME_ADDRESS_TYPE_TO, msg->to, msg->nto,
 	    err) != 0 ||
 	    add_mailboxes(m, GMIME_ADDRESS_TYPE_CC, msg->cc, msg->ncc, err) != 0 ||
 	    (msg->reply_to != NULL && add_mailboxes(m,
@@ -295,9 +348,6 @@ build_headers(const struct message *msg, GMimeMessage *m, char **err)
 	 * not answer it, so there are no mail loops. */
 	g_mime_object_set_header(GMIME_OBJECT(m), "Auto-Submitted",
 	    "auto-generated", NULL);
-	date = g_date_time_new_from_unix_utc((gint64)msg->date);
-	g_mime_message_set_date(m, date);
-	g_date_time_unref(date);
 	for (size_t i = 0; i < msg->nheaders; i++) {
 		const struct message_header *h = &msg->headers[i];
 
@@ -414,9 +464,9 @@ add_body(const struct message *msg, struct buf *out)
 int
 message_compose(const struct message *msg, struct buf *out, char **err)
 {
-	static GMimeFormatOptions *opts;
 	GMimeMessage *m;
 	char *method, *headers;
+	size_t start;
 	int rc;
 
 	if (msg->ics != NULL) {
@@ -442,17 +492,24 @@ message_compose(const struct message *msg, struct buf *out, char **err)
 		return set_err(err, "bad Message-ID \"%s\"", msg->message_id ?
 		    msg->message_id : "");
 	gmime_ready();
-	if (opts == NULL) {
-		opts = g_mime_format_options_new();
-		g_mime_format_options_set_newline_format(opts,
-		    GMIME_NEWLINE_FORMAT_DOS);
+	/* Nothing of a refused message stays in out. */
+	start = out->len;
+	add_date(msg->date, out);
+	if (add_from(&msg->from, out, err) != 0) {
+		out->len = start;
+		out->data[start] = '\0';
+		return -1;
 	}
 	m = g_mime_message_new(TRUE);
 	if ((rc = build_headers(msg, m, err)) == 0) {
-		headers = g_mime_object_get_headers(GMIME_OBJECT(m), opts);
+		headers = g_mime_object_get_headers(GMIME_OBJECT(m),
+		    format_opts);
 		buf_add(out, headers, strlen(headers));
 		g_free(headers);
 		add_body(msg, out);
+	} else {
+		out->len = start;
+		out->data[start] = '\0';
 	}
 	g_object_unref(m);
 	return rc;

@@ -235,6 +235,58 @@ START_TEST(test_compose_plain_and_refusals)
 }
 END_TEST
 
+/* The same message composes to the same bytes (the boundary comes from
+ * the Message-ID), another Message-ID to another boundary; a METHOD that
+ * is not a token and a bad From are refused with nothing written. */
+START_TEST(test_compose_repeatable)
+{
+	struct message_address to = { "Ana Silva", "ana@example.org" };
+	static const char bad_ics[] = "BEGIN:VCALENDAR\r\nMETHOD:RE\"QUEST"
+	    "\r\nEND:VCALENDAR\r\n";
+	struct message m;
+	struct buf a, b;
+	char *err = NULL, *bound_a, *bound_b;
+
+	memset(&m, 0, sizeof m);
+	m.from.name = "Partnerships Office";
+	m.from.email = "partnerships@example.org";
+	m.to = &to;
+	m.nto = 1;
+	m.subject = "Check-in";
+	m.message_id = "r.1@example.org";
+	m.date = 1795000000;
+	m.text = "Hello\n";
+	m.ics = ics;
+	m.ics_method = "REQUEST";
+	buf_init(&a);
+	buf_init(&b);
+	ck_assert_int_eq(message_compose(&m, &a, &err), 0);
+	ck_assert_int_eq(message_compose(&m, &b, &err), 0);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_int_eq(memcmp(a.data, b.data, a.len), 0);
+	buf_reset(&b);
+	m.message_id = "r.2@example.org";
+	ck_assert_int_eq(message_compose(&m, &b, &err), 0);
+	bound_a = strstr(a.data, "boundary=\"");
+	bound_b = strstr(b.data, "boundary=\"");
+	ck_assert_ptr_nonnull(bound_a);
+	ck_assert_ptr_nonnull(bound_b);
+	ck_assert_int_ne(strncmp(bound_a, bound_b, 40), 0);
+	buf_reset(&b);
+	m.ics = bad_ics;
+	m.ics_method = "RE\"QUEST";
+	ck_assert_int_eq(message_compose(&m, &b, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "token"));
+	m.ics = NULL;
+	m.from.email = "not an address";
+	ck_assert_int_eq(message_compose(&m, &b, &err), -1);
+	ck_assert_uint_eq(b.len, 0);
+	free(err);
+	buf_reset(&a);
+	buf_reset(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -254,6 +306,7 @@ main(void)
 	tcase_add_test(tc, test_split_template);
 	tcase_add_test(tc, test_compose_invite);
 	tcase_add_test(tc, test_compose_plain_and_refusals);
+	tcase_add_test(tc, test_compose_repeatable);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
