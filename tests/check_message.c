@@ -159,6 +159,21 @@ compose_and_parse(struct message *m, const char *expected_json)
 	buf_reset(&out);
 }
 
+/* A message from p@example.org to one address. */
+static void
+simple_message(struct message *m, const struct message_address *to,
+    const char *subject, const char *message_id, const char *text)
+{
+	memset(m, 0, sizeof *m);
+	m->from.email = "p@example.org";
+	m->to = to;
+	m->nto = 1;
+	m->subject = subject;
+	m->message_id = message_id;
+	m->date = 1795000000;
+	m->text = text;
+}
+
 START_TEST(test_compose_invite)
 {
 	struct message_address to = { "Ana Silva", "ana@example.org" };
@@ -203,14 +218,7 @@ START_TEST(test_compose_plain_and_refusals)
 	struct buf out;
 	char *err = NULL;
 
-	memset(&m, 0, sizeof m);
-	m.from.email = "p@example.org";
-	m.to = &to;
-	m.nto = 1;
-	m.subject = "Overdue";
-	m.message_id = "id.1@example.org";
-	m.date = 1795000000;
-	m.text = "Plain only.\n";
+	simple_message(&m, &to, "Overdue", "id.1@example.org", "Plain only.\n");
 	compose_and_parse(&m, "{\"subject\": \"Overdue\", \"from\": "
 	    "\"p@example.org\", \"to\": [\"dana@example.org\"], \"cc\": [], "
 	    "\"message_id\": \"id.1@example.org\", \"parts\": [\"text/plain\"],"
@@ -247,15 +255,8 @@ START_TEST(test_compose_repeatable)
 	struct buf a, b;
 	char *err = NULL, *bound_a, *bound_b;
 
-	memset(&m, 0, sizeof m);
+	simple_message(&m, &to, "Check-in", "r.1@example.org", "Hello\n");
 	m.from.name = "Partnerships Office";
-	m.from.email = "partnerships@example.org";
-	m.to = &to;
-	m.nto = 1;
-	m.subject = "Check-in";
-	m.message_id = "r.1@example.org";
-	m.date = 1795000000;
-	m.text = "Hello\n";
 	m.ics = ics;
 	m.ics_method = "REQUEST";
 	buf_init(&a);
