@@ -311,7 +311,7 @@ struct zone_built {
 	int		 first_year, last_year;
 	time_t		 last_end;	/* part of the key only for an
 					 * open-ended span */
-	icalcomponent	*vtz;
+	char		*text;	/* the VTIMEZONE serialized */
 };
 
 struct invite_zones {
@@ -332,38 +332,60 @@ invite_zones_free(struct invite_zones *z)
 		return;
 	for (size_t i = 0; i < z->n; i++) {
 		free(z->v[i].tzid);
-		icalcomponent_free(z->v[i].vtz);
+		free(z->v[i].text);
 	}
 	free(z->v);
 	free(z);
 }
 
-/* sp's VTIMEZONE: from zones when built before (a copy), else built and
- * kept there; without zones, built.  Caller frees. */
-static icalcomponent *
-vtimezone_for(struct invite_zones *zones, const struct span *sp, char **err)
+/* The VTIMEZONE serialized (allocated). */
+static char *
+vtimezone_string(icalcomponent *vtz)
+{
+	char *ical = icalcomponent_as_ical_string_r(vtz), *text;
+
+	text = xstrdup(ical);
+	icalmemory_free_buffer(ical);
+	icalcomponent_free(vtz);
+	return text;
+}
+
+/* sp's VTIMEZONE as text, appended to out: from zones when serialized
+ * before, else built (and kept there when zones is given). */
+static int
+vtimezone_for(struct invite_zones *zones, const struct span *sp,
+    struct buf *out, char **err)
 {
 	time_t end = sp->last_year < 9999 ? 0 : sp->last_end;
 	struct zone_built *b;
 	icalcomponent *vtz;
+	char *text;
 
 	for (size_t i = 0; zones != NULL && i < zones->n; i++) {
 		b = &zones->v[i];
 		if (b->first_year == sp->first_year && b->last_year ==
 		    sp->last_year && b->last_end == end &&
-		    strcmp(b->tzid, sp->tzid) == 0)
-			return icalcomponent_new_clone(b->vtz);
+		    strcmp(b->tzid, sp->tzid) == 0) {
+			buf_adds(out, b->text);
+			return 0;
+		}
 	}
-	if ((vtz = build_vtimezone(sp, err)) == NULL || zones == NULL)
-		return vtz;
+	if ((vtz = build_vtimezone(sp, err)) == NULL)
+		return -1;
+	text = vtimezone_string(vtz);
+	buf_adds(out, text);
+	if (zones == NULL) {
+		free(text);
+		return 0;
+	}
 	zones->v = xreallocarray(zones->v, zones->n + 1, sizeof *zones->v);
 	b = &zones->v[zones->n++];
 	b->tzid = xstrdup(sp->tzid);
 	b->first_year = sp->first_year;
 	b->last_year = sp->last_year;
 	b->last_end = end;
-	b->vtz = icalcomponent_new_clone(vtz);
-	return vtz;
+	b->text = text;
+	return 0;
 }
 
 /* ORGANIZER or ATTENDEE: "mailto:" + email, CN when a name is known. */
@@ -561,11 +583,14 @@ invite_build_with(struct invite_zones *zones, const char *method,
 	icalcomponent *cal = NULL, *c;
 	struct slot *slots;
 	struct span *spans = NULL;
+	struct buf zones_text, whole;
 	size_t nspans = 0;
 	char *ical, *text = NULL;
+	const char *at;
 
 	if (method_kind(method, &kind, err) != 0)
 		return NULL;
+	buf_init(&zones_text);
 	slots = xcalloc(nevents ? nevents : 1, sizeof *slots);
 	if (plan_events(method, events, nevents, slots, &spans, &nspans,
 	    err) != 0)
@@ -575,12 +600,12 @@ invite_build_with(struct invite_zones *zones, const char *method,
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(cal, icalproperty_new_method(kind));
-	/* libical puts each VTIMEZONE added first: add them last to first. */
-	for (size_t i = nspans; i-- > 0;) {
-		if ((c = vtimezone_for(zones, &spans[i], err)) == NULL)
+	/* The VTIMEZONEs, the same text for every invite in a zone, are
+	 * serialized once and go where libical puts components it is
+	 * given first: after the calendar's properties. */
+	for (size_t i = 0; i < nspans; i++)
+		if (vtimezone_for(zones, &spans[i], &zones_text, err) != 0)
 			goto out;
-		icalcomponent_add_component(cal, c);
-	}
 	for (size_t i = 0; i < nevents; i++) {
 		if ((c = build_vevent(method, &events[i], &slots[i], now,
 		    err)) == NULL) {
@@ -590,11 +615,24 @@ invite_build_with(struct invite_zones *zones, const char *method,
 		icalcomponent_add_component(cal, c);
 	}
 	ical = icalcomponent_as_ical_string_r(cal);
-	text = xstrdup(ical);
+	if ((at = strstr(ical, "\r\nBEGIN:")) == NULL)
+		at = strstr(ical, "\r\nEND:VCALENDAR");
+	if (at == NULL) {
+		set_err(err, "libical wrote a calendar without its end");
+		icalmemory_free_buffer(ical);
+		goto out;
+	}
+	at += 2;
+	buf_init(&whole);
+	buf_add(&whole, ical, (size_t)(at - ical));
+	buf_add(&whole, buf_str(&zones_text), zones_text.len);
+	buf_adds(&whole, at);
+	text = buf_steal(&whole);
 	icalmemory_free_buffer(ical);
 out:
 	if (cal != NULL)
 		icalcomponent_free(cal);
+	buf_reset(&zones_text);
 	free(spans);
 	free(slots);
 	return text;

@@ -8,11 +8,16 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <gmime/gmime.h>
+
+/* Headers as they go on the wire: CRLF line endings. */
+static GMimeFormatOptions *format_opts;
 
 static void
 gmime_ready(void)
@@ -21,6 +26,9 @@ gmime_ready(void)
 
 	if (!done) {
 		g_mime_init();
+		format_opts = g_mime_format_options_new();
+		g_mime_format_options_set_newline_format(format_opts,
+		    GMIME_NEWLINE_FORMAT_DOS);
 		done = true;
 	}
 }
@@ -220,26 +228,6 @@ unix_newlines(const char *s)
 	return buf_steal(&b);
 }
 
-/* A text/SUBTYPE part holding exactly these UTF-8 bytes. */
-static GMimePart *
-text_part(const char *subtype, const char *text, GMimeContentEncoding enc)
-{
-	GMimePart *part = g_mime_part_new_with_type("text", subtype);
-	GMimeStream *stream;
-	GMimeDataWrapper *content;
-
-	stream = g_mime_stream_mem_new_with_buffer(text, strlen(text));
-	content = g_mime_data_wrapper_new_with_stream(stream,
-	    GMIME_CONTENT_ENCODING_DEFAULT);
-	g_mime_part_set_content(part, content);
-	g_object_unref(content);
-	g_object_unref(stream);
-	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part), "charset",
-	    "utf-8");
-	g_mime_part_set_content_encoding(part, enc);
-	return part;
-}
-
 /* The METHOD line of a VCALENDAR, or NULL. */
 static char *
 ics_method(const char *ics)
@@ -286,15 +274,66 @@ add_mailboxes(GMimeMessage *m, GMimeAddressType type,
 	return 0;
 }
 
+/*
+ * The headers go through GMime (RFC 2047 encoding and folding); the MIME
+ * body, which has the same structure in every message, is written here
+ * directly: GMime's part objects and filter streams cost more than the
+ * encoding itself.
+ */
+/*
+ * The From line, as GMime encodes and folds it: the same organisation
+ * sends every message, so it is encoded once and kept.
+ */
 static int
-build_message(const struct message *msg, GMimeMessage *m, char **err)
+add_from(const struct message_address *from, struct buf *out, char **err)
 {
-	GMimeObject *body;
-	GDateTime *date;
-	char *text;
+	static char *name, *email, *line;
+	GMimeMessage *m;
 
-	if (add_mailboxes(m, GMIME_ADDRESS_TYPE_FROM, &msg->from, 1, err) != 0 ||
-	    add_mailboxes(m, GMIME_ADDRESS_TYPE_TO, msg->to, msg->nto,
+	if (address_check(NULL, from->email, err) != 0)
+		return -1;
+	if (text_check("name", from->name, TEXT_LINE, err) != 0)
+		return prefix_err(err, "%s", from->email);
+	if (line == NULL || strcmp(email, from->email) != 0 ||
+	    (name == NULL) != (from->name == NULL) ||
+	    (name != NULL && strcmp(name, from->name) != 0)) {
+		free(name);
+		free(email);
+		g_free(line);
+		name = from->name ? xstrdup(from->name) : NULL;
+		email = xstrdup(from->email);
+		m = g_mime_message_new(TRUE);
+		g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name,
+		    email);
+		line = g_mime_object_get_headers(GMIME_OBJECT(m), format_opts);
+		g_object_unref(m);
+	}
+	buf_add(out, line, strlen(line));
+	return 0;
+}
+
+/* The Date line as GMime writes it, in UTC. */
+static void
+add_date(time_t t, struct buf *out)
+{
+	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	buf_printf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The other headers, in the order GMime writes them after Date and
+ * From. */
+static int
+build_headers(const struct message *msg, GMimeMessage *m, char **err)
+{
+	if (add_mailboxes(m, GMIME_ADDRESS_TYPE_TO, msg->to, msg->nto,
 	    err) != 0 ||
 	    add_mailboxes(m, GMIME_ADDRESS_TYPE_CC, msg->cc, msg->ncc, err) != 0 ||
 	    (msg->reply_to != NULL && add_mailboxes(m,
@@ -310,9 +349,6 @@ build_message(const struct message *msg, GMimeMessage *m, char **err)
 	 * not answer it, so there are no mail loops. */
 	g_mime_object_set_header(GMIME_OBJECT(m), "Auto-Submitted",
 	    "auto-generated", NULL);
-	date = g_date_time_new_from_unix_utc((gint64)msg->date);
-	g_mime_message_set_date(m, date);
-	g_date_time_unref(date);
 	for (size_t i = 0; i < msg->nheaders; i++) {
 		const struct message_header *h = &msg->headers[i];
 
@@ -326,52 +362,112 @@ build_message(const struct message *msg, GMimeMessage *m, char **err)
 		g_mime_object_append_header(GMIME_OBJECT(m), h->name, h->value,
 		    "utf-8");
 	}
-	text = unix_newlines(msg->text ? msg->text : "");
-	body = GMIME_OBJECT(text_part("plain", text,
-	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE));
-	free(text);
-	if (msg->html != NULL || msg->ics != NULL) {
-		GMimeMultipart *alt = g_mime_multipart_new_with_subtype(
-		    "alternative");
-
-		g_mime_multipart_add(alt, body);
-		g_object_unref(body);
-		if (msg->html != NULL) {
-			GMimePart *html;
-
-			text = unix_newlines(msg->html);
-			html = text_part("html", text,
-			    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-			free(text);
-
-			g_mime_multipart_add(alt, GMIME_OBJECT(html));
-			g_object_unref(html);
-		}
-		if (msg->ics != NULL) {
-			/* base64 keeps the calendar's CRLF lines exact. */
-			GMimePart *cal = text_part("calendar", msg->ics,
-			    GMIME_CONTENT_ENCODING_BASE64);
-
-			g_mime_object_set_content_type_parameter(
-			    GMIME_OBJECT(cal), "method", msg->ics_method);
-			g_mime_multipart_add(alt, GMIME_OBJECT(cal));
-			g_object_unref(cal);
-		}
-		body = GMIME_OBJECT(alt);
-	}
-	g_mime_message_set_mime_part(m, body);
-	g_object_unref(body);
+	g_mime_object_set_header(GMIME_OBJECT(m), "MIME-Version", "1.0", NULL);
 	return 0;
+}
+
+/* s[0..n) with every LF written as CRLF (s holds no CR). */
+static void
+add_crlf(struct buf *out, const char *s, size_t n)
+{
+	const char *end = s + n, *nl;
+
+	for (; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (nl == NULL) {
+			buf_add(out, s, (size_t)(end - s));
+			break;
+		}
+		buf_add(out, s, (size_t)(nl - s));
+		buf_add(out, "\r\n", 2);
+	}
+}
+
+/* A text/SUBTYPE part's headers and its content, text encoded with enc
+ * (quoted-printable or base64, both of which leave no CR), as GMime
+ * writes them. */
+static void
+add_text_part(struct buf *out, const char *subtype, const char *method,
+    const char *text, GMimeContentEncoding enc)
+{
+	GMimeEncoding state;
+	size_t len = strlen(text), n;
+	char *encoded;
+
+	buf_printf(out, "Content-Type: text/%s; charset=utf-8%s%s\r\n"
+	    "Content-Transfer-Encoding: %s\r\n\r\n", subtype,
+	    method ? "; method=" : "", method ? method : "",
+	    enc == GMIME_CONTENT_ENCODING_BASE64 ? "base64" :
+	    "quoted-printable");
+	g_mime_encoding_init_encode(&state, enc);
+	encoded = xmalloc(g_mime_encoding_outlen(&state, len) + 1);
+	n = g_mime_encoding_flush(&state, text, len, encoded);
+	add_crlf(out, encoded, n);
+	free(encoded);
+}
+
+/* A plain text part, its line endings made LF first (then CRLF). */
+static void
+add_lines_part(struct buf *out, const char *subtype, const char *text)
+{
+	char *lf = unix_newlines(text);
+
+	add_text_part(out, subtype, NULL, lf,
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	free(lf);
+}
+
+/*
+ * The multipart boundary: "=-" (which neither quoted-printable nor base64
+ * ever writes, so no content line can match it) and a hash of the
+ * Message-ID, unique per message and the same on every run.
+ */
+static void
+boundary_of(const char *message_id, char boundary[40])
+{
+	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
+
+	for (const unsigned char *p = (const unsigned char *)message_id; *p;
+	    p++) {
+		h1 = (h1 ^ *p) * 0x100000001b3ULL;
+		h2 = (h2 ^ *p) * 0x100000001b3ULL ^ (h2 >> 29);
+	}
+	snprintf(boundary, 40, "=-%016llx%016llx", (unsigned long long)h1,
+	    (unsigned long long)h2);
+}
+
+static void
+add_body(const struct message *msg, struct buf *out)
+{
+	char boundary[40];
+
+	if (msg->html == NULL && msg->ics == NULL) {
+		add_lines_part(out, "plain", msg->text ? msg->text : "");
+		return;
+	}
+	boundary_of(msg->message_id, boundary);
+	buf_printf(out, "Content-Type: multipart/alternative; "
+	    "boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary);
+	add_lines_part(out, "plain", msg->text ? msg->text : "");
+	if (msg->html != NULL) {
+		buf_printf(out, "\r\n--%s\r\n", boundary);
+		add_lines_part(out, "html", msg->html);
+	}
+	if (msg->ics != NULL) {
+		buf_printf(out, "\r\n--%s\r\n", boundary);
+		/* base64 keeps the calendar's CRLF lines exact. */
+		add_text_part(out, "calendar", msg->ics_method, msg->ics,
+		    GMIME_CONTENT_ENCODING_BASE64);
+	}
+	buf_printf(out, "\r\n--%s--\r\n", boundary);
 }
 
 int
 message_compose(const struct message *msg, struct buf *out, char **err)
 {
-	GMimeFormatOptions *opts;
 	GMimeMessage *m;
-	GMimeStream *mem;
-	GByteArray *bytes;
-	char *method;
+	char *method, *headers;
+	size_t start;
 	int rc;
 
 	if (msg->ics != NULL) {
@@ -385,28 +481,36 @@ message_compose(const struct message *msg, struct buf *out, char **err)
 			return rc;
 		}
 		free(method);
+		/* Written into the Content-Type as it is: a token only. */
+		if (msg->ics_method[0] == '\0' || strspn(msg->ics_method,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789-") != strlen(msg->ics_method))
+			return set_err(err, "calendar METHOD \"%s\" is not a "
+			    "token", msg->ics_method);
 	}
 	if (str_empty(msg->message_id) || strpbrk(msg->message_id,
 	    "<> \r\n") != NULL)
 		return set_err(err, "bad Message-ID \"%s\"", msg->message_id ?
 		    msg->message_id : "");
 	gmime_ready();
+	/* Nothing of a refused message stays in out. */
+	start = out->len;
+	add_date(msg->date, out);
+	if (add_from(&msg->from, out, err) != 0) {
+		out->len = start;
+		out->data[start] = '\0';
+		return -1;
+	}
 	m = g_mime_message_new(TRUE);
-	if ((rc = build_message(msg, m, err)) == 0) {
-		opts = g_mime_format_options_new();
-		g_mime_format_options_set_newline_format(opts,
-		    GMIME_NEWLINE_FORMAT_DOS);
-		mem = g_mime_stream_mem_new();
-		if (g_mime_object_write_to_stream(GMIME_OBJECT(m), opts,
-		    mem) < 0)
-			rc = set_err(err, "composing the message failed");
-		else {
-			bytes = g_mime_stream_mem_get_byte_array(
-			    GMIME_STREAM_MEM(mem));
-			buf_add(out, bytes->data, bytes->len);
-		}
-		g_object_unref(mem);
-		g_mime_format_options_free(opts);
+	if ((rc = build_headers(msg, m, err)) == 0) {
+		headers = g_mime_object_get_headers(GMIME_OBJECT(m),
+		    format_opts);
+		buf_add(out, headers, strlen(headers));
+		g_free(headers);
+		add_body(msg, out);
+	} else {
+		out->len = start;
+		out->data[start] = '\0';
 	}
 	g_object_unref(m);
 	return rc;

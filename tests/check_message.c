@@ -159,6 +159,21 @@ compose_and_parse(struct message *m, const char *expected_json)
 	buf_reset(&out);
 }
 
+/* A message from p@example.org to one address. */
+static void
+simple_message(struct message *m, const struct message_address *to,
+    const char *subject, const char *message_id, const char *text)
+{
+	memset(m, 0, sizeof *m);
+	m->from.email = "p@example.org";
+	m->to = to;
+	m->nto = 1;
+	m->subject = subject;
+	m->message_id = message_id;
+	m->date = 1795000000;
+	m->text = text;
+}
+
 START_TEST(test_compose_invite)
 {
 	struct message_address to = { "Ana Silva", "ana@example.org" };
@@ -203,14 +218,7 @@ START_TEST(test_compose_plain_and_refusals)
 	struct buf out;
 	char *err = NULL;
 
-	memset(&m, 0, sizeof m);
-	m.from.email = "p@example.org";
-	m.to = &to;
-	m.nto = 1;
-	m.subject = "Overdue";
-	m.message_id = "id.1@example.org";
-	m.date = 1795000000;
-	m.text = "Plain only.\n";
+	simple_message(&m, &to, "Overdue", "id.1@example.org", "Plain only.\n");
 	compose_and_parse(&m, "{\"subject\": \"Overdue\", \"from\": "
 	    "\"p@example.org\", \"to\": [\"dana@example.org\"], \"cc\": [], "
 	    "\"message_id\": \"id.1@example.org\", \"parts\": [\"text/plain\"],"
@@ -235,6 +243,51 @@ START_TEST(test_compose_plain_and_refusals)
 }
 END_TEST
 
+/* The same message composes to the same bytes (the boundary comes from
+ * the Message-ID), another Message-ID to another boundary; a METHOD that
+ * is not a token and a bad From are refused with nothing written. */
+START_TEST(test_compose_repeatable)
+{
+	struct message_address to = { "Ana Silva", "ana@example.org" };
+	static const char bad_ics[] = "BEGIN:VCALENDAR\r\nMETHOD:RE\"QUEST"
+	    "\r\nEND:VCALENDAR\r\n";
+	struct message m;
+	struct buf a, b;
+	char *err = NULL, *bound_a, *bound_b;
+
+	simple_message(&m, &to, "Check-in", "r.1@example.org", "Hello\n");
+	m.from.name = "Partnerships Office";
+	m.ics = ics;
+	m.ics_method = "REQUEST";
+	buf_init(&a);
+	buf_init(&b);
+	ck_assert_int_eq(message_compose(&m, &a, &err), 0);
+	ck_assert_int_eq(message_compose(&m, &b, &err), 0);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_int_eq(memcmp(a.data, b.data, a.len), 0);
+	buf_reset(&b);
+	m.message_id = "r.2@example.org";
+	ck_assert_int_eq(message_compose(&m, &b, &err), 0);
+	bound_a = strstr(a.data, "boundary=\"");
+	bound_b = strstr(b.data, "boundary=\"");
+	ck_assert_ptr_nonnull(bound_a);
+	ck_assert_ptr_nonnull(bound_b);
+	ck_assert_int_ne(strncmp(bound_a, bound_b, 40), 0);
+	buf_reset(&b);
+	m.ics = bad_ics;
+	m.ics_method = "RE\"QUEST";
+	ck_assert_int_eq(message_compose(&m, &b, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "token"));
+	m.ics = NULL;
+	m.from.email = "not an address";
+	ck_assert_int_eq(message_compose(&m, &b, &err), -1);
+	ck_assert_uint_eq(b.len, 0);
+	free(err);
+	buf_reset(&a);
+	buf_reset(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -254,6 +307,7 @@ main(void)
 	tcase_add_test(tc, test_split_template);
 	tcase_add_test(tc, test_compose_invite);
 	tcase_add_test(tc, test_compose_plain_and_refusals);
+	tcase_add_test(tc, test_compose_repeatable);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
