@@ -77,6 +77,8 @@ compose_schema(bool digest)
 	tvalue_set_str(ctx, "due_date_long", "x");
 	tvalue_set_int(ctx, "days_until_due", 1);
 	tvalue_set_int(ctx, "days_overdue", 1);
+	tvalue_set_bool(ctx, "late", true);
+	tvalue_set_int(ctx, "days_late", 1);
 	tvalue_set_str(ctx, "last_checkin", "x");
 	tvalue_set_str(ctx, "last_checkin_long", "x");
 	tvalue_set_str(ctx, "last_checkin_note", "x");

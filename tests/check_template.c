@@ -691,7 +691,7 @@ test_schema(void)
 	static const char *const top[] = { "kind", "cadence", "due_date",
 	    "due_date_long", "days_until_due", "days_overdue", "last_checkin",
 	    "last_checkin_long", "last_checkin_note", "days_since_checkin",
-	    "checkin_command", "detail" };
+	    "checkin_command", "detail", "late", "days_late" };
 	static const char *const meeting[] = { "date", "date_long", "time",
 	    "end_time", "timezone", "minutes" };
 
