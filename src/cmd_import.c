@@ -14,8 +14,9 @@ static const struct cmd_usage import_usage = {
 	"import FILE.csv [--dry-run]",
 	"Add the partners (and contacts) of an RFC 4180 CSV file with a header\n"
 	"row.  Columns: key, name, owner_email, owner_name, sponsor_email,\n"
-	"cadence, start_date, timezone, tier, notes, archived, last_checkin,\n"
-	"contact_name, contact_email, contact_role, contact_invite; name and\n"
+	"sponsor_name, cadence, start_date, timezone, tier, notes, archived,\n"
+	"last_checkin, contact_name, contact_email, contact_role,\n"
+	"contact_invite; name and\n"
 	"owner_email are required.  A row that repeats a key adds a contact.\n"
 	"All or nothing: any bad record is reported with its line and nothing\n"
 	"is imported.  \"touchbase export\" writes this format.\n\n"

@@ -310,6 +310,9 @@ name_of(const struct subject *s, const char *email)
 {
 	if (strcasecmp(email, s->p.owner_email) == 0)
 		return s->p.owner_name;
+	if (!str_empty(s->p.sponsor_email) &&
+	    strcasecmp(email, s->p.sponsor_email) == 0)
+		return s->p.sponsor_name;
 	for (size_t i = 0; i < s->ncontacts; i++)
 		if (strcasecmp(email, s->contacts[i].email) == 0)
 			return s->contacts[i].name;
@@ -364,6 +367,21 @@ set_meeting(struct tvalue *ctx, const struct config *cfg,
 	return 0;
 }
 
+/* A person: name (the address when none is known, so that text always
+ * reads), email, and has_name, for a greeting that falls back to no name
+ * rather than to an address. */
+static struct tvalue *
+set_person(struct tvalue *ctx, const char *key, const char *name,
+    const char *email)
+{
+	struct tvalue *m = tvalue_set_map(ctx, key);
+
+	tvalue_set_str(m, "name", !str_empty(name) ? name : email);
+	tvalue_set_str(m, "email", email);
+	tvalue_set_bool(m, "has_name", !str_empty(name));
+	return m;
+}
+
 /* The org and recipient every template may use. */
 static void
 set_org_recipient(struct composer *c, struct tvalue *ctx, const char *name,
@@ -373,9 +391,7 @@ set_org_recipient(struct composer *c, struct tvalue *ctx, const char *name,
 
 	tvalue_set_str(m, "name", c->org_name ? c->org_name : c->org_email);
 	tvalue_set_str(m, "email", c->org_email);
-	m = tvalue_set_map(ctx, "recipient");
-	tvalue_set_str(m, "name", name ? name : email);
-	tvalue_set_str(m, "email", email);
+	m = set_person(ctx, "recipient", name, email);
 	tvalue_set_bool(m, "is_owner", is_owner);
 }
 
@@ -395,17 +411,12 @@ build_context(struct composer *c, const struct subject *s,
 	set_opt(m, "tier", s->p.tier);
 	set_opt(m, "notes", s->p.notes);
 	tvalue_set_str(m, "timezone", s->tz);
-	m = tvalue_set_map(ctx, "owner");
-	tvalue_set_str(m, "name", s->p.owner_name ? s->p.owner_name :
-	    s->p.owner_email);
-	tvalue_set_str(m, "email", s->p.owner_email);
+	set_person(ctx, "owner", s->p.owner_name, s->p.owner_email);
 	if (str_empty(s->p.sponsor_email))
 		tvalue_set_null(ctx, "sponsor");
-	else {
-		m = tvalue_set_map(ctx, "sponsor");
-		tvalue_set_str(m, "name", s->p.sponsor_email);
-		tvalue_set_str(m, "email", s->p.sponsor_email);
-	}
+	else
+		set_person(ctx, "sponsor", s->p.sponsor_name,
+		    s->p.sponsor_email);
 	set_org_recipient(c, ctx, name_of(s, recipient), recipient,
 	    strcasecmp(recipient, s->p.owner_email) == 0);
 	list = tvalue_set_list(ctx, "contacts");
@@ -635,7 +646,8 @@ digest_ctx(struct composer *c, const char *owner, const char *recipient,
 		return NULL;
 	}
 	tvalue_set_str(ctx, "kind", outbox_kind_name(OUTBOX_DIGEST));
-	set_org_recipient(c, ctx, *name, recipient, false);
+	set_org_recipient(c, ctx, strcmp(*name, recipient) != 0 ? *name : NULL,
+	    recipient, false);
 	return ctx;
 }
 

@@ -10,14 +10,14 @@
 
 enum column {
 	COL_KEY, COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME, COL_SPONSOR,
-	COL_CADENCE, COL_START, COL_TIMEZONE, COL_TIER, COL_NOTES,
+	COL_SPONSOR_NAME, COL_CADENCE, COL_START, COL_TIMEZONE, COL_TIER, COL_NOTES,
 	COL_ARCHIVED, COL_LAST_CHECKIN, COL_CONTACT_NAME, COL_CONTACT_EMAIL,
 	COL_CONTACT_ROLE, COL_CONTACT_INVITE, NCOLUMNS
 };
 
 static const char *const column_names[NCOLUMNS] = {
 	"key", "name", "owner_email", "owner_name", "sponsor_email",
-	"cadence", "start_date", "timezone", "tier", "notes", "archived",
+	"sponsor_name", "cadence", "start_date", "timezone", "tier", "notes", "archived",
 	"last_checkin", "contact_name", "contact_email", "contact_role",
 	"contact_invite"
 };
@@ -78,7 +78,7 @@ read_header(struct import_state *st, const struct csv_record *rec)
 		if (c == NCOLUMNS) {
 			char *why = xasprintf("unknown column \"%s\" (known: key, "
 			    "name, owner_email, owner_name, sponsor_email, "
-			    "cadence, start_date, timezone, tier, notes, "
+			    "sponsor_name, cadence, start_date, timezone, tier, notes, "
 			    "archived, last_checkin, contact_name, "
 			    "contact_email, contact_role, contact_invite)",
 			    rec->fields[i]);
@@ -144,10 +144,10 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
     char **err)
 {
 	static const int same[] = { COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME,
-	    COL_SPONSOR, COL_TIMEZONE, COL_TIER, COL_NOTES };
+	    COL_SPONSOR, COL_SPONSOR_NAME, COL_TIMEZONE, COL_TIER, COL_NOTES };
 	struct partner p;
 	char *const *pv[] = { &p.name, &p.owner_email, &p.owner_name,
-	    &p.sponsor_email, &p.timezone, &p.tier, &p.notes };
+	    &p.sponsor_email, &p.sponsor_name, &p.timezone, &p.tier, &p.notes };
 	int rc = 0;
 
 	if (book_partner_get(st->book, st->last_key, &p, err) != 0)
@@ -185,6 +185,7 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 	in.owner = field(st, rec, COL_OWNER_EMAIL);
 	in.owner_name = field(st, rec, COL_OWNER_NAME);
 	in.sponsor = field(st, rec, COL_SPONSOR);
+	in.sponsor_name = field(st, rec, COL_SPONSOR_NAME);
 	in.cadence = field(st, rec, COL_CADENCE);
 	in.start = field(st, rec, COL_START);
 	in.timezone = field(st, rec, COL_TIMEZONE);
@@ -383,6 +384,7 @@ csv_partner_fields(const struct partner *p, const char *fields[NCOLUMNS])
 	fields[COL_OWNER_EMAIL] = p->owner_email;
 	fields[COL_OWNER_NAME] = p->owner_name;
 	fields[COL_SPONSOR] = p->sponsor_email;
+	fields[COL_SPONSOR_NAME] = p->sponsor_name;
 	fields[COL_CADENCE] = p->cadence;
 	fields[COL_START] = p->start_date;
 	fields[COL_TIMEZONE] = p->timezone;
