@@ -505,11 +505,40 @@ set_field(char **field, const char *value)
 	*field = *value ? xstrdup(value) : NULL;
 }
 
+/*
+ * A person given as "email" or "Name <email>" (the owner, the sponsor):
+ * the address into *email; the name into *name unless one is given apart
+ * (name_apart).  A bare address for someone else clears the old name.
+ */
+static int
+apply_person(const char *field, const char *text, const char *name_apart,
+    char **email, char **name, char **err)
+{
+	char *parsed_name = NULL, *parsed_email = NULL;
+	char label[32];
+
+	if (message_address_parse(text, &parsed_name, &parsed_email, err) != 0)
+		return prefix_err(err, "%s", field), -1;
+	snprintf(label, sizeof label, "%s name", field);
+	if (text_check_field(label, parsed_name, TEXT_LINE, err) != 0) {
+		free(parsed_name);
+		free(parsed_email);
+		return -1;
+	}
+	if (name_apart == NULL && (parsed_name != NULL || *email == NULL ||
+	    strcasecmp(*email, parsed_email) != 0))
+		set_field(name, parsed_name ? parsed_name : "");
+	set_field(email, parsed_email);
+	free(parsed_name);
+	free(parsed_email);
+	return 0;
+}
+
 /* Validate and apply in to p (which holds the current values). */
 static int
 apply_input(struct partner *p, const struct partner_input *in, char **err)
 {
-	char *name = NULL, *email = NULL, *canonical = NULL;
+	char *canonical = NULL;
 
 	if (in->name != NULL) {
 		if (str_empty(in->name))
@@ -524,30 +553,26 @@ apply_input(struct partner *p, const struct partner_input *in, char **err)
 			return BOOK_INVALID;
 		set_field(&p->key, in->key);
 	}
-	if (in->owner != NULL) {
-		if (message_address_parse(in->owner, &name, &email, err) != 0)
-			return prefix_err(err, "owner"), BOOK_INVALID;
-		if (text_check_field("owner name", name, TEXT_LINE, err) != 0) {
-			free(name);
-			free(email);
-			return BOOK_INVALID;
-		}
-		set_field(&p->owner_email, email);
-		if (name != NULL && in->owner_name == NULL)
-			set_field(&p->owner_name, name);
-		free(name);
-		free(email);
-	}
-	if (in->owner_name != NULL) {
-		if (text_check_field("owner-name", in->owner_name, TEXT_LINE,
-		    err) != 0)
-			return BOOK_INVALID;
-		set_field(&p->owner_name, in->owner_name);
-	}
-	if (!str_empty(in->sponsor) &&
-	    book_check_email("sponsor", in->sponsor, err) != 0)
+	if (in->owner != NULL &&
+	    apply_person("owner", in->owner, in->owner_name, &p->owner_email,
+	    &p->owner_name, err) != 0)
 		return BOOK_INVALID;
-	set_field(&p->sponsor_email, in->sponsor);
+	if (in->sponsor != NULL && *in->sponsor == '\0') {
+		set_field(&p->sponsor_email, "");
+		set_field(&p->sponsor_name, "");
+	} else if (in->sponsor != NULL &&
+	    apply_person("sponsor", in->sponsor, in->sponsor_name,
+	    &p->sponsor_email, &p->sponsor_name, err) != 0)
+		return BOOK_INVALID;
+	if (text_check_field("owner-name", in->owner_name, TEXT_LINE,
+	    err) != 0 || text_check_field("sponsor-name", in->sponsor_name,
+	    TEXT_LINE, err) != 0)
+		return BOOK_INVALID;
+	set_field(&p->owner_name, in->owner_name);
+	set_field(&p->sponsor_name, in->sponsor_name);
+	if (p->sponsor_name != NULL && p->sponsor_email == NULL)
+		return set_err(err, "sponsor-name: there is no sponsor (give "
+		    "--sponsor EMAIL)"), BOOK_INVALID;
 	if (!str_empty(in->timezone) &&
 	    book_check_timezone(in->timezone, err) != 0)
 		return BOOK_INVALID;

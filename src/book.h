@@ -37,7 +37,8 @@ struct partner_input {
 	const char	*owner_name;
 	const char	*cadence;
 	const char	*start;		/* YYYY-MM-DD */
-	const char	*sponsor;
+	const char	*sponsor;	/* "email" or "Name <email>" */
+	const char	*sponsor_name;
 	const char	*timezone;
 	const char	*tier;
 	const char	*notes;

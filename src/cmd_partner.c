@@ -38,6 +38,8 @@ static const struct cmd_usage partner_usage = {
 	"  --start DATE        first due date is counted from here (default " \
 	"today)\n" \
 	"  --sponsor EMAIL     executive sponsor, who gets escalations\n" \
+	"                      (\"Name <email>\" works too)\n" \
+	"  --sponsor-name NAME the sponsor's name\n" \
 	"  --timezone TZ       the partner's time zone (default " \
 	"schedule.timezone)\n" \
 	"  --tier T            e.g. strategic, core\n" \
@@ -95,8 +97,8 @@ enum {
 
 enum {
 	OPT_OWNER = 256, OPT_OWNER_NAME, OPT_KEY, OPT_NAME, OPT_CADENCE,
-	OPT_START, OPT_SPONSOR, OPT_TIMEZONE, OPT_TIER, OPT_NOTES, OPT_JSON,
-	OPT_ALL, OPT_STATE, OPT_FORCE
+	OPT_START, OPT_SPONSOR, OPT_SPONSOR_NAME, OPT_TIMEZONE, OPT_TIER,
+	OPT_NOTES, OPT_JSON, OPT_ALL, OPT_STATE, OPT_FORCE
 };
 
 static const struct option partner_options[] = {
@@ -107,6 +109,7 @@ static const struct option partner_options[] = {
 	{ "cadence", required_argument, NULL, OPT_CADENCE },
 	{ "start", required_argument, NULL, OPT_START },
 	{ "sponsor", required_argument, NULL, OPT_SPONSOR },
+	{ "sponsor-name", required_argument, NULL, OPT_SPONSOR_NAME },
 	{ "timezone", required_argument, NULL, OPT_TIMEZONE },
 	{ "tier", required_argument, NULL, OPT_TIER },
 	{ "notes", required_argument, NULL, OPT_NOTES },
@@ -148,6 +151,7 @@ parse_partner_args(int argc, char **argv, const struct cmd_usage *u,
 		case OPT_CADENCE: a->in.cadence = optarg; break;
 		case OPT_START: a->in.start = optarg; break;
 		case OPT_SPONSOR: a->in.sponsor = optarg; break;
+		case OPT_SPONSOR_NAME: a->in.sponsor_name = optarg; break;
 		case OPT_TIMEZONE: a->in.timezone = optarg; break;
 		case OPT_TIER: a->in.tier = optarg; break;
 		case OPT_NOTES: a->in.notes = optarg; break;
@@ -170,8 +174,8 @@ static bool
 has_fields(const struct partner_input *in)
 {
 	return in->owner || in->owner_name || in->key || in->name ||
-	    in->cadence || in->start || in->sponsor || in->timezone ||
-	    in->tier || in->notes;
+	    in->cadence || in->start || in->sponsor || in->sponsor_name ||
+	    in->timezone || in->tier || in->notes;
 }
 
 static enum cmd_status
@@ -469,7 +473,10 @@ print_partner(const struct partner *p)
 	printf("%s (%s)%s\n", p->name, p->key, p->archived ? " [archived]" : "");
 	printf("  Owner:         %s%s%s%s\n", p->owner_name ? p->owner_name : "",
 	    p->owner_name ? " <" : "", p->owner_email, p->owner_name ? ">" : "");
-	if (p->sponsor_email)
+	if (p->sponsor_email && p->sponsor_name)
+		printf("  Sponsor:       %s <%s>\n", p->sponsor_name,
+		    p->sponsor_email);
+	else if (p->sponsor_email)
 		printf("  Sponsor:       %s\n", p->sponsor_email);
 	printf("  Cadence:       %s\n", phrase);
 	printf("  Since:         %s\n", p->start_date);

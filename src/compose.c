@@ -28,9 +28,12 @@ struct subject {
 	size_t		  ncontacts;
 	struct checkin	  last;		/* id 0 when none */
 	struct tb_date	  due;
+	struct tb_date	  meeting;	/* the meeting's local date */
 	struct tb_date	  today;
 	const char	 *tz;
 	int		  hour, minute;	/* the meeting's local time */
+	bool		  late;		/* the meeting is after the due date:
+					 * its invite went out late */
 };
 
 const char *const *
@@ -276,6 +279,17 @@ subject_load(struct composer *c, const struct outbox_msg *row, time_t now,
 		return -1;
 	if (tz_local_date(now, s->tz, &s->today, err) != 0)
 		return -1;
+	/* A meeting planned after the due date (lifecycle.c moves a late
+	 * invite to the next business day): due_date stays the due date. */
+	s->meeting = s->due;
+	if (row->meeting.set && s->p.next_due != NULL &&
+	    strcmp(s->p.next_due, row->occurrence) == 0) {
+		if (date_parse(s->p.next_due, &s->due, err) != 0)
+			return -1;
+		s->late = date_cmp(s->meeting, s->due) > 0;
+		if (!s->late)
+			s->due = s->meeting;
+	}
 	s->hour = b->cfg->meeting_hour;
 	s->minute = b->cfg->meeting_minute;
 	if (row->meeting.set && row->meeting.hour >= 0) {
@@ -296,6 +310,9 @@ name_of(const struct subject *s, const char *email)
 {
 	if (strcasecmp(email, s->p.owner_email) == 0)
 		return s->p.owner_name;
+	if (!str_empty(s->p.sponsor_email) &&
+	    strcasecmp(email, s->p.sponsor_email) == 0)
+		return s->p.sponsor_name;
 	for (size_t i = 0; i < s->ncontacts; i++)
 		if (strcasecmp(email, s->contacts[i].email) == 0)
 			return s->contacts[i].name;
@@ -322,21 +339,47 @@ set_date(struct tvalue *map, const char *name, struct tb_date d)
 	free(key);
 }
 
-static void
+/* The meeting's times as its invite puts them on calendars: the instants
+ * of its start and end (RFC 5545 moves a start in a DST gap forward),
+ * told in the partner's zone. */
+static int
 set_meeting(struct tvalue *ctx, const struct config *cfg,
-    const struct subject *s)
+    const struct subject *s, char **err)
 {
 	struct tvalue *m = tvalue_set_map(ctx, "meeting");
-	int end = s->hour * 60 + s->minute + cfg->meeting_minutes;
-	const char *tz = s->tz;
+	struct tb_date date, end_date;
+	int hour, minute, end_hour, end_minute;
+	time_t start;
 	char t[DATE_HHMM_STRLEN];
 
-	set_date(m, "date", s->due);
-	tvalue_set_str(m, "time", date_hhmm_format(s->hour, s->minute, t));
-	tvalue_set_str(m, "end_time", date_hhmm_format(end / 60 % 24,
-	    end % 60, t));
-	tvalue_set_str(m, "timezone", tz);
+	if (tz_local_to_utc(s->meeting, s->hour, s->minute, s->tz, &start,
+	    NULL, err) != 0 ||
+	    tz_local_time(start, s->tz, &date, &hour, &minute, err) != 0 ||
+	    tz_local_time(start + (time_t)cfg->meeting_minutes * 60, s->tz,
+	    &end_date, &end_hour, &end_minute, err) != 0)
+		return -1;
+	set_date(m, "date", date);
+	tvalue_set_str(m, "time", date_hhmm_format(hour, minute, t));
+	tvalue_set_str(m, "end_time", date_hhmm_format(end_hour, end_minute,
+	    t));
+	tvalue_set_str(m, "timezone", s->tz);
 	tvalue_set_int(m, "minutes", cfg->meeting_minutes);
+	return 0;
+}
+
+/* A person: name (the address when none is known, so that text always
+ * reads), email, and has_name, for a greeting that falls back to no name
+ * rather than to an address. */
+static struct tvalue *
+set_person(struct tvalue *ctx, const char *key, const char *name,
+    const char *email)
+{
+	struct tvalue *m = tvalue_set_map(ctx, key);
+
+	tvalue_set_str(m, "name", !str_empty(name) ? name : email);
+	tvalue_set_str(m, "email", email);
+	tvalue_set_bool(m, "has_name", !str_empty(name));
+	return m;
 }
 
 /* The org and recipient every template may use. */
@@ -348,9 +391,7 @@ set_org_recipient(struct composer *c, struct tvalue *ctx, const char *name,
 
 	tvalue_set_str(m, "name", c->org_name ? c->org_name : c->org_email);
 	tvalue_set_str(m, "email", c->org_email);
-	m = tvalue_set_map(ctx, "recipient");
-	tvalue_set_str(m, "name", name ? name : email);
-	tvalue_set_str(m, "email", email);
+	m = set_person(ctx, "recipient", name, email);
 	tvalue_set_bool(m, "is_owner", is_owner);
 }
 
@@ -370,17 +411,12 @@ build_context(struct composer *c, const struct subject *s,
 	set_opt(m, "tier", s->p.tier);
 	set_opt(m, "notes", s->p.notes);
 	tvalue_set_str(m, "timezone", s->tz);
-	m = tvalue_set_map(ctx, "owner");
-	tvalue_set_str(m, "name", s->p.owner_name ? s->p.owner_name :
-	    s->p.owner_email);
-	tvalue_set_str(m, "email", s->p.owner_email);
+	set_person(ctx, "owner", s->p.owner_name, s->p.owner_email);
 	if (str_empty(s->p.sponsor_email))
 		tvalue_set_null(ctx, "sponsor");
-	else {
-		m = tvalue_set_map(ctx, "sponsor");
-		tvalue_set_str(m, "name", s->p.sponsor_email);
-		tvalue_set_str(m, "email", s->p.sponsor_email);
-	}
+	else
+		set_person(ctx, "sponsor", s->p.sponsor_name,
+		    s->p.sponsor_email);
 	set_org_recipient(c, ctx, name_of(s, recipient), recipient,
 	    strcasecmp(recipient, s->p.owner_email) == 0);
 	list = tvalue_set_list(ctx, "contacts");
@@ -397,6 +433,8 @@ build_context(struct composer *c, const struct subject *s,
 	set_date(ctx, "due_date", s->due);
 	tvalue_set_int(ctx, "days_until_due", until > 0 ? until : 0);
 	tvalue_set_int(ctx, "days_overdue", until < 0 ? -until : 0);
+	tvalue_set_bool(ctx, "late", s->late);
+	tvalue_set_int(ctx, "days_late", s->late && until < 0 ? -until : 0);
 	if (s->last.id != 0 && date_parse(s->last.date, &last, NULL) == 0) {
 		set_date(ctx, "last_checkin", last);
 		set_opt(ctx, "last_checkin_note", s->last.note);
@@ -408,7 +446,6 @@ build_context(struct composer *c, const struct subject *s,
 		tvalue_set_null(ctx, "last_checkin_note");
 		tvalue_set_null(ctx, "days_since_checkin");
 	}
-	set_meeting(ctx, c->book->cfg, s);
 	tvalue_set_null(ctx, "previous");
 	phrase = xasprintf("touchbase checkin %s", s->p.key);
 	tvalue_set_str(ctx, "checkin_command", phrase);
@@ -443,7 +480,7 @@ build_invite(struct composer *c, const struct subject *s,
 	ev.summary = summary;
 	ev.description = desc;
 	ev.tzid = s->tz;
-	ev.date = s->due;
+	ev.date = s->meeting;
 	ev.hour = s->hour;
 	ev.minute = s->minute;
 	ev.cancelled = row->kind == OUTBOX_CANCEL;
@@ -612,7 +649,8 @@ digest_ctx(struct composer *c, const char *owner, const char *recipient,
 		return NULL;
 	}
 	tvalue_set_str(ctx, "kind", outbox_kind_name(OUTBOX_DIGEST));
-	set_org_recipient(c, ctx, *name, recipient, false);
+	set_org_recipient(c, ctx, strcmp(*name, recipient) != 0 ? *name : NULL,
+	    recipient, false);
 	return ctx;
 }
 
@@ -774,7 +812,8 @@ compose_row(struct composer *c, const struct outbox_msg *row, time_t now,
 	ctx = build_context(c, &s, outbox_kind_name(row->kind),
 	    row->recipient);
 	set_opt(ctx, "detail", row->detail);
-	if (row->kind == OUTBOX_UPDATE)
+	rc = set_meeting(ctx, c->book->cfg, &s, err);
+	if (rc == 0 && row->kind == OUTBOX_UPDATE)
 		rc = set_previous(c, ctx, row, err);
 	if (rc == 0 && row->uid != NULL &&
 	    (ics = build_invite(c, &s, row, now, err)) == NULL)

@@ -24,6 +24,7 @@ compose_schema(bool digest)
 	m = tvalue_set_map(ctx, "recipient");
 	tvalue_set_str(m, "name", "x");
 	tvalue_set_str(m, "email", "x");
+	tvalue_set_bool(m, "has_name", true);
 	tvalue_set_bool(m, "is_owner", true);
 	if (digest) {
 		tvalue_set_str(ctx, "today", "x");
@@ -71,9 +72,11 @@ compose_schema(bool digest)
 	m = tvalue_set_map(ctx, "owner");
 	tvalue_set_str(m, "name", "x");
 	tvalue_set_str(m, "email", "x");
+	tvalue_set_bool(m, "has_name", true);
 	m = tvalue_set_map(ctx, "sponsor");
 	tvalue_set_str(m, "name", "x");
 	tvalue_set_str(m, "email", "x");
+	tvalue_set_bool(m, "has_name", true);
 	list = tvalue_set_list(ctx, "contacts");
 	m = tvalue_list_add_map(list);
 	tvalue_set_str(m, "name", "x");
@@ -85,6 +88,8 @@ compose_schema(bool digest)
 	tvalue_set_str(ctx, "due_date_long", "x");
 	tvalue_set_int(ctx, "days_until_due", 1);
 	tvalue_set_int(ctx, "days_overdue", 1);
+	tvalue_set_bool(ctx, "late", true);
+	tvalue_set_int(ctx, "days_late", 1);
 	tvalue_set_str(ctx, "last_checkin", "x");
 	tvalue_set_str(ctx, "last_checkin_long", "x");
 	tvalue_set_str(ctx, "last_checkin_note", "x");

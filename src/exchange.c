@@ -11,8 +11,8 @@
 
 const char *const exchange_columns[NCOLUMNS] = {
 	"key", "name", "owner_email", "owner_name", "sponsor_email",
-	"cadence", "start_date", "timezone", "tier", "notes", "archived",
-	"last_checkin", "contact_name", "contact_email", "contact_role",
+	"sponsor_name", "cadence", "start_date", "timezone", "tier", "notes",
+	"archived", "last_checkin", "contact_name", "contact_email", "contact_role",
 	"contact_invite"
 };
 
@@ -163,10 +163,11 @@ check_continuation(struct import_state *st, const struct csv_record *rec,
     char **err)
 {
 	static const int same[] = { COL_NAME, COL_OWNER_EMAIL, COL_OWNER_NAME,
-	    COL_SPONSOR, COL_TIMEZONE, COL_TIER, COL_NOTES };
+	    COL_SPONSOR, COL_SPONSOR_NAME, COL_TIMEZONE, COL_TIER, COL_NOTES };
 	const struct partner *p = &st->last;
 	char *const *pv[] = { &p->name, &p->owner_email, &p->owner_name,
-	    &p->sponsor_email, &p->timezone, &p->tier, &p->notes };
+	    &p->sponsor_email, &p->sponsor_name, &p->timezone, &p->tier,
+	    &p->notes };
 	int rc = 0;
 
 	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
@@ -194,6 +195,7 @@ row_input(const struct import_state *st, const struct csv_record *rec,
 	in->owner = field(st, rec, COL_OWNER_EMAIL);
 	in->owner_name = field(st, rec, COL_OWNER_NAME);
 	in->sponsor = field(st, rec, COL_SPONSOR);
+	in->sponsor_name = field(st, rec, COL_SPONSOR_NAME);
 	in->cadence = field(st, rec, COL_CADENCE);
 	in->start = field(st, rec, COL_START);
 	in->timezone = field(st, rec, COL_TIMEZONE);

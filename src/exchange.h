@@ -3,9 +3,9 @@
  * CSV and JSON export, and the JSON form of partners used by --json.
  *
  * CSV columns (header row required, any order, names case-insensitive):
- * key, name, owner_email, owner_name, sponsor_email, cadence, start_date,
- * timezone, tier, notes, archived, last_checkin, contact_name,
- * contact_email, contact_role, contact_invite.  Only name and
+ * key, name, owner_email, owner_name, sponsor_email, sponsor_name,
+ * cadence, start_date, timezone, tier, notes, archived, last_checkin,
+ * contact_name, contact_email, contact_role, contact_invite.  Only name and
  * owner_email are required.  A row repeating a key already seen adds a
  * contact to that partner (its partner columns must be empty or equal),
  * which is how export writes partners with several contacts.

@@ -45,6 +45,7 @@ csv_partner_fields(const struct partner *p, const char *fields[NCOLUMNS])
 	fields[COL_OWNER_EMAIL] = p->owner_email;
 	fields[COL_OWNER_NAME] = p->owner_name;
 	fields[COL_SPONSOR] = p->sponsor_email;
+	fields[COL_SPONSOR_NAME] = p->sponsor_name;
 	fields[COL_CADENCE] = p->cadence;
 	fields[COL_START] = p->start_date;
 	fields[COL_TIMEZONE] = p->timezone;
@@ -166,7 +167,7 @@ exchange_partner_json(struct book *b, const struct partner *p,
 	};
 	/* A sponsor is a person as the owner is: {name, email}. */
 	struct json_field sf[] = {
-		{ "name", JSON_NULL, NULL, 0 },
+		{ "name", JSON_TEXT, p->sponsor_name, 0 },
 		{ "email", JSON_TEXT, p->sponsor_email, 0 },
 	};
 	struct json_field base[] = {

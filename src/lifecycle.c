@@ -58,23 +58,17 @@ meeting_set(struct meeting *m, const char *date, const char *time,
 	snprintf(m->tz, sizeof m->tz, "%s", tz);
 }
 
-/* Where p's next check-in would be put: its due date at meeting_time in
- * its zone. */
+/* Where p's next check-in goes when the invite is sent in time: its due
+ * date at meeting_time in its zone. */
 static void
-meeting_of(const struct book *b, const struct partner *p, struct meeting *m)
+meeting_on_time(const struct book *b, const struct partner *p,
+    struct meeting *m)
 {
 	char time[DATE_HHMM_STRLEN];
 
 	date_hhmm_format(b->cfg->meeting_hour, b->cfg->meeting_minute, time);
 	meeting_set(m, p->next_due, time, !str_empty(p->timezone) ?
 	    p->timezone : b->cfg->timezone);
-}
-
-static bool
-meeting_same(const struct meeting *a, const struct meeting *b)
-{
-	return strcmp(a->date, b->date) == 0 && strcmp(a->time, b->time) == 0 &&
-	    strcmp(a->tz, b->tz) == 0;
 }
 
 /* Whether the meeting starts after now. */
@@ -92,6 +86,42 @@ meeting_future(const struct meeting *m, time_t now, bool *future, char **err)
 		return -1;
 	*future = start > now;
 	return 0;
+}
+
+/* A meeting that would start by now is late: it goes to the next business
+ * day after today (in its zone), at the same time, as due dates do. */
+static int
+meeting_not_past(struct book *b, time_t now, struct meeting *m, char **err)
+{
+	struct tb_date today, day;
+	char text[DATE_STRLEN];
+	bool future;
+
+	if (meeting_future(m, now, &future, err) != 0)
+		return -1;
+	if (future)
+		return 0;
+	if (tz_local_date(now, m->tz, &today, err) != 0)
+		return -1;
+	day = cadence_business_day(date_add_days(today, 1), &b->cal);
+	snprintf(m->date, sizeof m->date, "%s", date_format(day, text));
+	return 0;
+}
+
+/* Where p's next check-in would be put now. */
+static int
+meeting_of(struct book *b, const struct partner *p, time_t now,
+    struct meeting *m, char **err)
+{
+	meeting_on_time(b, p, m);
+	return meeting_not_past(b, now, m, err);
+}
+
+static bool
+meeting_same(const struct meeting *a, const struct meeting *b)
+{
+	return strcmp(a->date, b->date) == 0 && strcmp(a->time, b->time) == 0 &&
+	    strcmp(a->tz, b->tz) == 0;
 }
 
 void
@@ -441,7 +471,7 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 	}
 	invite_meeting(inv, &was);
 	if (!r.gone)
-		meeting_of(lc->book, &r.p, &now);
+		meeting_on_time(lc->book, &r.p, &now);
 	/* A check-in that moved the due date satisfied this occurrence; one
 	 * that did not (an older one, logged late) changes nothing. */
 	if (r.gone || (r.checked_in && strcmp(r.p.next_due, was.date) != 0)) {
@@ -455,6 +485,19 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 	if (*was.time == '\0' || *was.tz == '\0') {
 		memcpy(was.time, now.time, sizeof was.time);
 		memcpy(was.tz, now.tz, sizeof was.tz);
+	}
+	/* A meeting put on the next business day because its invite went
+	 * out late stays there while the due date does; a due date that
+	 * moved puts it on that date, or on the next business day when that
+	 * is past. */
+	if (strcmp(was.time, now.time) == 0 && strcmp(was.tz, now.tz) == 0 &&
+	    strcmp(r.p.next_due, inv->occurrence) == 0 &&
+	    strcmp(was.date, inv->occurrence) > 0)
+		memcpy(now.date, was.date, sizeof now.date);
+	else if (!meeting_same(&was, &now) &&
+	    meeting_not_past(lc->book, lc->now, &now, err) != 0) {
+		reconcile_reset(&r);
+		return -1;
 	}
 	moved = !meeting_same(&was, &now);
 	/* A contact invited again after a cancel needs a SEQUENCE above
@@ -544,7 +587,8 @@ invite_new(struct lifecycle *lc, const struct partner *p,
 	memset(inv, 0, sizeof *inv);
 	if (date_parse(p->next_due, &due, err) != 0)
 		return -1;
-	meeting_of(lc->book, p, &m);
+	if (meeting_of(lc->book, p, lc->now, &m, err) != 0)
+		return -1;
 	inv->uid = invite_uid(p->key, due, lc->ids->domain);
 	inv->partner_id = p->id;
 	inv->partner_key = xstrdup(p->key);

@@ -262,6 +262,8 @@ static const char *const migrations[] = {
 	"  updated_at TEXT NOT NULL,"
 	"  PRIMARY KEY (outbox_id, address));"
 	"CREATE INDEX outbox_rcpt_by_state ON outbox_rcpt (state, next_attempt);",
+	/* 5 -> 6: the sponsor's display name, as the owner's. */
+	"ALTER TABLE partners ADD COLUMN sponsor_name TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -17,7 +17,7 @@
 #include "fault.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Results of lookups and inserts that the caller must tell apart. */
 enum {
@@ -36,6 +36,7 @@ struct partner {
 	char	*owner_email;
 	char	*owner_name;		/* may be NULL */
 	char	*sponsor_email;		/* may be NULL */
+	char	*sponsor_name;		/* may be NULL */
 	char	*cadence;		/* canonical spec */
 	char	*start_date;
 	char	*timezone;		/* may be NULL: schedule.timezone */

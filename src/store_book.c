@@ -11,7 +11,9 @@
 	" p.cadence, p.start_date, p.timezone, p.tier, p.notes, p.archived," \
 	" p.created_at, p.updated_at, p.next_due," \
 	" (SELECT max(date) FROM checkins c WHERE c.partner_id = p.id)," \
-	" p.snooze_until"
+	" p.snooze_until, p.sponsor_name"
+/* How many: a query's own columns come after them. */
+#define PARTNER_NCOLUMNS 18
 
 void
 partner_reset(struct partner *p)
@@ -21,6 +23,7 @@ partner_reset(struct partner *p)
 	free(p->owner_email);
 	free(p->owner_name);
 	free(p->sponsor_email);
+	free(p->sponsor_name);
 	free(p->cadence);
 	free(p->start_date);
 	free(p->timezone);
@@ -43,6 +46,7 @@ partner_copy(struct partner *dst, const struct partner *src)
 	dst->owner_email = xstrdup(src->owner_email);
 	dst->owner_name = xstrdup(src->owner_name);
 	dst->sponsor_email = xstrdup(src->sponsor_email);
+	dst->sponsor_name = xstrdup(src->sponsor_name);
 	dst->cadence = xstrdup(src->cadence);
 	dst->start_date = xstrdup(src->start_date);
 	dst->timezone = xstrdup(src->timezone);
@@ -107,9 +111,11 @@ partner_from_row(sqlite3_stmt *st, struct partner *p)
 	p->next_due = sdb_column_text(st, 14);
 	p->last_checkin = sdb_column_text(st, 15);
 	p->snooze_until = sdb_column_text(st, 16);
+	p->sponsor_name = sdb_column_text(st, 17);
 }
 
-/* Bind the editable columns as ?1..?12 in the order of the INSERT. */
+/* Bind the editable columns as ?1..?13 and ?15 (sponsor_name; ?14 is
+ * the id of an UPDATE). */
 static void
 bind_partner(sqlite3_stmt *st, const struct partner *p, const char *now)
 {
@@ -126,6 +132,7 @@ bind_partner(sqlite3_stmt *st, const struct partner *p, const char *now)
 	sqlite3_bind_int(st, 11, p->archived);
 	sdb_bind_text(st, 12, now);
 	sdb_bind_text(st, 13, p->next_due);
+	sdb_bind_text(st, 15, p->sponsor_name);
 }
 
 int
@@ -137,9 +144,9 @@ store_partner_add(struct store *s, struct partner *p, const char *now,
 
 	if (sdb_prepare(s, "INSERT INTO partners (key, name, owner_email,"
 	    " owner_name, sponsor_email, cadence, start_date, timezone, tier,"
-	    " notes, archived, created_at, updated_at, next_due)"
+	    " notes, archived, created_at, updated_at, next_due, sponsor_name)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
-	    " ?13)", &st, err) != 0)
+	    " ?13, ?15)", &st, err) != 0)
 		return -1;
 	bind_partner(st, p, now);
 	rc = sdb_step_done(s, st, "adding a partner", err);
@@ -163,8 +170,8 @@ store_partner_update(struct store *s, const struct partner *p,
 	if (sdb_prepare(s, "UPDATE partners SET key = ?1, name = ?2,"
 	    " owner_email = ?3, owner_name = ?4, sponsor_email = ?5,"
 	    " cadence = ?6, start_date = ?7, timezone = ?8, tier = ?9,"
-	    " notes = ?10, archived = ?11, updated_at = ?12, next_due = ?13"
-	    " WHERE id = ?14", &st, err) != 0)
+	    " notes = ?10, archived = ?11, updated_at = ?12, next_due = ?13,"
+	    " sponsor_name = ?15 WHERE id = ?14", &st, err) != 0)
 		return -1;
 	bind_partner(st, p, now);
 	sqlite3_bind_int64(st, 14, p->id);
@@ -402,8 +409,8 @@ store_order_foreach(struct store_order *o, store_order_fn fn, void *arg,
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		partner_from_row(st, &p);
-		stop = fn(&p, sqlite3_column_int(st, 17) != 0,
-		    sqlite3_column_int(st, 18) != 0, arg);
+		stop = fn(&p, sqlite3_column_int(st, PARTNER_NCOLUMNS) != 0,
+		    sqlite3_column_int(st, PARTNER_NCOLUMNS + 1) != 0, arg);
 		partner_reset(&p);
 		if (stop != 0)
 			break;

@@ -112,10 +112,11 @@ tz_offset(icaltimezone *zone, long long t)
 }
 
 int
-tz_local_date(time_t t, const char *tzid, struct tb_date *out, char **err)
+tz_local_time(time_t t, const char *tzid, struct tb_date *date, int *hour,
+    int *minute, char **err)
 {
 	icaltimezone *zone;
-	long long local;
+	long long local, secs;
 
 	if ((zone = tz_zone_err(tzid, err)) == NULL)
 		return -1;
@@ -126,8 +127,19 @@ tz_local_date(time_t t, const char *tzid, struct tb_date *out, char **err)
 	if (local < TZ_TIME_MIN || local > TZ_TIME_MAX)
 		return set_err(err, "instant %lld is out of range in %s",
 		    (long long)t, tzid);
-	*out = date_from_days((long)floor_div(local, DAY_SECS));
+	*date = date_from_days((long)floor_div(local, DAY_SECS));
+	secs = local - floor_div(local, DAY_SECS) * DAY_SECS;
+	if (hour != NULL)
+		*hour = (int)(secs / 3600);
+	if (minute != NULL)
+		*minute = (int)(secs / 60 % 60);
 	return 0;
+}
+
+int
+tz_local_date(time_t t, const char *tzid, struct tb_date *out, char **err)
+{
+	return tz_local_time(t, tzid, out, NULL, NULL, err);
 }
 
 /*

@@ -17,6 +17,10 @@ bool tz_valid(const char *tzid);
 /* The calendar date in tzid at instant t.  Returns 0 or -1 with *err. */
 int tz_local_date(time_t t, const char *tzid, struct tb_date *out, char **err);
 
+/* The same, with the wall-clock hour and minute (either may be NULL). */
+int tz_local_time(time_t t, const char *tzid, struct tb_date *date, int *hour,
+    int *minute, char **err);
+
 /*
  * The instant of local time DATE HOUR:MINUTE in tzid, per RFC 5545
  * section 3.3.5: a time inside a DST gap is moved forward by the gap's

@@ -48,6 +48,20 @@ raw_sql(const char *sql)
 	sqlite3_close(db);
 }
 
+/* A database at schema version, holding what sql inserts. */
+static void
+old_schema(int version, const char *sql)
+{
+	struct store *s;
+	char *err = NULL;
+
+	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, NULL,
+	    &err), 0);
+	ck_assert_int_eq(store_migrate_to(s, version, &err), 0);
+	store_close(s);
+	raw_sql(sql);
+}
+
 static struct partner
 sample(const char *key)
 {
@@ -99,11 +113,7 @@ START_TEST(test_upgrade_from_v1)
 	char *err = NULL;
 	int from, to;
 
-	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, NULL,
-	    &err), 0);
-	ck_assert_int_eq(store_migrate_to(s, 1, &err), 0);
-	store_close(s);
-	raw_sql("INSERT INTO partners (key, name, owner_email, cadence,"
+	old_schema(1, "INSERT INTO partners (key, name, owner_email, cadence,"
 	    " start_date, created_at, updated_at) VALUES ('old', 'Old Friend',"
 	    " 'o@example.org', 'yearly', '2020-01-01', '2020-01-01T00:00:00Z',"
 	    " '2020-01-01T00:00:00Z');"
@@ -127,6 +137,37 @@ START_TEST(test_upgrade_from_v1)
 }
 END_TEST
 
+/* Schema 6 gives partners a sponsor name: a partner from schema 5 keeps
+ * its sponsor's address, without a name, and takes one. */
+START_TEST(test_upgrade_from_v5)
+{
+	struct store *s;
+	struct partner p;
+	char *err = NULL;
+	int from, to;
+
+	old_schema(5, "INSERT INTO partners (key, name, owner_email, sponsor_email,"
+	    " cadence, start_date, created_at, updated_at) VALUES ('old',"
+	    " 'Old Friend', 'o@example.org', 'cmo@example.org', 'yearly',"
+	    " '2020-01-01', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z');");
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
+	    &err), 0);
+	ck_assert_int_eq(from, 5);
+	ck_assert_int_eq(to, 6);
+	ck_assert_int_eq(store_partner_get(s, "old", &p, &err), 0);
+	ck_assert_str_eq(p.sponsor_email, "cmo@example.org");
+	ck_assert_ptr_null(p.sponsor_name);
+	p.sponsor_name = strdup("Dr. Chen");
+	ck_assert_int_eq(store_partner_update(s, &p, "2026-01-01T00:00:00Z",
+	    &err), 0);
+	partner_reset(&p);
+	ck_assert_int_eq(store_partner_get(s, "old", &p, &err), 0);
+	ck_assert_str_eq(p.sponsor_name, "Dr. Chen");
+	partner_reset(&p);
+	store_close(s);
+}
+END_TEST
+
 /* Invites sent before schema 3 become invite records, open while their
  * occurrence is still the one due; the outbox keeps every row. */
 START_TEST(test_upgrade_from_v2)
@@ -137,11 +178,7 @@ START_TEST(test_upgrade_from_v2)
 	char *err = NULL;
 	int from, to;
 
-	ck_assert_int_eq(store_open(db_path, STORE_RAW, &s, NULL, NULL, NULL,
-	    &err), 0);
-	ck_assert_int_eq(store_migrate_to(s, 2, &err), 0);
-	store_close(s);
-	raw_sql("INSERT INTO partners (key, name, owner_email, cadence,"
+	old_schema(2, "INSERT INTO partners (key, name, owner_email, cadence,"
 	    " start_date, created_at, updated_at, next_due) VALUES ('old',"
 	    " 'Old Friend', 'o@example.org', 'monthly', '2026-01-01',"
 	    " '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-02-02');"
@@ -644,6 +681,7 @@ main(void)
 	tcase_add_test(tc, test_create_and_reopen);
 	tcase_add_test(tc, test_upgrade_from_v1);
 	tcase_add_test(tc, test_upgrade_from_v2);
+	tcase_add_test(tc, test_upgrade_from_v5);
 	tcase_add_test(tc, test_newer_refused);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("faults");

@@ -691,7 +691,7 @@ test_schema(void)
 	static const char *const top[] = { "kind", "cadence", "due_date",
 	    "due_date_long", "days_until_due", "days_overdue", "last_checkin",
 	    "last_checkin_long", "last_checkin_note", "days_since_checkin",
-	    "checkin_command", "detail" };
+	    "checkin_command", "detail", "late", "days_late" };
 	static const char *const meeting[] = { "date", "date_long", "time",
 	    "end_time", "timezone", "minutes" };
 
@@ -710,6 +710,8 @@ test_schema(void)
 		m = tvalue_set_map(s, who[i]);
 		tvalue_set_str(m, "name", "x");
 		tvalue_set_str(m, "email", "x");
+		if (i < 3)
+			tvalue_set_bool(m, "has_name", true);
 		if (i == 2)
 			tvalue_set_bool(m, "is_owner", true);
 	}
@@ -748,6 +750,8 @@ test_digest_schema(void)
 		m = tvalue_set_map(s, i == 0 ? "org" : "recipient");
 		tvalue_set_str(m, "name", "x");
 		tvalue_set_str(m, "email", "x");
+		if (i == 1)
+			tvalue_set_bool(m, "has_name", true);
 	}
 	m = tvalue_set_map(s, "counts");
 	tvalue_set_int(m, "total", 1);
@@ -783,6 +787,7 @@ set_person(struct tvalue *ctx, const char *key, const char *name,
 
 	tvalue_set_str(m, "name", name);
 	tvalue_set_str(m, "email", email);
+	tvalue_set_bool(m, "has_name", true);
 }
 
 /* A message context as touchbase builds it; sparse has the nulls. */
