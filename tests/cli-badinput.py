@@ -198,7 +198,7 @@ def note_kept(key, field, value):
     """The note is stored as given: partner show --json has it."""
     def check(d, out, err):
         code, o, e = run(d, ["partner", "show", key, "--json"])
-        got = json.loads(o) if code == 0 else {}
+        got = json.loads(o)["partner"] if code == 0 else {}
         if field == "note":
             got = (got.get("checkins") or [{}])[0]
         if got.get(field) != value:
@@ -291,7 +291,7 @@ def shows(key, **fields):
         code, o, e = run(d, ["partner", "show", key, "--json"])
         if code != 0:
             return "partner show %s exited %d" % (key, code)
-        got = json.loads(o)
+        got = json.loads(o)["partner"]
         for k, v in fields.items():
             if got.get(k) != v:
                 return "partner show: %s is %r, wanted %r" % (

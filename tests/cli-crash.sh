@@ -18,7 +18,7 @@ total=160
 count_state() {
 	"$TOUCHBASE" -d "$1" outbox --state "$2" --json >state.json 2>&1 ||
 		fail "outbox --state $2 failed"
-	/usr/bin/python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' state.json
+	/usr/bin/python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["messages"]))' state.json
 }
 
 # ids FILES...: the Message-IDs in FILES, one per line, sorted.
