@@ -295,6 +295,13 @@ START_TEST(test_unavailable_mid_batch)
 	struct transport *t;
 	FILE *f;
 
+	/* A program gone missing is seen through posix_spawn's report, which
+	 * valgrind's emulation of vfork loses (make check-valgrind says so;
+	 * the sanitizers' run has this test). */
+	if (getenv("TOUCHBASE_UNDER_VALGRIND") != NULL) {
+		free(path);
+		return;
+	}
 	count = fixture_path("count");
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fprintf(f, "#!/bin/sh\ncat >/dev/null\necho x >>'%s'\n"

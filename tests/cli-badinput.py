@@ -591,8 +591,9 @@ ROWS += [
         ("in.csv:1", "appears twice"),
         files={"in.csv": b"key,name,owner_email,name\r\n"
                b"b,B,b@b.example,C\r\n"}),
-    Row("csv/unknown-column", "import FILE", ["import", "in.csv"], 65,
-        ("in.csv:1", "unknown column"),
+    # A spreadsheet's extra column is ignored, and said so.
+    Row("csv/unknown-column", "import FILE", ["import", "in.csv"], 0,
+        ("in.csv:1", "colour", "ignored"), "any",
         files={"in.csv": b"key,name,owner_email,colour\r\n"
                b"b,B,b@b.example,red\r\n"}),
     Row("csv/unterminated-quote", "import FILE", ["import", "in.csv"], 65,

@@ -149,9 +149,9 @@ checks=$((checks + 1))
 # --update changes what the rows say, adds the new keys, and is all or
 # nothing: with one bad row, nothing changes.
 sed -e 's/Dana Lee/Dana Lee-Park/' book.csv >changed.csv
-printf 'newkey,New Partner,new@example.org,,,monthly,2099-01-05,UTC,,,no,,,,,\r\n' >>changed.csv
+printf 'newkey,New Partner,new@example.org,,,,monthly,2099-01-05,UTC,,,no,,,,,\r\n' >>changed.csv
 cp changed.csv bad.csv
-printf 'badkey,Bad,not-an-address,,,monthly,2099-01-05,UTC,,,no,,,,,\r\n' >>bad.csv
+printf 'badkey,Bad,not-an-address,,,,monthly,2099-01-05,UTC,,,no,,,,,\r\n' >>bad.csv
 expect 65 -d book.db import --update bad.csv
 contains err.txt "bad.csv:10: "
 /usr/bin/python3 "$srcdir/tests/book_dump.py" book.db >again.dump

@@ -16,10 +16,11 @@ dest=$work/dest
 # A copy of what configure and the data install read, timestamps kept so
 # that nothing looks out of date: configure refuses a source directory
 # configured in place, as the README's quick start leaves it.
-mkdir -p src/src src/man src/examples src/m4
+mkdir -p src/src src/man src/examples src/m4 src/tests/fuzz
 (cd "$srcdir" && cp -pR configure configure.ac Makefile.am Makefile.in \
 	aclocal.m4 build-aux templates "$work/src" &&
 	cp -p src/main.c "$work/src/src" &&
+	cp -p tests/fuzz/fuzz.mk "$work/src/tests/fuzz" &&
 	cp -p man/*.in "$work/src/man" &&
 	cp -p examples/*.in examples/partners.csv examples/demo.sh \
 		examples/touchbase.timer "$work/src/examples") ||
