@@ -47,7 +47,7 @@ PY
 rm -rf inbox
 "$tb" outbox --json | /usr/bin/python3 -c '
 import email.message, email.policy, email.utils, json, os, sys, time
-rows = json.load(sys.stdin)
+rows = json.load(sys.stdin)["messages"]
 for d in ("tmp", "new", "cur"):
     os.makedirs(os.path.join("inbox", d), exist_ok=True)
 def put(name, m):
