@@ -5,7 +5,7 @@
 # The terminal is a pty from script(1).
 . "${srcdir:-.}/tests/lib.sh"
 
-command -v script >/dev/null || { echo "script(1) is missing"; exit 77; }
+have_pty || exit 77
 
 expect 0 init
 expect 0 partner add "Riverside Pediatric Clinic of the Greater Metropolitan Area" \

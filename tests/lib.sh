@@ -23,6 +23,20 @@ export TOUCHBASE_CONFIG= XDG_CONFIG_HOME="$work/xdg" HOME="$work"
 failures=0
 checks=0
 
+# have_pty: true when script(1) is here and can open a pseudo-terminal
+# (a chroot without /dev/pts mounted cannot); else says why, false.
+have_pty() {
+	if ! command -v script >/dev/null; then
+		echo "no pseudo-terminal: script(1) (util-linux) is missing"
+		return 1
+	fi
+	if ! script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+		echo "no pseudo-terminal: script(1) cannot open one" \
+			"(is /dev/pts mounted?)"
+		return 1
+	fi
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	failures=$((failures + 1))
