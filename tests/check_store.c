@@ -586,6 +586,7 @@ struct nested {
 static int
 count_contact(const struct contact *c, void *arg)
 {
+	(void)c;
 	(*(int *)arg)++;
 	return 0;
 }
