@@ -61,6 +61,9 @@ static int
 remove_entry(const char *path, const struct stat *sb, int flag,
     struct FTW *ftw)
 {
+	(void)sb;
+	(void)flag;
+	(void)ftw;
 	return remove(path);
 }
 
