@@ -616,7 +616,7 @@ invite_store(struct lifecycle *lc, struct invite_rec *inv, char **err)
 	rc = store_invite_add(lc->book->store, inv, lc->now_ts, err);
 	if (rc != STORE_EXISTS)
 		return rc;
-	if ((rc = store_invite_get(lc->book->store, inv->uid, &old, err)) != 0)
+	if (store_invite_get(lc->book->store, inv->uid, &old, err) != 0)
 		return -1;
 	inv->sequence = old.sequence + 1;
 	invite_rec_reset(&old);

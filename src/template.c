@@ -141,8 +141,9 @@ tvalue_put(struct tvalue *parent, const char *name, struct tvalue *v)
 		}
 	if (parent->n == parent->cap) {
 		parent->cap = parent->cap ? parent->cap * 2 : 8;
+		/* An array of pointers: its element is a pointer. */
 		parent->items = xreallocarray(parent->items, parent->cap,
-		    sizeof *parent->items);
+		    sizeof *parent->items); /* NOLINT(bugprone-sizeof-expression) */
 		if (name != NULL)
 			parent->keys = xreallocarray(parent->keys, parent->cap,
 			    sizeof *parent->keys);

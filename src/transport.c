@@ -38,6 +38,9 @@ transport_send(struct transport *t, const struct transport_message *m,
 	*reply = NULL;
 	if (t->ops->send != NULL)
 		return t->ops->send(t, m, reply);
+	/* Every transport has one of the two (transport_open's table). */
+	if (t->ops->send_batch == NULL)
+		return TRANSPORT_FAIL;
 	t->ops->send_batch(t, &job, 1);
 	*reply = job.reply;
 	job.reply = NULL;
