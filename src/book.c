@@ -793,6 +793,10 @@ book_contact_add_to(struct book *b, const struct partner *p, const char *name,
 
 	if (contact_check(name, email, role, err) != 0)
 		return BOOK_INVALID;
+	/* A partner import refused is still the judge of its rows' contacts,
+	 * which have nowhere to go. */
+	if (p->id == 0)
+		return BOOK_OK;
 	memset(&c, 0, sizeof c);
 	c.partner_id = p->id;
 	c.name = (char *)name;

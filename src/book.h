@@ -159,7 +159,8 @@ int book_partner_get(struct book *b, const char *key, struct partner *out,
 
 int book_contact_add(struct book *b, const char *key, const char *name,
     const char *email, const char *role, bool invite, char **err);
-/* The same for partner p, as the caller has it (no lookup). */
+/* The same for partner p, as the caller has it (no lookup); for a
+ * partner not in the book (id 0), the contact is only checked. */
 int book_contact_add_to(struct book *b, const struct partner *p,
     const char *name, const char *email, const char *role, bool invite,
     char **err);

@@ -174,6 +174,10 @@ rule_numbers(const char *rule, char **why)
 		for (;;) {
 			if (*p == '+' || (*p == '-' && ranges[i].sign))
 				p++;
+			if (!isdigit((unsigned char)*p) &&
+			    strcmp(ranges[i].part, "BYDAY") != 0)
+				return set_err(why, "%s=%.12s: not a number",
+				    ranges[i].part, p);
 			if (isdigit((unsigned char)*p)) {
 				if (strspn(p, "0123456789") > 6)
 					v = LONG_MAX;
@@ -259,6 +263,13 @@ parse_rrule(const char *rule, char **canon, char **why)
 	if (rule_part(rule, "RSCALE") != NULL)
 		return set_err(why, "RSCALE is not supported: rules use the "
 		    "Gregorian calendar");
+	/* RFC 5545 rules are printable ASCII without spaces; libical would
+	 * skip a space before a number that rule_numbers cannot see. */
+	for (p = rule; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~')
+			return set_err(why, "the rule has a space or a character "
+			    "that is not printable ASCII (byte %zu); %s",
+			    (size_t)(p - rule) + 1, accepted);
 	if (rule_numbers(rule, why) != 0)
 		return -1;
 	if (rule_load(rule, &rec, &malformed) != 0) {

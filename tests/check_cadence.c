@@ -179,6 +179,9 @@ static const struct {
 	{ "RRULE:FREQ=MONTHLY;BYDAY=20TU", "at most five of a weekday" },
 	{ "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-6FR", "at most five" },
 	{ "RRULE FREQ=MONTHLY", "not a cadence" },
+	{ "RRULE:FREQ=WEEKLY;COUNT=\v166663", "not printable ASCII" },
+	{ "RRULE:FREQ=WEEKLY; INTERVAL=2", "not printable ASCII" },
+	{ "RRULE:FREQ=WEEKLY;COUNT=x", "COUNT=x: not a number" },
 };
 
 START_TEST(test_parse_bad)

@@ -560,6 +560,19 @@ ROWS += [
     Row("rrule/csv", "CSV column cadence", ["import", "in.csv"], 65,
         ("in.csv:2", "cadence"),
         files={"in.csv": csv_file(csv_row(cadence=b"RRULE:FREQ=OFTEN"))}),
+    Row("rrule/space-before-number", "partner edit --cadence",
+        ["partner", "edit", "acme", "--cadence",
+         "RRULE:FREQ=WEEKLY;COUNT=\v166663"], 65,
+        ("cadence", "not printable ASCII")),
+    # A partner refused for its check-in date still judges the contact
+    # rows that continue it; their contacts have no partner to join.
+    Row("csv/continuation-of-refused", "import FILE", ["import", "in.csv"],
+        65, ("in.csv:2", "last_checkin"),
+        files={"in.csv": csv_file(
+            csv_row(last_checkin=b"2026-02-b?c01"),
+            csv_row(name=b"", owner_email=b"", owner_name=b"", cadence=b"",
+                    start_date=b"", archived=b"", contact_name=b"Tom",
+                    contact_email=b"tom@bolt.example"))}),
 
     # --- the shape of a CSV file ---
     Row("csv/bom", "import FILE", ["import", "in.csv"], 0, (), "kept",
