@@ -142,7 +142,7 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 	struct book book;
 	enum run_error re;
 	enum cmd_status st;
-	char *err = NULL;
+	char *err = NULL, *as_of;
 
 	if ((st = cmd_open_composer(ctx, &book, &composer)) != CMD_OK)
 		return st;
@@ -161,23 +161,31 @@ cmd_plan_deliver(struct cmd_ctx *ctx, time_t now, bool dry_run,
 	cmd_close_composer(&book, &composer);
 	if (re != RUN_OK)
 		return st;
-	if (dry_run)
+	/* Each partner's day is in its own zone; the office's says when. */
+	as_of = cmd_as_of(ctx->cfg.timezone, now);
+	if (dry_run) {
+		if (ctx->tty || ctx->verbose)
+			log_info("%s --dry-run: would send %ld, %s", what,
+			    result.planned, as_of);
+		free(as_of);
 		return CMD_OK;
+	}
 	st = run_status(&result);
 	ds = &result.delivered;
 	/* Silent under cron unless something needs the admin's eye. */
 	if (st != CMD_OK)
 		log_warnx("%s: planned %ld, sent %ld, deferred %ld, failed "
-		    "%ld, skipped %ld", what, result.planned, ds->sent,
-		    ds->deferred, ds->failed, ds->skipped);
+		    "%ld, skipped %ld, %s", what, result.planned, ds->sent,
+		    ds->deferred, ds->failed, ds->skipped, as_of);
 	else if (ctx->tty || ctx->verbose)
 		log_info("%s: planned %ld, sent %ld, deferred %ld, failed %ld, "
-		    "skipped %ld%s%s", what, result.planned, ds->sent,
-		    ds->deferred, ds->failed, ds->skipped,
+		    "skipped %ld, %s%s%s", what, result.planned, ds->sent,
+		    ds->deferred, ds->failed, ds->skipped, as_of,
 		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds->sent ?
 		    "; messages are in the Maildir " : "",
 		    ctx->cfg.transport == TRANSPORT_MAILDIR && ds->sent ?
 		    ctx->cfg.maildir : "");
+	free(as_of);
 	return st;
 }
 

@@ -163,7 +163,7 @@ add_since(struct buf *b, const struct partner *p, struct tb_date today)
 /* DESCRIPTION: where the partnership stands, for whoever opens it. */
 static char *
 describe(const struct partner *p, enum partner_state st,
-    struct tb_date today, struct tb_date due)
+    struct tb_date today, const char *tz, struct tb_date due)
 {
 	struct buf b;
 	char *cad = cadence_describe_spec(p->cadence), *when;
@@ -183,6 +183,9 @@ describe(const struct partner *p, enum partner_state st,
 	buf_printf(&b, "Cadence: %s\n", cad);
 	add_since(&b, p, today);
 	buf_printf(&b, "Due: %s (%s)\n", date_format(due, text), when);
+	/* The feed is read days after it was made: the counts say when. */
+	buf_printf(&b, "As of: %s (%s)\n", date_format(today, text),
+	    str_empty(tz) ? "UTC" : tz);
 	buf_printf(&b, "\nOnce it has happened: touchbase checkin %s", p->key);
 	free(cad);
 	free(when);
@@ -221,7 +224,7 @@ add_item(struct feed_state *fs, const struct partner *p, struct tb_date due,
 	it->uid = m.uid;
 	it->tzid = m.tzid;
 	it->summary = summary_of(p, st);
-	it->description = describe(p, st, today, due);
+	it->description = describe(p, st, today, tz, due);
 	it->ev.uid = it->uid;
 	it->ev.sequence = m.sequence;
 	it->ev.summary = it->summary;

@@ -85,8 +85,9 @@ for ev in cal.walk("VEVENT"):
         ev["UID"], int(ev.get("SEQUENCE", 0)), start.dt.isoformat(),
         start.params.get("TZID", "-"), ",".join(alarms) or "-",
         ev["SUMMARY"]))
-    print("  state=%s owner=%s due=%s last=%s" % (desc.get("State"),
-        desc.get("Owner"), desc.get("Due"), desc.get("Last check-in")))
+    print("  state=%s owner=%s due=%s last=%s as-of=%s" % (
+        desc.get("State"), desc.get("Owner"), desc.get("Due"),
+        desc.get("Last check-in"), desc.get("As of")))
 PY
 # "KEY UID SEQUENCE START" of each invite in the Maildir.
 cat >maildir_uids.py <<'PY'
@@ -129,17 +130,17 @@ feed all.ics --now $now
 cat >expected.txt <<'EXP'
 method=PUBLISH
 touchbase-delta-20260114@childrens.example.org seq=0 start=2026-01-14T10:00:00-08:00 tzid=America/Los_Angeles alarm=-P7D summary=Escalated: Check-in: Delta Foundation
-  state=escalated owner=carol@example.org due=2026-01-14 (17 days late) last=none yet (start 2026-01-07, 24 days ago)
+  state=escalated owner=carol@example.org due=2026-01-14 (17 days late) last=none yet (start 2026-01-07, 24 days ago) as-of=2026-01-31 (America/Los_Angeles)
 touchbase-beta-20260128@childrens.example.org seq=0 start=2026-01-28T10:00:00-08:00 tzid=America/Los_Angeles alarm=-P7D summary=Overdue: Check-in: Beta Health
-  state=overdue owner=ana@example.org due=2026-01-28 (3 days late) last=none yet (start 2026-01-21, 10 days ago)
+  state=overdue owner=ana@example.org due=2026-01-28 (3 days late) last=none yet (start 2026-01-21, 10 days ago) as-of=2026-01-31 (America/Los_Angeles)
 touchbase-kappa-20260203@childrens.example.org seq=0 start=2026-02-03T10:00:00+11:00 tzid=Australia/Sydney alarm=-P7D summary=Check-in: Harbour Trust
-  state=due owner=Ana Silva <ana@example.org> due=2026-02-03 (in 2 days) last=none yet (start 2026-01-03, 29 days ago)
+  state=due owner=Ana Silva <ana@example.org> due=2026-02-03 (in 2 days) last=none yet (start 2026-01-03, 29 days ago) as-of=2026-02-01 (Australia/Sydney)
 touchbase-riverside-20260205@childrens.example.org seq=0 start=2026-02-05T10:00:00-05:00 tzid=America/New_York alarm=-P7D summary=Check-in: Riverside Pediatric Clinic
-  state=due owner=Ana Silva <ana@example.org> due=2026-02-05 (in 5 days) last=none yet (start 2026-01-05, 26 days ago)
+  state=due owner=Ana Silva <ana@example.org> due=2026-02-05 (in 5 days) last=none yet (start 2026-01-05, 26 days ago) as-of=2026-01-31 (America/New_York)
 touchbase-gamma-20260210@childrens.example.org seq=1 start=2026-02-10T10:00:00+05:30 tzid=Asia/Kolkata alarm=-P7D summary=Check-in: Gamma Labs
-  state=ok owner=Bob Wu <bob@example.org> due=2026-02-10 (in 9 days) last=none yet (start 2026-01-10, 22 days ago)
+  state=ok owner=Bob Wu <bob@example.org> due=2026-02-10 (in 9 days) last=none yet (start 2026-01-10, 22 days ago) as-of=2026-02-01 (Asia/Kolkata)
 touchbase-saojose-20260227@childrens.example.org seq=2 start=2026-03-02T15:30:00+01:00 tzid=Europe/Berlin alarm=-P7D summary=Check-in: Clínica São José
-  state=ok owner=Bob Wu <bob@example.org> due=2026-03-02 (in 30 days) last=none yet (start 2026-02-02, in 2 days)
+  state=ok owner=Bob Wu <bob@example.org> due=2026-03-02 (in 30 days) last=none yet (start 2026-02-02, in 2 days) as-of=2026-01-31 (Europe/Berlin)
 EXP
 checks=$((checks + 1))
 diff expected.txt all.ics.txt || fail "the feed holds other events than expected"

@@ -40,6 +40,9 @@ expect 0 run --dry-run --now 2026-01-29
 contains out.txt "would-send  reminder   alpha"
 contains out.txt "would-send  invitation alpha"
 count 1 "a dry run"
+# The day it took, in the office's zone (none set: UTC), said with -v.
+expect 0 -v run --dry-run --now 2026-01-29
+contains err.txt "run --dry-run: would send 2, as of 2026-01-29 (UTC)"
 expect 0 run --now 2026-01-29
 count 3 "2026-01-29"
 expect 0 run --now 2026-01-30
