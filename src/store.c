@@ -582,7 +582,7 @@ check_path(const char *path, enum store_open_mode mode, char **err)
 	struct stat sb;
 	enum fault f;
 	char *dir;
-	int e;
+	int e, fd;
 
 	if (stat(path, &sb) == 0)
 		return FAULT_NONE;
@@ -593,8 +593,17 @@ check_path(const char *path, enum store_open_mode mode, char **err)
 		e = faccessat(AT_FDCWD, dirname(dir), W_OK | X_OK,
 		    AT_EACCESS) == 0 ? 0 : errno;
 		free(dir);
-		if (e == 0)
+		/* Made here, not by SQLite, which would give it 0644 whatever
+		 * the umask: 0666 less the umask lets a service with umask 007
+		 * share the book with its group (touchbase(1), RUNNING AS A
+		 * SERVICE). */
+		if (e == 0 && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL |
+		    O_CLOEXEC, 0666)) != -1) {
+			close(fd);
 			return FAULT_NONE;
+		}
+		if (e == 0)
+			e = errno;
 		if (e == ENOENT || e == ENOTDIR) {
 			set_err(err, "%s: cannot create the database: no such "
 			    "directory", path);

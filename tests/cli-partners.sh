@@ -18,6 +18,15 @@ expect 0 init
 contains err.txt "created ./touchbase.db"
 expect 0 init
 contains err.txt "up to date"
+# The database takes the umask, as any file: a service with umask 007
+# shares it with its group (SQLite alone would make it 0644).
+for mask in 007 022; do
+	checks=$((checks + 1))
+	(umask $mask && "$TOUCHBASE" -d "umask$mask.db" init 2>/dev/null)
+	mode=$(stat -c %a "umask$mask.db")
+	want=$(printf '%o' $((0666 & ~0$mask)))
+	[ "$mode" = "$want" ] || fail "init under umask $mask made mode $mode, wanted $want"
+done
 
 # Adding, with validation at the door.
 expect 0 partner add "Clínica São José" --owner "Ana Silva <ana@example.org>" \
