@@ -1,11 +1,14 @@
 /* compose.c: outbox rows -> messages with invites. */
 #include "compose.h"
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cadence.h"
 #include "digest.h"
@@ -19,6 +22,9 @@
 #endif
 #ifndef SOURCE_TEMPLATES
 #define SOURCE_TEMPLATES "templates"
+#endif
+#ifndef BINDIR
+#define BINDIR "/usr/local/bin"
 #endif
 
 /* What a message is about, gathered from the database once per row. */
@@ -36,6 +42,20 @@ struct subject {
 					 * its invite went out late */
 };
 
+/* Whether this is the installed binary, which never reads the source
+ * tree it was built from (the build tree's binary falls back to it). */
+static bool
+running_installed(void)
+{
+	char self[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (len <= 0)
+		return false;
+	self[len] = '\0';
+	return strcmp(self, BINDIR "/touchbase") == 0;
+}
+
 const char *const *
 composer_template_dirs(const struct config *cfg, size_t *n)
 {
@@ -45,7 +65,8 @@ composer_template_dirs(const struct config *cfg, size_t *n)
 	if (!str_empty(cfg->templates_dir))
 		dirs[(*n)++] = cfg->templates_dir;
 	dirs[(*n)++] = PKGDATADIR "/templates";
-	dirs[(*n)++] = SOURCE_TEMPLATES;
+	if (!running_installed())
+		dirs[(*n)++] = SOURCE_TEMPLATES;
 	return dirs;
 }
 

@@ -16,6 +16,36 @@ const char *const exchange_columns[NCOLUMNS] = {
 	"contact_invite"
 };
 
+/* What offices call the columns in their own spreadsheets, as
+ * csv_header_name writes the header cell. */
+static const struct {
+	const char	*header;
+	int		 column;
+} column_aliases[] = {
+	{ "partner", COL_NAME }, { "partner_name", COL_NAME },
+	{ "organization", COL_NAME }, { "organisation", COL_NAME },
+	{ "frequency", COL_CADENCE }, { "time_zone", COL_TIMEZONE },
+	{ "start", COL_START }, { "last_check_in", COL_LAST_CHECKIN },
+};
+
+/* The column a header cell names, or NCOLUMNS. */
+static int
+header_column(const char *cell)
+{
+	char *name = csv_header_name(cell);
+	int c;
+
+	for (c = 0; c < NCOLUMNS; c++)
+		if (strcmp(name, exchange_columns[c]) == 0)
+			break;
+	for (size_t i = 0; c == NCOLUMNS &&
+	    i < sizeof column_aliases / sizeof column_aliases[0]; i++)
+		if (strcmp(name, column_aliases[i].header) == 0)
+			c = column_aliases[i].column;
+	free(name);
+	return c;
+}
+
 struct import_state {
 	struct book		*book;
 	const char		*path;
@@ -78,13 +108,8 @@ read_header(struct import_state *st, const struct csv_record *rec)
 	for (int c = 0; c < NCOLUMNS; c++)
 		st->index[c] = -1;
 	for (size_t i = 0; i < rec->nfields; i++) {
-		char *name = csv_header_name(rec->fields[i]);
-		int c;
+		int c = header_column(rec->fields[i]);
 
-		for (c = 0; c < NCOLUMNS; c++)
-			if (strcmp(name, exchange_columns[c]) == 0)
-				break;
-		free(name);
 		if (c == NCOLUMNS) {
 			char *why = xasprintf("column %zu \"%s\" ignored: not a "
 			    "column of the book", i + 1, rec->fields[i]);

@@ -48,7 +48,8 @@ expect 0 -d empty.db partner show future
 lacks out.txt "baseline"
 
 # Spreadsheet shapes, each accepted, saying what was ignored.
-for shape in blank-rows extra-columns semicolon header-names header-email; do
+for shape in blank-rows extra-columns semicolon header-names header-email \
+    header-aliases; do
 	rm -f shape.db
 	expect 0 -d shape.db init
 	expect 0 -d shape.db import "$data/$shape.csv"
@@ -84,6 +85,13 @@ expect 0 -d shape.db import "$data/header-email.csv"
 contains err.txt "column 4 \"owner-e-mail-x\" ignored"
 expect 0 -d shape.db partner show k2
 contains out.txt "two@example.org"
+# An office's own names for the book's columns.
+expect 0 -d shape.db import "$data/header-aliases.csv"
+contains err.txt "column 7 \"Region\" ignored"
+lacks err.txt "Partner Name"
+expect 0 -d shape.db partner show lakeside-family-practice
+contains out.txt "America/Chicago"
+contains out.txt "2026-02-10"
 
 # export -> import reproduces the book.  A book with history: several
 # check-ins with notes (commas, quotes, line breaks) and who, contacts,
