@@ -68,7 +68,7 @@ static const struct {
 /* "the next run would send: 3 reminders to 3 owners, 6 escalations to 3
  * sponsors", or that it would send nothing. */
 static void
-show_forecast(const struct import_result *r)
+show_forecast(const struct import_result *r, const struct import_opts *opts)
 {
 	struct buf line;
 	size_t n = 0;
@@ -96,6 +96,14 @@ show_forecast(const struct import_result *r)
 	else
 		log_info("the next run would send: %s", buf_str(&line));
 	buf_reset(&line);
+	/* A book moved from a spreadsheet without check-ins counts every
+	 * partner late since its start: say how to begin calm. */
+	if (opts->baseline == NULL && r->partners > r->checkins &&
+	    (r->forecast.kind[OUTBOX_OVERDUE].messages > 0 ||
+	    r->forecast.kind[OUTBOX_ESCALATION].messages > 0))
+		log_info("partners without last_checkin are late since their "
+		    "start; --baseline today counts them as checked in today "
+		    "(see touchbase(1), import)");
 }
 
 static void
@@ -209,7 +217,7 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 			    "last_checkin)", opts.dry_run ? "would record" :
 			    "recorded", r.baselines, r.baselines == 1 ? "" :
 			    "s");
-		show_forecast(&r);
+		show_forecast(&r, &opts);
 	}
 	import_result_reset(&r);
 	st = cmd_book_status(&book, rc, err);

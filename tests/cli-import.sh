@@ -12,6 +12,7 @@ expect 0 init
 expect 0 import --dry-run "$data/no-checkins.csv"
 contains err.txt "would import 6 partners, 3 contacts, 0 check-ins"
 contains err.txt "the next run would send: 2 overdue notices to 2 owners, 3 escalations to 2 sponsors"
+contains err.txt "--baseline today counts them as checked in today"
 expect 0 partner list
 lacks out.txt "riverside"
 
@@ -19,6 +20,7 @@ lacks out.txt "riverside"
 expect 0 import --dry-run --baseline today "$data/no-checkins.csv"
 contains err.txt "would record 5 baseline check-ins"
 contains err.txt "the next run would send nothing"
+lacks err.txt "--baseline today counts"
 # A baseline 25 days ago: the monthly partners are inside the reminder
 # window (lead_days 7), their invited contact too.
 expect 0 import --dry-run --baseline "$(date -u -d '-25 days' +%F)" \
