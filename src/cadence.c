@@ -883,26 +883,50 @@ add_span(struct dates *ds, struct tb_date d, long ndays, char **err)
 	return 0;
 }
 
-static bool
-excluded(icalcomponent *ev, struct icaltimetype t)
+/*
+ * An event's EXDATEs, read once: a component has one property cursor,
+ * so reading them inside the RRULE loop would move that loop's cursor
+ * (two RRULEs with an EXDATE between them never ended).
+ */
+struct exdates {
+	struct icaltimetype	*v;
+	size_t			 n;
+};
+
+static void
+exdates_read(icalcomponent *ev, struct exdates *xs)
 {
 	icalproperty *p;
-	struct icaltimetype x;
+	size_t cap = 0;
 
+	xs->v = NULL;
+	xs->n = 0;
 	for (p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY);
 	    p != NULL; p = icalcomponent_get_next_property(ev,
 	    ICAL_EXDATE_PROPERTY)) {
-		x = icalproperty_get_exdate(p);
-		if (x.year == t.year && x.month == t.month && x.day == t.day)
-			return true;
+		if (xs->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			xs->v = xreallocarray(xs->v, cap, sizeof *xs->v);
+		}
+		xs->v[xs->n++] = icalproperty_get_exdate(p);
 	}
+}
+
+static bool
+excluded(const struct exdates *xs, struct icaltimetype t)
+{
+	for (size_t i = 0; i < xs->n; i++)
+		if (xs->v[i].year == t.year && xs->v[i].month == t.month &&
+		    xs->v[i].day == t.day)
+			return true;
 	return false;
 }
 
 /* Occurrences of each RRULE, DTSTART to HOLIDAY_YEARS later. */
 static int
 expand_rrules(icalcomponent *ev, struct icaltimetype start, long ndays,
-    struct dates *ds, const char *where, char **err)
+    const struct exdates *xs, struct dates *ds, const char *where,
+    char **err)
 {
 	icalproperty *p;
 	icalrecur_iterator *it;
@@ -929,7 +953,7 @@ expand_rrules(icalcomponent *ev, struct icaltimetype start, long ndays,
 				rc = set_err(err, "%s: its RRULE gives the "
 				    "impossible date %04d-%02d-%02d", where,
 				    t.year, t.month, t.day);
-			else if (!excluded(ev, t))
+			else if (!excluded(xs, t))
 				rc = add_span(ds, time_date(t), ndays, err);
 		}
 		icalrecur_iterator_free(it);
@@ -941,6 +965,7 @@ expand_rrules(icalcomponent *ev, struct icaltimetype start, long ndays,
 static int
 add_event(icalcomponent *ev, const char *path, struct dates *ds, char **err)
 {
+	struct exdates xs = { NULL, 0 };
 	icalproperty *p;
 	struct icaltimetype start;
 	char name[64], *where;
@@ -974,14 +999,16 @@ add_event(icalcomponent *ev, const char *path, struct dates *ds, char **err)
 		    EVENT_MAX_DAYS);
 		goto out;
 	}
+	exdates_read(ev, &xs);
 	/* RFC 5545: DTSTART is always the first instance. */
-	if (!excluded(ev, start) &&
+	if (!excluded(&xs, start) &&
 	    add_span(ds, time_date(start), ndays, err) != 0)
 		goto out;
-	if (expand_rrules(ev, start, ndays, ds, where, err) != 0)
+	if (expand_rrules(ev, start, ndays, &xs, ds, where, err) != 0)
 		goto out;
 	rc = 0;
 out:
+	free(xs.v);
 	free(where);
 	return rc;
 }

@@ -488,6 +488,13 @@ static const struct {
 	{ "holidays-yearly.ics", 0, "2041-12-25", "2041-12-25" },
 	{ "holidays-yearly.ics", 0, "2026-06-01", "2026-06-01" },
 	{ "holidays-yearly.ics", 0, "2027-06-01", "2027-06-02" },
+	/* Two RRULEs with EXDATEs between them (this never ended): the
+	 * 24th in 2026 and 2028 but not 2027, the 31st in 2027 only. */
+	{ "holidays-two-rules.ics", 3, "2026-12-24", "2026-12-25" },
+	{ "holidays-two-rules.ics", 3, "2027-12-31", "2028-01-03" },
+	{ "holidays-two-rules.ics", 3, "2028-12-22", "2028-12-22" },
+	{ "holidays-two-rules.ics", 3, "2028-12-24", "2028-12-25" },
+	{ "holidays-two-rules.ics", 3, "2026-12-31", "2026-12-31" },
 };
 
 START_TEST(test_holiday_ics)
