@@ -48,6 +48,8 @@ static const struct cmd_usage partner_usage = {
 #define PARTNER_FILTERS \
 	"  --all               archived partners too\n" \
 	"  --json              a JSON array (see touchbase(1), JSON OUTPUT)\n" \
+	"  --wide              every column whole; on a terminal the table\n" \
+	"                      otherwise fits its width, cutting names\n" \
 	"  --owner EMAIL       only partners this person owns\n" \
 	"  --tier T            only partners of this tier\n" \
 	"  --state STATE       only partners in this state: ok, due, overdue," \
@@ -60,12 +62,12 @@ static const struct cmd_usage partner_subs[] = {
 	    "Add a partner and schedule its first check-in.\n\n"
 	    "  --key KEY           short identifier (default: made from NAME)\n"
 	    PARTNER_FIELDS },
-	{ "partner list [--all] [--json] [--owner EMAIL] [--tier T] "
+	{ "partner list [--all] [--json] [--wide] [--owner EMAIL] [--tier T] "
 	    "[--state STATE]",
 	    "List partners: key, name, owner, cadence, last check-in and next "
 	    "due date.\n\n" PARTNER_FILTERS },
-	{ "partner search TEXT [--all] [--json] [--owner EMAIL] [--tier T] "
-	    "[--state STATE]",
+	{ "partner search TEXT [--all] [--json] [--wide] [--owner EMAIL] "
+	    "[--tier T] [--state STATE]",
 	    "List the partners whose name, key or notes, or one of whose "
 	    "contacts'\nnames, emails or roles, hold TEXT (letter case "
 	    "ignored for ASCII).\n\n" PARTNER_FILTERS },
@@ -98,7 +100,7 @@ enum {
 enum {
 	OPT_OWNER = 256, OPT_OWNER_NAME, OPT_KEY, OPT_NAME, OPT_CADENCE,
 	OPT_START, OPT_SPONSOR, OPT_SPONSOR_NAME, OPT_TIMEZONE, OPT_TIER,
-	OPT_NOTES, OPT_JSON, OPT_ALL, OPT_STATE, OPT_FORCE
+	OPT_NOTES, OPT_JSON, OPT_ALL, OPT_STATE, OPT_FORCE, OPT_WIDE
 };
 
 static const struct option partner_options[] = {
@@ -117,6 +119,7 @@ static const struct option partner_options[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "wide", no_argument, NULL, OPT_WIDE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -126,6 +129,7 @@ struct partner_args {
 	bool			 json;
 	bool			 all;
 	bool			 force;
+	bool			 wide;		/* --wide: nothing cut */
 	const char		*state;		/* --state */
 	bool			 help;		/* --help was printed */
 	int			 nargs;
@@ -159,6 +163,7 @@ parse_partner_args(int argc, char **argv, const struct cmd_usage *u,
 		case OPT_ALL: a->all = true; break;
 		case OPT_STATE: a->state = optarg; break;
 		case OPT_FORCE: a->force = true; break;
+		case OPT_WIDE: a->wide = true; break;
 		case 'h':
 			a->help = true;
 			return cmd_print_usage(u, true);
@@ -382,6 +387,8 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a, bool search)
 {
 	static const char *const header[] = { "KEY", "NAME", "OWNER",
 	    "CADENCE", "LAST CHECK-IN", "NEXT DUE" };
+	/* On a terminal, names, owners and cadences are cut first. */
+	static const size_t min_width[] = { 6, 6, 6, 8, 0, 0 };
 	const struct cmd_usage *u = &partner_subs[search ? PARTNER_SEARCH :
 	    PARTNER_LIST];
 	struct list_state ls;
@@ -409,6 +416,10 @@ partner_list(struct cmd_ctx *ctx, struct partner_args *a, bool search)
 	buf_init(&ls.json);
 	cmd_json_open(&ls.json, NULL, 0, "partners");
 	table_init(&ls.table, 6, header);
+	if (!a->wide) {
+		ls.table.width = cmd_term_width();
+		ls.table.min_width = min_width;
+	}
 	rc = ls.state >= 0 && ls.state != CMD_STATE_ARCHIVED ?
 	    health_load(&book, ctx->now, NULL, &ls.health, &ls.err) : 0;
 	if (rc == 0)

@@ -115,6 +115,20 @@ checks=$((checks + 1))
 w=$(widest tty.txt)
 [ "$w" -le 100 ] && [ "$w" -gt 80 ] || fail "status with COLUMNS=100 is $w wide"
 
+# partner list fits the terminal the same way; --wide and a pipe do not.
+on_tty 80 NO_COLOR=1 -- partner list
+checks=$((checks + 1))
+[ "$(widest tty.txt)" -le 80 ] ||
+	{ fail "a partner list line is $(widest tty.txt) columns on 80"; cat tty.txt >&2; }
+contains tty.txt "…"
+aligned tty.txt "2026-"
+on_tty 80 NO_COLOR=1 -- partner list --wide
+contains tty.txt "Riverside Pediatric Clinic of the Greater Metropolitan Area"
+lacks tty.txt "…"
+expect 0 partner list
+contains out.txt "Riverside Pediatric Clinic of the Greater Metropolitan Area"
+lacks out.txt "…"
+
 # Filters.
 expect 0 status $now --owner yamada@example.org
 contains out.txt "tokyo"
