@@ -101,14 +101,25 @@ warn_owner_of_nothing(struct book *book, const char *owner)
 	free(err);
 }
 
+/* feed_write's writer: standard output; *arg the status once it fails. */
+static int
+write_out(const char *text, size_t len, void *arg)
+{
+	enum cmd_status *st = arg;
+
+	if ((*st = cmd_write(text, len)) == CMD_OK)
+		return 0;
+	return -1;
+}
+
 enum cmd_status
 cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct feed_filter f = { NULL, NULL, FEED_DAYS_DEFAULT };
 	const char *now_arg = NULL;
 	struct book book;
-	enum cmd_status st;
-	char *ics = NULL, *err = NULL;
+	enum cmd_status st, wst = CMD_OK;
+	char *err = NULL;
 	size_t n = 0;
 	bool help = false;
 	time_t now;
@@ -121,17 +132,19 @@ cmd_ics(struct cmd_ctx *ctx, int argc, char **argv)
 		return st;
 	if ((st = cmd_open_book(ctx, &book)) != CMD_OK)
 		return st;
-	rc = feed_build(&book, &f, now, &ics, &n, &err);
-	if (rc != BOOK_OK)
+	rc = feed_write(&book, &f, now, write_out, &wst, &n, &err);
+	if (wst != CMD_OK) {
+		/* cmd_write said why (or nothing, for a closed pipe). */
+		free(err);
+		st = wst;
+	} else if (rc != BOOK_OK)
 		st = cmd_key_status(&book, f.key, rc, err);
 	else {
 		log_debug("ics: %zu check-in%s within %d days", n,
 		    n == 1 ? "" : "s", f.days);
 		if (f.owner != NULL && n == 0)
 			warn_owner_of_nothing(&book, f.owner);
-		st = cmd_write(ics, strlen(ics));
 	}
-	free(ics);
 	cmd_close_book(&book);
 	return st;
 }

@@ -33,10 +33,17 @@ struct feed_state {
 	char			 *domain;	/* of smtp.from, for UIDs */
 	char			 *org_name;	/* may be NULL */
 	char			 *org_email;
-	struct feed_item	 *items;
+	struct invite_stream	 *stream;
+	bool			  writing;	/* the second pass: events
+						 * written, not noted */
 	size_t			  nitems;
+	struct buf		  out;		/* written at FEED_FLUSH */
+	feed_write_fn		  write;
+	void			 *write_arg;
 	char			**err;
 };
+
+#define FEED_FLUSH	65536
 
 /* The meeting of one partner's next check-in, as it is or will be sent. */
 struct meeting {
@@ -201,7 +208,22 @@ summary_of(const struct partner *p, enum partner_state st)
 	return xasprintf("%sCheck-in: %s", prefix, p->name);
 }
 
-/* Append the event of p's check-in due on due. */
+/* The calendar so far to the writer. */
+static int
+flush_out(struct feed_state *fs)
+{
+	int rc = 0;
+
+	if (fs->out.len > 0 && fs->write(buf_str(&fs->out), fs->out.len,
+	    fs->write_arg) != 0)
+		rc = set_err(fs->err, "writing the feed failed");
+	buf_reset(&fs->out);
+	buf_init(&fs->out);
+	return rc;
+}
+
+/* The event of p's check-in due on due: noted on the first pass,
+ * written on the second. */
 static int
 add_item(struct feed_state *fs, const struct partner *p, struct tb_date due,
     struct tb_date today, const char *tz)
@@ -209,22 +231,22 @@ add_item(struct feed_state *fs, const struct partner *p, struct tb_date due,
 	const struct config *cfg = fs->book->cfg;
 	enum partner_state st = state_stage(cfg, &due, today,
 	    !str_empty(p->sponsor_email), NULL).state;
-	struct feed_item *it;
+	struct feed_item item, *it = &item;
 	struct meeting m;
+	int rc;
 
 	if (meeting_of(fs, p, due, tz, &m) != 0) {
 		free(m.uid);
 		free(m.tzid);
 		return -1;
 	}
-	fs->items = xreallocarray(fs->items, fs->nitems + 1,
-	    sizeof *fs->items);
-	it = &fs->items[fs->nitems++];
 	memset(it, 0, sizeof *it);
 	it->uid = m.uid;
 	it->tzid = m.tzid;
 	it->summary = summary_of(p, st);
-	it->description = describe(p, st, today, tz, due);
+	/* The first pass needs the meeting's zone and years only. */
+	if (fs->writing)
+		it->description = describe(p, st, today, tz, due);
 	it->ev.uid = it->uid;
 	it->ev.sequence = m.sequence;
 	it->ev.summary = it->summary;
@@ -237,7 +259,15 @@ add_item(struct feed_state *fs, const struct partner *p, struct tb_date due,
 	it->ev.organizer_name = fs->org_name;
 	it->ev.organizer_email = fs->org_email;
 	it->ev.alarm_days = cfg->lead_days;
-	return 0;
+	if (!fs->writing)
+		rc = invite_stream_note(fs->stream, &it->ev, fs->err);
+	else if ((rc = invite_stream_event(fs->stream, &it->ev, fs->now,
+	    &fs->out, fs->err)) == 0 && fs->out.len >= FEED_FLUSH)
+		rc = flush_out(fs);
+	if (rc == 0 && fs->writing)
+		fs->nitems++;
+	item_reset(it);
+	return rc;
 }
 
 /* store_partner_foreach_due callback: keep p if the filter lets it in. */
@@ -310,23 +340,20 @@ check_filter(const struct feed_filter *f, char **err)
 static void
 feed_state_reset(struct feed_state *fs)
 {
-	for (size_t i = 0; i < fs->nitems; i++)
-		item_reset(&fs->items[i]);
-	free(fs->items);
+	invite_stream_free(fs->stream);
+	buf_reset(&fs->out);
 	free(fs->domain);
 	free(fs->org_name);
 	free(fs->org_email);
 }
 
 int
-feed_build(struct book *b, const struct feed_filter *f, time_t now,
-    char **ics, size_t *nevents, char **err)
+feed_write(struct book *b, const struct feed_filter *f, time_t now,
+    feed_write_fn write, void *arg, size_t *nevents, char **err)
 {
-	struct invite_event *events;
 	struct feed_state fs;
 	int rc;
 
-	*ics = NULL;
 	if ((rc = check_filter(f, err)) != BOOK_OK)
 		return rc;
 	memset(&fs, 0, sizeof fs);
@@ -334,19 +361,38 @@ feed_build(struct book *b, const struct feed_filter *f, time_t now,
 	fs.filter = f;
 	fs.now = now;
 	fs.err = err;
+	fs.write = write;
+	fs.write_arg = arg;
+	buf_init(&fs.out);
 	if (message_address_parse(b->cfg->from, &fs.org_name, &fs.org_email,
-	    err) != 0)
+	    err) != 0) {
+		feed_state_reset(&fs);
 		return prefix_err(err, "smtp.from"), BOOK_ERROR;
-	fs.domain = outbox_domain(b->cfg);
-	if ((rc = collect(&fs)) == BOOK_OK) {
-		events = xcalloc(fs.nitems ? fs.nitems : 1, sizeof *events);
-		for (size_t i = 0; i < fs.nitems; i++)
-			events[i] = fs.items[i].ev;
-		if ((*ics = invite_build("PUBLISH", events, fs.nitems, now,
-		    err)) == NULL)
-			rc = BOOK_ERROR;
-		free(events);
 	}
+	fs.domain = outbox_domain(b->cfg);
+	if ((fs.stream = invite_stream_new("PUBLISH", err)) == NULL ||
+	    store_begin_read(b->store, err) != 0) {
+		feed_state_reset(&fs);
+		return BOOK_ERROR;
+	}
+	/* Twice over the due index: the zones and years first, since the
+	 * VTIMEZONEs come before the events, then the events, written as
+	 * they come; nothing holds the whole feed. */
+	if (rc == BOOK_OK)
+		rc = collect(&fs);
+	if (rc == BOOK_OK && invite_stream_head(fs.stream, &fs.out, err) != 0)
+		rc = BOOK_ERROR;
+	fs.writing = true;
+	if (rc == BOOK_OK)
+		rc = collect(&fs);
+	if (rc == BOOK_OK) {
+		invite_stream_tail(&fs.out);
+		if (flush_out(&fs) != 0)
+			rc = BOOK_ERROR;
+	}
+	/* Both passes read one snapshot: a check-in between them cannot
+	 * move an event out of the zones noted. */
+	store_rollback(b->store);
 	if (rc == BOOK_OK && nevents != NULL)
 		*nevents = fs.nitems;
 	feed_state_reset(&fs);

@@ -38,12 +38,15 @@ struct feed_filter {
  * schedule.lead_days before (none when lead_days is 0: the organization
  * asked for no notice ahead).  An archived KEY gives an empty feed.
  *
- * Returns BOOK_OK with the VCALENDAR (CRLF) in *ics, which the caller
- * frees, and the number of events in *nevents (when not NULL); or
+ * The VCALENDAR (CRLF) goes to write in pieces as it is made, the
+ * memory it takes bounded whatever the size of the book (a write that
+ * fails returns non-zero, and the feed stops).  Returns BOOK_OK with the
+ * number of events in *nevents (when not NULL); or
  * BOOK_NOT_FOUND (no partner KEY), BOOK_INVALID (days out of range, an
  * owner that is not an email address) or BOOK_ERROR, with *err.
  */
-int feed_build(struct book *b, const struct feed_filter *f, time_t now,
-    char **ics, size_t *nevents, char **err);
+typedef int (*feed_write_fn)(const char *text, size_t len, void *arg);
+int feed_write(struct book *b, const struct feed_filter *f, time_t now,
+    feed_write_fn write, void *arg, size_t *nevents, char **err);
 
 #endif

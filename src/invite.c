@@ -638,6 +638,129 @@ out:
 	return text;
 }
 
+/*
+ * A calendar written as it goes, for a feed too large to hold: every
+ * event is noted first (its zone and years decide the VTIMEZONEs, which
+ * come before the events), then written one at a time.
+ */
+struct invite_stream {
+	const char	*method;
+	icalproperty_method kind;
+	struct span	*spans;		/* tzid owned */
+	size_t		 nspans;
+};
+
+struct invite_stream *
+invite_stream_new(const char *method, char **err)
+{
+	struct invite_stream *st;
+	icalproperty_method kind;
+
+	if (method_kind(method, &kind, err) != 0)
+		return NULL;
+	st = xcalloc(1, sizeof *st);
+	st->method = method;
+	st->kind = kind;
+	return st;
+}
+
+void
+invite_stream_free(struct invite_stream *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < st->nspans; i++)
+		free((char *)st->spans[i].tzid);
+	free(st->spans);
+	free(st);
+}
+
+/* ev checked and its times resolved into *s. */
+static int
+stream_slot(const struct invite_stream *st, const struct invite_event *ev,
+    struct slot *s, char **err)
+{
+	if (check_event(st->method, ev, err) != 0 ||
+	    plan_slot(ev, s, err) != 0)
+		return prefix_err(err, "event %s", ev->uid ? ev->uid :
+		    "without UID");
+	return 0;
+}
+
+int
+invite_stream_note(struct invite_stream *st, const struct invite_event *ev,
+    char **err)
+{
+	struct slot s;
+	size_t before = st->nspans;
+
+	if (stream_slot(st, ev, &s, err) != 0)
+		return -1;
+	if (s.in_utc)
+		return 0;
+	add_span(&st->spans, &st->nspans, ev, &s);
+	if (st->nspans > before)
+		st->spans[before].tzid = xstrdup(ev->tzid);
+	return 0;
+}
+
+int
+invite_stream_head(struct invite_stream *st, struct buf *out, char **err)
+{
+	icalcomponent *cal = icalcomponent_new_vcalendar();
+	char *ical, *end;
+
+	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal, icalproperty_new_method(st->kind));
+	ical = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	if ((end = strstr(ical, "END:VCALENDAR")) == NULL) {
+		icalmemory_free_buffer(ical);
+		return set_err(err, "libical wrote a calendar without its "
+		    "end");
+	}
+	buf_add(out, ical, (size_t)(end - ical));
+	icalmemory_free_buffer(ical);
+	for (size_t i = 0; i < st->nspans; i++)
+		if (vtimezone_for(NULL, &st->spans[i], out, err) != 0)
+			return -1;
+	return 0;
+}
+
+int
+invite_stream_event(struct invite_stream *st, const struct invite_event *ev,
+    time_t now, struct buf *out, char **err)
+{
+	icalcomponent *vev;
+	struct slot s;
+	char *ical;
+	size_t i;
+
+	if (stream_slot(st, ev, &s, err) != 0)
+		return -1;
+	for (i = 0; !s.in_utc && i < st->nspans; i++)
+		if (strcmp(st->spans[i].tzid, ev->tzid) == 0)
+			break;
+	if (!s.in_utc && i == st->nspans)
+		return set_err(err, "event %s: its zone %s was not noted "
+		    "before the calendar began", ev->uid, ev->tzid);
+	if ((vev = build_vevent(st->method, ev, &s, now, err)) == NULL)
+		return prefix_err(err, "event %s", ev->uid);
+	ical = icalcomponent_as_ical_string_r(vev);
+	buf_adds(out, ical);
+	icalmemory_free_buffer(ical);
+	icalcomponent_free(vev);
+	return 0;
+}
+
+void
+invite_stream_tail(struct buf *out)
+{
+	buf_adds(out, "END:VCALENDAR\r\n");
+}
+
 char *
 invite_uid(const char *partner_key, struct tb_date occurrence,
     const char *domain)

@@ -56,6 +56,26 @@ char *invite_build_with(struct invite_zones *zones, const char *method,
     const struct invite_event *events, size_t nevents, time_t now,
     char **err);
 
+/*
+ * The same calendar written as it goes, for a feed too large to hold:
+ * invite_stream_note each event first (its zone and years decide the
+ * VTIMEZONEs, which come first), then invite_stream_head,
+ * invite_stream_event for each event again, and invite_stream_tail, each
+ * appending to out.  An event must not fall outside the zones and years
+ * noted.  Functions returning int return 0 or -1 with *err.
+ */
+struct buf;
+struct invite_stream;
+struct invite_stream *invite_stream_new(const char *method, char **err);
+int invite_stream_note(struct invite_stream *st,
+    const struct invite_event *ev, char **err);
+int invite_stream_head(struct invite_stream *st, struct buf *out,
+    char **err);
+int invite_stream_event(struct invite_stream *st,
+    const struct invite_event *ev, time_t now, struct buf *out, char **err);
+void invite_stream_tail(struct buf *out);
+void invite_stream_free(struct invite_stream *st);
+
 /* "touchbase-KEY-YYYYMMDD@DOMAIN": the UID of an occurrence.  Caller frees. */
 char *invite_uid(const char *partner_key, struct tb_date occurrence,
     const char *domain);

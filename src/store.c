@@ -776,6 +776,18 @@ store_begin_unsynced(struct store *s, char **err)
 	return -1;
 }
 
+int
+store_begin_read(struct store *s, char **err)
+{
+	if (s->depth > 0)
+		return store_begin(s, err);
+	if (sdb_exec(s, "BEGIN DEFERRED", "starting a read transaction",
+	    err) != 0)
+		return -1;
+	s->depth++;
+	return 0;
+}
+
 void
 store_rollback(struct store *s)
 {

@@ -124,6 +124,12 @@ void store_rollback(struct store *s);
  * repeats work.  Nested in another transaction, it is store_begin.
  */
 int store_begin_unsynced(struct store *s, char **err);
+/*
+ * A transaction that only reads: one snapshot of the book for every
+ * statement until store_commit, without holding off writers (WAL).
+ * Nested in another transaction, it is store_begin.
+ */
+int store_begin_read(struct store *s, char **err);
 
 /* Partners.  add fills p->id; STORE_EXISTS when the key is taken. */
 int store_partner_add(struct store *s, struct partner *p, const char *now,

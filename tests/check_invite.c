@@ -53,12 +53,44 @@ base_event(const char *tzid, struct tb_date date, int hour, int minute)
 	return ev;
 }
 
+/* The same calendar written as it goes (feeds): events noted, then
+ * written one at a time. */
+static char *
+build_stream(const char *method, const struct invite_event *ev, size_t n)
+{
+	struct invite_stream *st;
+	struct buf out;
+	char *err = NULL;
+
+	st = invite_stream_new(method, &err);
+	ck_assert_msg(st != NULL, "invite_stream_new: %s", err);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(invite_stream_note(st, &ev[i], &err) == 0,
+		    "invite_stream_note: %s", err);
+	buf_init(&out);
+	ck_assert_msg(invite_stream_head(st, &out, &err) == 0,
+	    "invite_stream_head: %s", err);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(invite_stream_event(st, &ev[i], NOW, &out,
+		    &err) == 0, "invite_stream_event: %s", err);
+	invite_stream_tail(&out);
+	invite_stream_free(st);
+	return buf_steal(&out);
+}
+
+/* A calendar; a feed (PUBLISH) is the same text whole or streamed. */
 static char *
 build(const char *method, const struct invite_event *ev, size_t n)
 {
 	char *err = NULL, *ics = invite_build(method, ev, n, NOW, &err);
 
 	ck_assert_msg(ics != NULL, "invite_build: %s", err);
+	if (strcmp(method, "PUBLISH") == 0) {
+		char *streamed = build_stream(method, ev, n);
+
+		ck_assert_str_eq(streamed, ics);
+		free(streamed);
+	}
 	return ics;
 }
 
@@ -834,6 +866,30 @@ START_TEST(test_empty)
 }
 END_TEST
 
+/* A streamed event in a zone not noted first is refused: its VTIMEZONE
+ * would be missing from the calendar. */
+START_TEST(test_stream_unnoted)
+{
+	struct invite_event ev = base_event("Europe/Berlin",
+	    (struct tb_date){ 2026, 5, 4 }, 10, 0);
+	struct invite_stream *st = invite_stream_new("PUBLISH", NULL);
+	struct buf out;
+	char *err = NULL;
+
+	ev.uid = "touchbase-unnoted@example.org";
+	buf_init(&out);
+	ck_assert_int_eq(invite_stream_head(st, &out, &err), 0);
+	ck_assert_int_eq(invite_stream_event(st, &ev, NOW, &out, &err), -1);
+	ck_assert_msg(strstr(err, "was not noted") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	buf_reset(&out);
+	invite_stream_free(st);
+	ck_assert_ptr_null(invite_stream_new("POLL", &err));
+	free(err);
+}
+END_TEST
+
 START_TEST(test_uid)
 {
 	char *uid = invite_uid("clinica-sao-jose", (struct tb_date){ 2026, 3,
@@ -913,6 +969,7 @@ main(void)
 	tcase_add_test(tc, test_publish);
 	tcase_add_test(tc, test_publish_bare);
 	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_stream_unnoted);
 	tcase_add_test(tc, test_uid);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dst");
