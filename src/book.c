@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "address.h"
+#include "book_memo.h"
 #include "date.h"
 #include "message.h"
 #include "text.h"
@@ -27,6 +28,7 @@ book_init(struct book *b, struct store *store, const struct config *cfg,
 	if (!str_empty(cfg->holidays) &&
 	    cadence_holidays_load(cfg->holidays, &b->cal, err) != 0)
 		return prefix_err(err, "schedule.holidays");
+	b->memo = book_memo_new();
 	return 0;
 }
 
@@ -34,6 +36,7 @@ void
 book_reset(struct book *b)
 {
 	free(b->cal.holidays);
+	book_memo_free(b->memo);
 	memset(b, 0, sizeof *b);
 }
 
@@ -195,16 +198,24 @@ book_check_timezone(const char *tz, char **err)
 	return 0;
 }
 
-int
-book_check_cadence(const char *spec, char **canonical, char **err)
+/* book_check_cadence, with the cadences m remembers (m may be NULL). */
+static int
+check_cadence(struct book_memo *m, const char *spec, char **canonical,
+    char **err)
 {
 	struct cadence c;
 
-	if (cadence_parse(spec, &c, err) != 0)
+	if (book_memo_cadence(m, spec, &c, err) != 0)
 		return BOOK_INVALID;
 	*canonical = cadence_format(&c);
 	cadence_reset(&c);
 	return 0;
+}
+
+int
+book_check_cadence(const char *spec, char **canonical, char **err)
+{
+	return check_cadence(NULL, spec, canonical, err);
 }
 
 int
@@ -272,7 +283,8 @@ int
 book_today(const struct book *b, const struct partner *p, time_t now,
     struct tb_date *today, char **err)
 {
-	return tz_local_date(now, book_partner_tz(b, p), today, err);
+	return book_memo_today(b->memo, book_partner_tz(b, p), now, today,
+	    err);
 }
 
 int
@@ -295,7 +307,7 @@ compute_next_due(struct book *b, struct partner *p, char **err)
 	char text[DATE_STRLEN];
 	int rc;
 
-	if (cadence_parse(p->cadence, &c, err) != 0)
+	if (book_memo_cadence(b->memo, p->cadence, &c, err) != 0)
 		return BOOK_INVALID;
 	if (date_parse(p->start_date, &start, err) != 0 ||
 	    (p->last_checkin && date_parse(p->last_checkin, &last, err) != 0)) {
@@ -536,7 +548,8 @@ apply_person(const char *field, const char *text, const char *name_apart,
 
 /* Validate and apply in to p (which holds the current values). */
 static int
-apply_input(struct partner *p, const struct partner_input *in, char **err)
+apply_input(struct book *b, struct partner *p, const struct partner_input *in,
+    char **err)
 {
 	char *canonical = NULL;
 
@@ -574,11 +587,11 @@ apply_input(struct partner *p, const struct partner_input *in, char **err)
 		return set_err(err, "sponsor-name: there is no sponsor (give "
 		    "--sponsor EMAIL)"), BOOK_INVALID;
 	if (!str_empty(in->timezone) &&
-	    book_check_timezone(in->timezone, err) != 0)
-		return BOOK_INVALID;
+	    !book_memo_zone_valid(b->memo, in->timezone))
+		return book_check_timezone(in->timezone, err);
 	set_field(&p->timezone, in->timezone);
 	if (in->cadence != NULL) {
-		if (book_check_cadence(in->cadence, &canonical, err) != 0)
+		if (check_cadence(b->memo, in->cadence, &canonical, err) != 0)
 			return BOOK_INVALID;
 		set_field(&p->cadence, canonical);
 		free(canonical);
@@ -612,7 +625,7 @@ partner_build(struct book *b, const struct partner_input *in, time_t now,
 	if (str_empty(in->owner))
 		return set_err(err, "partner \"%s\" needs an owner (--owner "
 		    "EMAIL)", in->name), BOOK_INVALID;
-	if ((rc = apply_input(p, in, err)) != 0)
+	if ((rc = apply_input(b, p, in, err)) != 0)
 		return rc;
 	if (p->key == NULL) {
 		p->key = book_slug(p->name);
@@ -731,7 +744,7 @@ book_partner_edit(struct book *b, const char *key,
 
 	if ((rc = book_partner_get(b, key, &p, err)) != 0)
 		return rc;
-	if ((rc = apply_input(&p, in, err)) == 0 &&
+	if ((rc = apply_input(b, &p, in, err)) == 0 &&
 	    (rc = compute_next_due(b, &p, err)) == 0) {
 		rc = store_partner_update(b->store, &p,
 		    book_timestamp(now, ts), err);

@@ -22,10 +22,13 @@ enum book_status {
 	BOOK_EXISTS = -4	/* key or contact taken */
 };
 
+struct book_memo;
+
 struct book {
 	struct store		*store;
 	const struct config	*cfg;
 	struct cadence_calendar	 cal;	/* business days, from cfg */
+	struct book_memo	*memo;	/* zones and cadences seen (book_memo.h) */
 };
 
 /* What a user gives for a partner; NULL fields are unset (add) or
@@ -44,8 +47,9 @@ struct partner_input {
 	const char	*notes;
 };
 
-/* Load the business-day calendar from cfg; the store stays the caller's.
- * Returns 0 or -1 with *err (a bad holidays value or file). */
+/* Load the business-day calendar from cfg and start the book's memo; the
+ * store stays the caller's.  Returns 0 or -1 with *err (a bad holidays
+ * value or file).  book_reset frees what it made. */
 int book_init(struct book *b, struct store *store, const struct config *cfg,
     char **err);
 void book_reset(struct book *b);

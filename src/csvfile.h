@@ -1,5 +1,6 @@
 /*
- * csvfile.h: RFC 4180 CSV reading (libcsv) and writing.
+ * csvfile.h: RFC 4180 CSV reading (libcsv), a chunk at a time, and
+ * writing.
  */
 #ifndef TB_CSVFILE_H
 #define TB_CSVFILE_H
@@ -20,16 +21,19 @@ struct csv_record {
  */
 typedef int (*csv_record_fn)(const struct csv_record *rec, void *arg);
 
-/* The largest file csv_read_file reads: it is held in memory whole. */
-#define CSV_MAX (256u * 1024 * 1024)
+/* The largest record read (its fields' bytes, one more each): a file
+ * is read a chunk at a time, and of any size. */
+#define CSV_RECORD_MAX (1024u * 1024)
 
 /*
- * Read a whole file/buffer, calling fn for each record.  Quoted fields may
+ * Read a whole file/buffer, calling fn for each record as it is read
+ * (rec and its fields are valid until fn returns).  Quoted fields may
  * hold commas, doubled quotes and line breaks; CRLF and LF both end
  * records; a UTF-8 BOM is skipped; a final line break is optional.
  * Returns 0, fn's non-zero value, or -1 with *err ("FILE:LINE: why")
- * for I/O errors, a file larger than CSV_MAX, invalid UTF-8 or malformed
- * quoting.
+ * for I/O errors, a record larger than CSV_RECORD_MAX, invalid UTF-8 or
+ * an unterminated quoted field.  A file is read up to the first error,
+ * so fn may have seen records before it.
  */
 int csv_read_file(const char *path, csv_record_fn fn, void *arg, char **err);
 int csv_read_buffer(const char *name, const char *data, size_t len,
@@ -41,6 +45,10 @@ int csv_read_file_delim(const char *path, char *delim, csv_record_fn fn,
     void *arg, char **err);
 int csv_read_buffer_delim(const char *name, const char *data, size_t len,
     char *delim, csv_record_fn fn, void *arg, char **err);
+/* The same from the open file fd (its name for errors), read chunk bytes
+ * at a time (0: 64 KiB; tests try small ones); fd stays open. */
+int csv_read_fd(int fd, const char *name, size_t chunk, char *delim,
+    csv_record_fn fn, void *arg, char **err);
 /* The delimiter of a spreadsheet's header line (the first line, quoted
  * text skipped): whichever of comma, semicolon and tab it holds most of,
  * a comma on a tie. */

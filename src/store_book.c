@@ -142,7 +142,7 @@ store_partner_add(struct store *s, struct partner *p, const char *now,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "INSERT INTO partners (key, name, owner_email,"
+	if (sdb_cached(s, "INSERT INTO partners (key, name, owner_email,"
 	    " owner_name, sponsor_email, cadence, start_date, timezone, tier,"
 	    " notes, archived, created_at, updated_at, next_due, sponsor_name)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
@@ -150,7 +150,7 @@ store_partner_add(struct store *s, struct partner *p, const char *now,
 		return -1;
 	bind_partner(st, p, now);
 	rc = sdb_step_done(s, st, "adding a partner", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == STORE_EXISTS)
 		return set_err(err, "a partner with key \"%s\" exists already",
 		    p->key), STORE_EXISTS;
@@ -167,7 +167,7 @@ store_partner_update(struct store *s, const struct partner *p,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "UPDATE partners SET key = ?1, name = ?2,"
+	if (sdb_cached(s, "UPDATE partners SET key = ?1, name = ?2,"
 	    " owner_email = ?3, owner_name = ?4, sponsor_email = ?5,"
 	    " cadence = ?6, start_date = ?7, timezone = ?8, tier = ?9,"
 	    " notes = ?10, archived = ?11, updated_at = ?12, next_due = ?13,"
@@ -176,7 +176,7 @@ store_partner_update(struct store *s, const struct partner *p,
 	bind_partner(st, p, now);
 	sqlite3_bind_int64(st, 14, p->id);
 	rc = sdb_step_done(s, st, "updating a partner", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == STORE_EXISTS)
 		return set_err(err, "a partner with key \"%s\" exists already",
 		    p->key), STORE_EXISTS;
@@ -231,13 +231,13 @@ store_partner_set_next_due(struct store *s, long id, const char *next_due,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "UPDATE partners SET next_due = ?1 WHERE id = ?2", &st,
+	if (sdb_cached(s, "UPDATE partners SET next_due = ?1 WHERE id = ?2", &st,
 	    err) != 0)
 		return -1;
 	sdb_bind_text(st, 1, next_due);
 	sqlite3_bind_int64(st, 2, id);
 	rc = sdb_step_done(s, st, "storing the next due date", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -456,7 +456,7 @@ store_contact_add(struct store *s, struct contact *c, char **err)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "INSERT INTO contacts (partner_id, name, email, role,"
+	if (sdb_cached(s, "INSERT INTO contacts (partner_id, name, email, role,"
 	    " invite) VALUES (?1, ?2, ?3, ?4, ?5)", &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->partner_id);
@@ -465,7 +465,7 @@ store_contact_add(struct store *s, struct contact *c, char **err)
 	sdb_bind_text(st, 4, c->role);
 	sqlite3_bind_int(st, 5, c->invite);
 	rc = sdb_step_done(s, st, "adding a contact", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == STORE_EXISTS)
 		return set_err(err, "contact %s exists already", c->email),
 		    STORE_EXISTS;
@@ -563,7 +563,7 @@ store_checkin_add(struct store *s, struct checkin *c, const char *now,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "INSERT INTO checkins (partner_id, date, note,"
+	if (sdb_cached(s, "INSERT INTO checkins (partner_id, date, note,"
 	    " by_email, created_at) VALUES (?1, ?2, ?3, ?4, ?5)", &st,
 	    err) != 0)
 		return -1;
@@ -573,7 +573,7 @@ store_checkin_add(struct store *s, struct checkin *c, const char *now,
 	sdb_bind_text(st, 4, c->by_email);
 	sdb_bind_text(st, 5, now);
 	rc = sdb_step_done(s, st, "recording a check-in", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc != 0)
 		return -1;
 	c->id = sqlite3_last_insert_rowid(s->db);

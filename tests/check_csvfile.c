@@ -20,7 +20,7 @@ struct rows {
 	char	***rows;	/* rows[i][j] */
 	size_t	  *widths;
 	long	  *lines;
-	size_t	   n;
+	size_t	   n, cap;
 	int	   stop_at;	/* stop after this many records (0: never) */
 };
 
@@ -29,9 +29,12 @@ keep(const struct csv_record *rec, void *arg)
 {
 	struct rows *r = arg;
 
-	r->rows = realloc(r->rows, (r->n + 1) * sizeof *r->rows);
-	r->widths = realloc(r->widths, (r->n + 1) * sizeof *r->widths);
-	r->lines = realloc(r->lines, (r->n + 1) * sizeof *r->lines);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		r->rows = realloc(r->rows, r->cap * sizeof *r->rows);
+		r->widths = realloc(r->widths, r->cap * sizeof *r->widths);
+		r->lines = realloc(r->lines, r->cap * sizeof *r->lines);
+	}
 	r->rows[r->n] = calloc(rec->nfields, sizeof (char *));
 	for (size_t i = 0; i < rec->nfields; i++)
 		r->rows[r->n][i] = strdup(rec->fields[i]);
@@ -55,7 +58,8 @@ rows_free(struct rows *r)
 static char *
 slurp(const char *path)
 {
-	char *err = NULL, *text = file_read(path, CSV_MAX, 0, NULL, NULL, &err);
+	char *err = NULL;
+	char *text = file_read(path, 1024 * 1024, 0, NULL, NULL, &err);
 
 	ck_assert_msg(text != NULL, "%s", err);
 	return text;
@@ -273,6 +277,113 @@ START_TEST(test_spreadsheet)
 }
 END_TEST
 
+/* dir/name written with len bytes of text; the path (caller frees). */
+static char *
+write_temp(const char *dir, const char *name, const char *text, size_t len)
+{
+	char *path;
+	FILE *f;
+
+	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, name), 0);
+	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+/*
+ * A file read a chunk at a time gives the records of the same text read
+ * whole, with their lines: records and quoted line breaks across chunk
+ * boundaries, CRLF and LF mixed, a BOM, the delimiter of the header
+ * line; an error after the first chunks names its line.
+ */
+START_TEST(test_chunks)
+{
+	struct rows whole = { 0 }, file = { 0 };
+	struct buf text;
+	long *want = NULL, line = 2;
+	size_t nwant = 0;
+	char dir[] = "/tmp/check_csvfile.XXXXXX", *path, *cmd, *err = NULL;
+	char delim = '\0';
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	buf_init(&text);
+	buf_adds(&text, "\xef\xbb\xbfname;notes;n\n");
+	for (int i = 0; text.len < 200 * 1024; i++) {
+		want = realloc(want, (nwant + 1) * sizeof *want);
+		want[nwant++] = line;
+		if (i % 7 == 0) {
+			buf_printf(&text, "row %d;\"one; \"\"two\"\"\r\nthree\n"
+			    "four\";%d\r\n", i, i);
+			line += 2;
+		} else
+			buf_printf(&text, "row %d;Clínica São José %d;%d%s", i,
+			    i, i, i % 3 ? "\n" : "\r\n");
+		line++;
+		if (i % 50 == 0) {
+			buf_adds(&text, "\r\n");
+			line++;
+		}
+	}
+	path = write_temp(dir, "book.csv", text.data, text.len);
+	ck_assert_msg(csv_read_file_delim(path, &delim, keep, &file, &err) ==
+	    0, "%s", err);
+	ck_assert_int_eq(delim, ';');
+	delim = '\0';
+	ck_assert_int_eq(csv_read_buffer_delim("whole", text.data, text.len,
+	    &delim, keep, &whole, &err), 0);
+	ck_assert_uint_eq(file.n, nwant + 1);
+	ck_assert_uint_eq(whole.n, file.n);
+	ck_assert_str_eq(file.rows[0][0], "name");
+	for (size_t i = 1; i < file.n; i++) {
+		ck_assert_int_eq(file.lines[i], want[i - 1]);
+		ck_assert_int_eq(whole.lines[i], file.lines[i]);
+		ck_assert_uint_eq(file.widths[i], 3);
+		for (size_t f = 0; f < 3; f++)
+			ck_assert_str_eq(file.rows[i][f], whole.rows[i][f]);
+	}
+	ck_assert_str_eq(file.rows[1][1], "one; \"two\"\r\nthree\nfour");
+	rows_free(&file);
+	free(path);
+
+	/* A bad byte far into the file: its line, not its chunk's. */
+	buf_printf(&text, "bad;x\xff;1\n");
+	path = write_temp(dir, "bad.csv", text.data, text.len);
+	delim = '\0';
+	ck_assert_int_eq(csv_read_file_delim(path, &delim, keep, &file, &err),
+	    -1);
+	cmd = xasprintf("%s:%ld: column 2 (notes): is not valid UTF-8", path,
+	    line);
+	ck_assert_msg(strncmp(err, cmd, strlen(cmd)) == 0, "%s", err);
+	free(cmd);
+	free(err);
+	err = NULL;
+	rows_free(&file);
+	free(path);
+
+	/* A quote never closed ends the reading at the record's limit. */
+	buf_reset(&text);
+	buf_adds(&text, "name,notes\nfirst,\"open\n");
+	while (text.len <= CSV_RECORD_MAX + 2 * 64 * 1024)
+		buf_adds(&text, "more text, line after line\n");
+	path = write_temp(dir, "open.csv", text.data, text.len);
+	ck_assert_int_eq(csv_read_file(path, keep, &file, &err), -1);
+	ck_assert_msg(strstr(err, ": the record that starts on line 2 is "
+	    "longer than 1024 KiB") != NULL, "%s", err);
+	ck_assert_uint_eq(file.n, 1);
+	free(err);
+	rows_free(&file);
+	free(path);
+
+	rows_free(&whole);
+	buf_reset(&text);
+	free(want);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -289,6 +400,7 @@ main(void)
 	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_spreadsheet);
+	tcase_add_test(tc, test_chunks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

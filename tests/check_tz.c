@@ -4,7 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "book_memo.h"
 #include "tz.h"
+#include "util.h"
 
 /* "YYYY-MM-DDTHH:MM:SSZ" to an instant, independently of tz.c. */
 static time_t
@@ -284,6 +286,72 @@ START_TEST(test_parse_now_null)
 }
 END_TEST
 
+/* A book's memo answers as tz.c and cadence.c do: a date for each new
+ * instant, an unknown zone refused with the same words every time, and
+ * right answers past BOOK_MEMO_MAX entries. */
+START_TEST(test_memo)
+{
+	static const char *const zones[] = { "America/New_York", "UTC",
+	    "Pacific/Auckland", "America/New_York" };
+	/* 2026-12-03T18:30Z and a day later. */
+	static const time_t at[] = { 1796322600, 1796409000 };
+	struct book_memo *m = book_memo_new();
+	struct tb_date want, got;
+	struct cadence c;
+	char *err = NULL, *err2 = NULL;
+
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+			ck_assert(book_memo_zone_valid(m, zones[i]));
+			ck_assert_int_eq(tz_local_date(at[k], zones[i], &want,
+			    NULL), 0);
+			ck_assert_int_eq(book_memo_today(m, zones[i], at[k],
+			    &got, NULL), 0);
+			ck_assert_int_eq(date_cmp(got, want), 0);
+		}
+	for (int i = 0; i < 2; i++) {
+		ck_assert(!book_memo_zone_valid(m, "Mars/Olympus"));
+		ck_assert_int_eq(book_memo_today(m, "Mars/Olympus", at[0],
+		    &got, &err), -1);
+		ck_assert_int_eq(tz_local_date(at[0], "Mars/Olympus", &got,
+		    &err2), -1);
+		ck_assert_str_eq(err, err2);
+		free(err);
+		free(err2);
+		err = err2 = NULL;
+	}
+	for (int round = 0; round < 2; round++)
+		for (int n = 1; n <= BOOK_MEMO_MAX + 8; n++) {
+			char *spec = xasprintf("every %d days", n);
+
+			ck_assert_int_eq(book_memo_cadence(m, spec, &c, NULL), 0);
+			ck_assert_int_eq(c.kind, CADENCE_DAYS);
+			ck_assert_int_eq(c.interval, n);
+			cadence_reset(&c);
+			free(spec);
+		}
+	for (int i = 0; i < 2; i++) {
+		struct cadence fresh;
+
+		ck_assert_int_eq(book_memo_cadence(m, "RRULE:FREQ=MONTHLY;"
+		    "BYDAY=2TU", &c, NULL), 0);
+		ck_assert_int_eq(cadence_parse("RRULE:FREQ=MONTHLY;BYDAY=2TU",
+		    &fresh, NULL), 0);
+		ck_assert_int_eq(c.kind, CADENCE_RRULE);
+		ck_assert_str_eq(c.rrule, fresh.rrule);
+		cadence_reset(&c);
+		cadence_reset(&fresh);
+	}
+	ck_assert_int_eq(book_memo_cadence(m, "every 0 days", &c, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	free(err);
+	book_memo_free(m);
+	/* Without a memo, the same answers, asked afresh. */
+	ck_assert_int_eq(book_memo_today(NULL, "UTC", at[0], &got, NULL), 0);
+	ck_assert(!book_memo_zone_valid(NULL, NULL));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -311,6 +379,9 @@ main(void)
 	tcase_add_loop_test(tc, test_parse_now, 0,
 	    sizeof now_cases / sizeof now_cases[0]);
 	tcase_add_test(tc, test_parse_now_null);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("memo");
+	tcase_add_test(tc, test_memo);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
