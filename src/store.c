@@ -264,6 +264,10 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_rcpt_by_state ON outbox_rcpt (state, next_attempt);",
 	/* 5 -> 6: the sponsor's display name, as the owner's. */
 	"ALTER TABLE partners ADD COLUMN sponsor_name TEXT;",
+	/* 6 -> 7: an owner's active partners found without reading the
+	 * book (owners' digests, composed and planned per owner). */
+	"CREATE INDEX partners_by_owner ON partners (owner_email COLLATE NOCASE)"
+	"  WHERE archived = 0;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

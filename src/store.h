@@ -17,7 +17,7 @@
 #include "fault.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Results of lookups and inserts that the caller must tell apart. */
 enum {
