@@ -227,10 +227,55 @@ START_TEST(test_upgrade_from_v6)
 	    count_partner, &n, &err), 0);
 	ck_assert_int_eq(n, 1);
 	store_close(s);
+	plan = query_plan("SELECT owner_email, min(key) FROM partners"
+	    " WHERE archived = 0 GROUP BY owner_email COLLATE NOCASE");
+	ck_assert_ptr_nonnull(strstr(plan, "INDEX partners_by_owner"));
+	free(plan);
 	plan = query_plan("SELECT key FROM partners p WHERE p.archived = 0"
 	    " AND p.owner_email = 'x' COLLATE NOCASE");
 	ck_assert_ptr_nonnull(strstr(plan, "USING INDEX partners_by_owner"));
 	free(plan);
+}
+END_TEST
+
+/* The owners of active partners: each once whatever the case, spelled as
+ * the partner first in key order spells it; archived partners' owners
+ * left out. */
+START_TEST(test_owners_list)
+{
+	struct store *s;
+	char *err = NULL, **v;
+	size_t n;
+
+	old_schema(STORE_SCHEMA_VERSION, "INSERT INTO partners (key, name,"
+	    " owner_email, cadence, start_date, created_at, updated_at,"
+	    " archived) VALUES"
+	    " ('b', 'B', 'dana@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0),"
+	    " ('a', 'A', 'Dana@Example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0),"
+	    " ('0', 'Z', 'DANA@EXAMPLE.ORG', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 1),"
+	    " ('c', 'C', 'gone@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 1),"
+	    " ('d', 'D', 'lee@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0);");
+	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
+	    NULL, &err), 0);
+	ck_assert_int_eq(store_owners_list(s, &v, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	if (strcmp(v[0], "lee@example.org") == 0) {
+		char *t = v[0];
+
+		v[0] = v[1];
+		v[1] = t;
+	}
+	ck_assert_str_eq(v[0], "Dana@Example.org");
+	ck_assert_str_eq(v[1], "lee@example.org");
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	store_close(s);
 }
 END_TEST
 
@@ -742,6 +787,7 @@ main(void)
 	tcase_add_test(tc, test_upgrade_from_v2);
 	tcase_add_test(tc, test_upgrade_from_v5);
 	tcase_add_test(tc, test_upgrade_from_v6);
+	tcase_add_test(tc, test_owners_list);
 	tcase_add_test(tc, test_newer_refused);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("faults");
