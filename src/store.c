@@ -267,8 +267,9 @@ static const char *const migrations[] = {
 	/* 6 -> 7: an owner's active partners found without reading the
 	 * book, in key order (owners' digests, composed and planned per
 	 * owner). */
-	"CREATE INDEX partners_by_owner ON partners (owner_email COLLATE NOCASE,"
-	"  key) WHERE archived = 0;",
+	"CREATE INDEX partners_by_owner ON partners"
+	"  (owner_email COLLATE NOCASE, key)"
+	"  WHERE archived = 0;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
