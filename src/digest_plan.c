@@ -19,17 +19,16 @@ struct owners {
 	size_t	  n;
 };
 
-static int
-collect_owner(const struct partner *p, void *arg)
+static void
+collect_owner(struct owners *o, const char *email)
 {
-	struct owners *o = arg;
 	size_t lo = 0, hi = o->n, mid;
 	int c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if ((c = strcasecmp(p->owner_email, o->emails[mid])) == 0)
-			return 0;
+		if ((c = strcasecmp(email, o->emails[mid])) == 0)
+			return;
 		if (c < 0)
 			hi = mid;
 		else
@@ -38,9 +37,8 @@ collect_owner(const struct partner *p, void *arg)
 	o->emails = xreallocarray(o->emails, o->n + 1, sizeof *o->emails);
 	memmove(o->emails + lo + 1, o->emails + lo,
 	    (o->n - lo) * sizeof *o->emails);
-	o->emails[lo] = xstrdup(p->owner_email);
+	o->emails[lo] = xstrdup(email);
 	o->n++;
-	return 0;
 }
 
 static void
@@ -83,7 +81,8 @@ add_rows(struct digest_planner *dp)
 {
 	const struct config *cfg = dp->book->cfg;
 	struct owners o;
-	char *name = NULL, *email = NULL;
+	char *name = NULL, *email = NULL, **v;
+	size_t n;
 	int rc = 0;
 
 	if (!str_empty(cfg->digest_to)) {
@@ -97,8 +96,10 @@ add_rows(struct digest_planner *dp)
 	if (rc != 0 || !cfg->digest_owners)
 		return rc;
 	memset(&o, 0, sizeof o);
-	rc = store_partner_foreach(dp->book->store, false, collect_owner, &o,
-	    dp->err);
+	rc = store_owners_list(dp->book->store, &v, &n, dp->err);
+	for (size_t i = 0; i < n; i++)
+		collect_owner(&o, v[i]);
+	strv_free(v, n);
 	for (size_t i = 0; rc == 0 && i < o.n; i++)
 		rc = add_row(dp, "owner", o.emails[i]);
 	owners_reset(&o);

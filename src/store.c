@@ -264,6 +264,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_rcpt_by_state ON outbox_rcpt (state, next_attempt);",
 	/* 5 -> 6: the sponsor's display name, as the owner's. */
 	"ALTER TABLE partners ADD COLUMN sponsor_name TEXT;",
+	/* 6 -> 7: an owner's active partners found without reading the
+	 * book, in key order (owners' digests, composed and planned per
+	 * owner). */
+	"CREATE INDEX partners_by_owner ON partners"
+	"  (owner_email COLLATE NOCASE, key)"
+	"  WHERE archived = 0;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -888,19 +894,14 @@ store_json_array(struct store *s, const char *const *items, size_t n,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int
-store_json_strings(struct store *s, const char *json, char ***items,
-    size_t *n, char **err)
+/* Column 0 of every row st (bound) selects into *items, *n; st given
+ * back with sdb_finish; what failed named by what. */
+static int
+column_strings(struct store *s, sqlite3_stmt *st, char ***items, size_t *n,
+    const char *what, char **err)
 {
-	sqlite3_stmt *st;
 	int rc;
 
-	*items = NULL;
-	*n = 0;
-	if (sdb_cached(s, "SELECT value FROM json_each(?1) WHERE type = 'text'",
-	    &st, err) != 0)
-		return -1;
-	sdb_bind_text(st, 1, json);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*items = xreallocarray(*items, *n + 1, sizeof **items);
 		(*items)[(*n)++] = sdb_column_text(st, 0);
@@ -912,9 +913,40 @@ store_json_strings(struct store *s, const char *json, char ***items,
 		free(*items);
 		*items = NULL;
 		*n = 0;
-		return sdb_err(s, err, "reading a JSON list");
+		return sdb_err(s, err, what);
 	}
 	return 0;
+}
+
+int
+store_json_strings(struct store *s, const char *json, char ***items,
+    size_t *n, char **err)
+{
+	sqlite3_stmt *st;
+
+	*items = NULL;
+	*n = 0;
+	if (sdb_cached(s, "SELECT value FROM json_each(?1) WHERE type = 'text'",
+	    &st, err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, json);
+	return column_strings(s, st, items, n, "reading a JSON list", err);
+}
+
+int
+store_owners_list(struct store *s, char ***owners, size_t *n, char **err)
+{
+	sqlite3_stmt *st;
+
+	*owners = NULL;
+	*n = 0;
+	/* With min(), the bare owner_email is the one of the row with the
+	 * least key; partners_by_owner holds both. */
+	if (sdb_prepare(s, "SELECT owner_email, min(key) FROM partners"
+	    " WHERE archived = 0 GROUP BY owner_email COLLATE NOCASE", &st,
+	    err) != 0)
+		return -1;
+	return column_strings(s, st, owners, n, "reading the owners", err);
 }
 
 int

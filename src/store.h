@@ -17,7 +17,7 @@
 #include "fault.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Results of lookups and inserts that the caller must tell apart. */
 enum {
@@ -188,6 +188,11 @@ void store_order_free(struct store_order *o);
 /* Active partners whose owner is owner (case aside), in key order. */
 int store_partner_foreach_owner(struct store *s, const char *owner,
     store_partner_fn fn, void *arg, char **err);
+/* The owners of active partners, each once (case aside) as the partner
+ * first in key order writes it, read from the owner index alone; in no
+ * set order.  *owners (free with strv_free) holds *n. */
+int store_owners_list(struct store *s, char ***owners, size_t *n,
+    char **err);
 
 /* Contacts of one partner; STORE_EXISTS for a duplicate email. */
 int store_contact_add(struct store *s, struct contact *c, char **err);

@@ -18,7 +18,7 @@ struct sdb_stmt {
 	sqlite3_stmt	*st;
 	bool		 in_use;	/* handed out, not yet finished */
 };
-#define SDB_CACHE_MAX	48
+#define SDB_CACHE_MAX	64
 
 struct store {
 	sqlite3		*db;

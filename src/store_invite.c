@@ -58,7 +58,7 @@ store_invite_add(struct store *s, const struct invite_rec *r, const char *now,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "INSERT INTO invites (" INVITE_COLUMNS ") VALUES (?1,"
+	if (sdb_cached(s, "INSERT INTO invites (" INVITE_COLUMNS ") VALUES (?1,"
 	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
 	    " ?15)", &st, err) != 0)
 		return -1;
@@ -79,12 +79,12 @@ store_invite_add(struct store *s, const struct invite_rec *r, const char *now,
 	sdb_bind_text(st, 14, r->status ? r->status : "open");
 	sdb_bind_text(st, 15, now);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
+		rc = sdb_err(s, err, "adding an invite");
+	sdb_finish(s, st);
 	if (rc == SQLITE_DONE)
 		return 0;
-	if (rc == SQLITE_CONSTRAINT)
-		return STORE_EXISTS;
-	return sdb_err(s, err, "adding an invite");
+	return rc == SQLITE_CONSTRAINT ? STORE_EXISTS : -1;
 }
 
 int
@@ -94,7 +94,7 @@ store_invite_update(struct store *s, const struct invite_rec *r,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "UPDATE invites SET partner_name = ?2, owner_name = ?3,"
+	if (sdb_cached(s, "UPDATE invites SET partner_name = ?2, owner_name = ?3,"
 	    " owner_email = ?4, meeting_date = ?5, meeting_time = ?6,"
 	    " meeting_tz = ?7, sequence = ?8, attendees = ?9, checkin_id = ?10,"
 	    " status = ?11, updated_at = ?12, partner_id = ?13 WHERE uid = ?1",
@@ -115,7 +115,7 @@ store_invite_update(struct store *s, const struct invite_rec *r,
 	if (r->partner_id > 0)
 		sqlite3_bind_int64(st, 13, r->partner_id);
 	rc = sdb_step_done(s, st, "updating an invite", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -155,7 +155,7 @@ store_invite_get_open(struct store *s, long partner_id,
 	sqlite3_stmt *st;
 
 	memset(out, 0, sizeof *out);
-	if (sdb_prepare(s, "SELECT " INVITE_COLUMNS " FROM invites"
+	if (sdb_cached(s, "SELECT " INVITE_COLUMNS " FROM invites"
 	    " WHERE partner_id = ?1 AND status = 'open'"
 	    " ORDER BY created_at DESC, rowid DESC LIMIT 1", &st, err) != 0)
 		return -1;
@@ -194,13 +194,15 @@ store_checkin_latest_id(struct store *s, long partner_id, long *id,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "SELECT coalesce(max(id), 0) FROM checkins"
+	if (sdb_cached(s, "SELECT coalesce(max(id), 0) FROM checkins"
 	    " WHERE partner_id = ?1", &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, partner_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : sdb_err(s, err, "reading check-ins");
+	else
+		sdb_err(s, err, "reading check-ins");
+	sdb_finish(s, st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }

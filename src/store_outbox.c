@@ -453,7 +453,7 @@ store_outbox_rcpt_put(struct store *s, const struct outbox_rcpt *r,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "INSERT OR REPLACE INTO outbox_rcpt (" RCPT_COLUMNS
+	if (sdb_cached(s, "INSERT OR REPLACE INTO outbox_rcpt (" RCPT_COLUMNS
 	    ", updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st,
 	    err) != 0)
 		return -1;
@@ -467,7 +467,7 @@ store_outbox_rcpt_put(struct store *s, const struct outbox_rcpt *r,
 	bind_time(st, 8, r->queued_at);
 	bind_time(st, 9, now);
 	rc = sdb_step_done(s, st, "recording a recipient", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -478,7 +478,7 @@ store_outbox_rcpt_save(struct store *s, const struct outbox_rcpt *r,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sdb_prepare(s, "UPDATE outbox_rcpt SET state = ?1, attempts = ?2,"
+	if (sdb_cached(s, "UPDATE outbox_rcpt SET state = ?1, attempts = ?2,"
 	    " next_attempt = ?3, reply = ?4, queued_at = ?5, updated_at = ?6"
 	    " WHERE outbox_id = ?7 AND address = ?8 AND state = ?9", &st,
 	    err) != 0)
@@ -493,7 +493,7 @@ store_outbox_rcpt_save(struct store *s, const struct outbox_rcpt *r,
 	sdb_bind_text(st, 8, r->address);
 	sdb_bind_text(st, 9, outbox_state_name(from));
 	rc = sdb_step_done(s, st, "updating a recipient", err);
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		return set_err(err, "%s: outbox message %ld, recipient %s is no "
 		    "longer %s (another touchbase changed it)", s->path,
@@ -501,7 +501,7 @@ store_outbox_rcpt_save(struct store *s, const struct outbox_rcpt *r,
 	return rc == 0 ? 0 : -1;
 }
 
-/* Every row st selects, appended to *v (finalizing st). */
+/* Every row st selects, appended to *v (st given back with sdb_finish). */
 static int
 rcpt_rows(struct store *s, sqlite3_stmt *st, struct outbox_rcpt **v,
     size_t *n, char **err)
@@ -515,12 +515,10 @@ rcpt_rows(struct store *s, sqlite3_stmt *st, struct outbox_rcpt **v,
 		*v = xreallocarray(*v, *n + 1, sizeof **v);
 		(*v)[(*n)++] = r;
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc == SQLITE_ROW)
-		return -1;
-	return sdb_err(s, err, "reading the recipients of the outbox");
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		sdb_err(s, err, "reading the recipients of the outbox");
+	sdb_finish(s, st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -531,7 +529,7 @@ store_outbox_rcpt_list(struct store *s, long outbox_id,
 
 	*v = NULL;
 	*n = 0;
-	if (sdb_prepare(s, "SELECT " RCPT_COLUMNS " FROM outbox_rcpt"
+	if (sdb_cached(s, "SELECT " RCPT_COLUMNS " FROM outbox_rcpt"
 	    " WHERE outbox_id = ?1 ORDER BY role = 'cc', rowid", &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, outbox_id);

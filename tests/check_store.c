@@ -153,7 +153,7 @@ START_TEST(test_upgrade_from_v5)
 	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
 	    &err), 0);
 	ck_assert_int_eq(from, 5);
-	ck_assert_int_eq(to, 6);
+	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(store_partner_get(s, "old", &p, &err), 0);
 	ck_assert_str_eq(p.sponsor_email, "cmo@example.org");
 	ck_assert_ptr_null(p.sponsor_name);
@@ -164,6 +164,117 @@ START_TEST(test_upgrade_from_v5)
 	ck_assert_int_eq(store_partner_get(s, "old", &p, &err), 0);
 	ck_assert_str_eq(p.sponsor_name, "Dr. Chen");
 	partner_reset(&p);
+	store_close(s);
+}
+END_TEST
+
+static int
+count_partner(const struct partner *p, void *arg)
+{
+	(void)p;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* What SQLite would do for sql, from the file directly. */
+static char *
+query_plan(const char *sql)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	char *q = NULL, *plan = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&plan, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_ge(asprintf(&q, "EXPLAIN QUERY PLAN %s", sql), 0);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(f, "%s\n", (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	fclose(f);
+	free(q);
+	return plan;
+}
+
+/* Schema 7 finds an owner's active partners by an index, not by reading
+ * every partner: a book from schema 6 gains it and keeps its rows. */
+START_TEST(test_upgrade_from_v6)
+{
+	struct store *s;
+	char *err = NULL, *plan;
+	int from, to, n = 0;
+
+	old_schema(6, "INSERT INTO partners (key, name, owner_email, cadence,"
+	    " start_date, created_at, updated_at, archived) VALUES"
+	    " ('a', 'A', 'Dana@Example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0),"
+	    " ('b', 'B', 'dana@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 1),"
+	    " ('c', 'C', 'lee@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0);");
+	plan = query_plan("SELECT key FROM partners p WHERE p.archived = 0"
+	    " AND p.owner_email = 'x' COLLATE NOCASE");
+	ck_assert_ptr_null(strstr(plan, "partners_by_owner"));
+	free(plan);
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, &from, &to, NULL,
+	    &err), 0);
+	ck_assert_int_eq(from, 6);
+	ck_assert_int_eq(to, STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(store_partner_foreach_owner(s, "DANA@example.org",
+	    count_partner, &n, &err), 0);
+	ck_assert_int_eq(n, 1);
+	store_close(s);
+	plan = query_plan("SELECT owner_email, min(key) FROM partners"
+	    " WHERE archived = 0 GROUP BY owner_email COLLATE NOCASE");
+	ck_assert_ptr_nonnull(strstr(plan, "INDEX partners_by_owner"));
+	free(plan);
+	plan = query_plan("SELECT key FROM partners p WHERE p.archived = 0"
+	    " AND p.owner_email = 'x' COLLATE NOCASE");
+	ck_assert_ptr_nonnull(strstr(plan, "USING INDEX partners_by_owner"));
+	free(plan);
+}
+END_TEST
+
+/* The owners of active partners: each once whatever the case, spelled as
+ * the partner first in key order spells it; archived partners' owners
+ * left out. */
+START_TEST(test_owners_list)
+{
+	struct store *s;
+	char *err = NULL, **v;
+	size_t n;
+
+	old_schema(STORE_SCHEMA_VERSION, "INSERT INTO partners (key, name,"
+	    " owner_email, cadence, start_date, created_at, updated_at,"
+	    " archived) VALUES"
+	    " ('b', 'B', 'dana@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0),"
+	    " ('a', 'A', 'Dana@Example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0),"
+	    " ('0', 'Z', 'DANA@EXAMPLE.ORG', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 1),"
+	    " ('c', 'C', 'gone@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 1),"
+	    " ('d', 'D', 'lee@example.org', 'yearly', '2020-01-01',"
+	    " '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 0);");
+	ck_assert_int_eq(store_open(db_path, STORE_EXISTING, &s, NULL, NULL,
+	    NULL, &err), 0);
+	ck_assert_int_eq(store_owners_list(s, &v, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	if (strcmp(v[0], "lee@example.org") == 0) {
+		char *t = v[0];
+
+		v[0] = v[1];
+		v[1] = t;
+	}
+	ck_assert_str_eq(v[0], "Dana@Example.org");
+	ck_assert_str_eq(v[1], "lee@example.org");
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 	store_close(s);
 }
 END_TEST
@@ -475,14 +586,6 @@ START_TEST(test_permission_faults)
 }
 END_TEST
 
-static int
-count_partner(const struct partner *p, void *arg)
-{
-	(void)p;
-	(*(int *)arg)++;
-	return 0;
-}
-
 START_TEST(test_partners_contacts_checkins)
 {
 	struct store *s;
@@ -683,6 +786,8 @@ main(void)
 	tcase_add_test(tc, test_upgrade_from_v1);
 	tcase_add_test(tc, test_upgrade_from_v2);
 	tcase_add_test(tc, test_upgrade_from_v5);
+	tcase_add_test(tc, test_upgrade_from_v6);
+	tcase_add_test(tc, test_owners_list);
 	tcase_add_test(tc, test_newer_refused);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("faults");
