@@ -13,17 +13,9 @@
 #include "state.h"
 #include "tz.h"
 
-/* Today's date in one zone at the run's moment. */
-struct zone_today {
-	char		*tz;
-	struct tb_date	 today;
-};
-
 struct plan_state {
 	struct book		*book;
 	time_t			 now;
-	struct zone_today	*todays;	/* one per zone met, at now */
-	size_t			 ntodays;
 	struct outbox_ids	 ids;
 	struct plan_stats	*stats;
 	char			**err;
@@ -56,40 +48,6 @@ add_plain(struct plan_state *ps, const struct partner *p,
 	return rc;
 }
 
-/* Today in p's zone at ps->now, computed once per zone (a run meets few
- * zones and many partners). */
-static int
-today_of(struct plan_state *ps, const struct partner *p,
-    struct tb_date *today, char **err)
-{
-	const char *tz = book_partner_tz(ps->book, p);
-	struct zone_today *z;
-
-	for (size_t i = 0; i < ps->ntodays; i++)
-		if (strcmp(ps->todays[i].tz, tz) == 0) {
-			*today = ps->todays[i].today;
-			return 0;
-		}
-	if (book_today(ps->book, p, ps->now, today, err) != 0)
-		return -1;
-	ps->todays = xreallocarray(ps->todays, ps->ntodays + 1,
-	    sizeof *ps->todays);
-	z = &ps->todays[ps->ntodays++];
-	z->tz = xstrdup(tz);
-	z->today = *today;
-	return 0;
-}
-
-static void
-todays_reset(struct plan_state *ps)
-{
-	for (size_t i = 0; i < ps->ntodays; i++)
-		free(ps->todays[i].tz);
-	free(ps->todays);
-	ps->todays = NULL;
-	ps->ntodays = 0;
-}
-
 /* The stage of p with today its date (see state.h). */
 static int
 stage_on(struct book *b, const struct partner *p, struct tb_date today,
@@ -115,7 +73,7 @@ plan_partner(const struct partner *p, void *arg)
 	struct stage st;
 
 	ps->stats->partners++;
-	if (today_of(ps, p, &today, ps->err) != 0 ||
+	if (book_today(ps->book, p, ps->now, &today, ps->err) != 0 ||
 	    stage_on(ps->book, p, today, &st, ps->err) != 0)
 		return -1;
 	if (!st.sends)
@@ -172,7 +130,6 @@ plan_run(struct book *b, time_t now, struct plan_stats *stats, char **err)
 		rc = digest_plan(b, now, false, &stats->planned, err);
 	stats->planned += ps.lc.planned;
 	outbox_ids_reset(&ps.ids);
-	todays_reset(&ps);
 	if (rc != 0) {
 		store_rollback(b->store);
 		return -1;
