@@ -50,6 +50,37 @@ tz_name_ok(const char *s)
 	return part > 0;
 }
 
+/*
+ * The zones found last, by name: libical searches its few hundred
+ * built-in zones from the first on every lookup (some 25,000
+ * instructions), and a run asks for the same handful per partner.  A
+ * built-in zone lives as long as the process.
+ */
+#define ZONES_KEPT	16
+static struct {
+	char		 name[64];
+	icaltimezone	*zone;
+} zones_kept[ZONES_KEPT];
+static size_t zones_next;
+
+static icaltimezone *
+builtin_zone(const char *tzid)
+{
+	icaltimezone *zone;
+	size_t i;
+
+	for (i = 0; i < ZONES_KEPT && zones_kept[i].zone != NULL; i++)
+		if (strcmp(zones_kept[i].name, tzid) == 0)
+			return zones_kept[i].zone;
+	if ((zone = icaltimezone_get_builtin_timezone(tzid)) == NULL ||
+	    strlen(tzid) >= sizeof zones_kept[0].name)
+		return zone;
+	i = zones_next++ % ZONES_KEPT;
+	strcpy(zones_kept[i].name, tzid);
+	zones_kept[i].zone = zone;
+	return zone;
+}
+
 /* The libical zone for tzid (the UTC zone for "UTC"), or NULL. */
 static icaltimezone *
 tz_zone(const char *tzid)
@@ -60,7 +91,7 @@ tz_zone(const char *tzid)
 		return NULL;
 	if (strcmp(tzid, "UTC") == 0)
 		return utc;
-	if ((zone = icaltimezone_get_builtin_timezone(tzid)) == NULL)
+	if ((zone = builtin_zone(tzid)) == NULL)
 		return NULL;
 	/* "GMT" maps to the UTC zone, which has no VTIMEZONE. */
 	if (zone != utc && icaltimezone_get_component(zone) == NULL)

@@ -286,6 +286,39 @@ START_TEST(test_parse_now_null)
 }
 END_TEST
 
+/* Zones kept after a lookup give the same answers: twenty zones (more
+ * than are kept), three rounds, the hour at one instant each time. */
+START_TEST(test_zones_kept)
+{
+	static const char *const zones[] = { "Pacific/Kiritimati",
+	    "Pacific/Chatham", "Asia/Kathmandu", "Asia/Kolkata",
+	    "America/St_Johns", "Australia/Lord_Howe", "Europe/Berlin",
+	    "America/New_York", "America/Los_Angeles", "Asia/Tokyo",
+	    "Africa/Casablanca", "America/Sao_Paulo", "Europe/Dublin",
+	    "Asia/Tehran", "Pacific/Apia", "America/Caracas",
+	    "Australia/Eucla", "Asia/Yangon", "Europe/Moscow",
+	    "Atlantic/Azores" };
+	enum { NZONES = sizeof zones / sizeof zones[0] };
+	int first[NZONES], hour, minute;
+	struct tb_date d;
+	const time_t t = 1780000000;	/* 2026-05-28T20:26:40Z */
+
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < NZONES; i++) {
+			ck_assert_int_eq(tz_local_time(t, zones[i], &d, &hour,
+			    &minute, NULL), 0);
+			if (round == 0)
+				first[i] = hour * 60 + minute;
+			else
+				ck_assert_int_eq(hour * 60 + minute, first[i]);
+		}
+	ck_assert_int_eq(first[7], 16 * 60 + 26);	/* New York, EDT */
+	ck_assert_int_eq(first[2], 2 * 60 + 11);	/* Kathmandu, +5:45 */
+	ck_assert(!tz_valid("Europe/Nowhere"));
+	ck_assert(!tz_valid("Europe/Nowhere"));
+}
+END_TEST
+
 /* A book's memo answers as tz.c and cadence.c do: a date for each new
  * instant, an unknown zone refused with the same words every time, and
  * right answers past BOOK_MEMO_MAX entries. */
@@ -379,6 +412,7 @@ main(void)
 	tcase_add_loop_test(tc, test_parse_now, 0,
 	    sizeof now_cases / sizeof now_cases[0]);
 	tcase_add_test(tc, test_parse_now_null);
+	tcase_add_test(tc, test_zones_kept);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("memo");
 	tcase_add_test(tc, test_memo);
