@@ -134,6 +134,18 @@ book_partner_search(struct book *b, const char *text,
 }
 
 int
+book_bulk_begin(struct book *b, char **err)
+{
+	return store_bulk_begin(b->store, "partners", err);
+}
+
+int
+book_bulk_end(struct book *b, char **err)
+{
+	return store_bulk_end(b->store, err);
+}
+
+int
 book_partner_count(struct book *b, bool include_archived, long *count,
     char **err)
 {

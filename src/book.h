@@ -105,6 +105,14 @@ int book_partner_foreach(struct book *b, bool include_archived,
  * store_partner_search), in key order. */
 int book_partner_search(struct book *b, const char *text,
     bool include_archived, store_partner_fn fn, void *arg, char **err);
+/*
+ * Many partners added in the open transaction (an import): the
+ * partners' lookup indexes (by due date, by owner) are made once, at
+ * book_bulk_end or the commit, instead of growing a row at a time.
+ * Returns 0 or BOOK_ERROR with *err.
+ */
+int book_bulk_begin(struct book *b, char **err);
+int book_bulk_end(struct book *b, char **err);
 int book_partner_count(struct book *b, bool include_archived, long *count,
     char **err);
 /* A partner's contacts; its check-ins, newest first (limit <= 0: all). */

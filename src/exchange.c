@@ -61,7 +61,16 @@ struct import_state {
 	import_progress_fn	 progress;
 	void			*progress_arg;
 	const struct import_opts *opts;
+	long			 bulk_after;	/* partners added before a bulk
+						 * load pays */
+	bool			 bulk;		/* book_bulk_begin'd */
 };
+
+/* An import of at least this many partners, and at least as many as the
+ * book held, makes the partners' indexes at its end (book_bulk_begin):
+ * sorting the whole book once costs less than growing them a row at a
+ * time in random order. */
+#define BULK_MIN 10000
 
 static void
 add_error_text(struct import_state *st, char *msg)
@@ -277,6 +286,11 @@ import_partner(struct import_state *st, const struct csv_record *rec,
 	    &st->last, err)) != 0)
 		return rc;
 	st->result->partners++;
+	if (!st->bulk && st->result->partners >= st->bulk_after) {
+		if (book_bulk_begin(st->book, err) != 0)
+			return BOOK_ERROR;
+		st->bulk = true;
+	}
 	if (last != NULL)
 		st->result->checkins++;
 	else if (st->opts->baseline != NULL && !archived &&
@@ -433,6 +447,12 @@ import_begin(struct import_state *st, struct book *b, const char *path,
 	st->opts = opts;
 	if (store_begin(b->store, err) != 0)
 		return BOOK_ERROR;
+	if (book_partner_count(b, true, &st->bulk_after, err) != 0) {
+		store_rollback(b->store);
+		return BOOK_ERROR;
+	}
+	if (st->bulk_after < BULK_MIN)
+		st->bulk_after = BULK_MIN;
 	/* The partners added follow the calendar as configured now: the
 	 * book is brought to it first and remembers it, so that a run
 	 * after the import has nothing to recompute. */
@@ -464,6 +484,9 @@ import_end(struct import_state *st, int rc, char **err)
 	}
 	/* What the book, as it would be, sends next, said before a first
 	 * run sends it; a forecast that fails is reported, not fatal. */
+	if (rc != -2 && result->nerrors == 0 && st->bulk &&
+	    book_bulk_end(b, err) != 0)
+		rc = -2;
 	if (rc != -2 && result->nerrors == 0 && st->header_done)
 		(void)exchange_forecast(b, st->now, &result->forecast,
 		    &result->forecast_err);

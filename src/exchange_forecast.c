@@ -85,7 +85,11 @@ exchange_forecast(struct book *b, time_t now, struct forecast *f, char **err)
 	memset(f, 0, sizeof *f);
 	if (store_begin(b->store, err) != 0)
 		return -1;
+	/* Planned messages are counted, not stored (nor their Message-IDs
+	 * minted); then those already waiting, as planning left them. */
+	outbox_count_begin(b->store, tally_msg, &t);
 	rc = plan_run(b, now, &stats, err);
+	outbox_count_end(b->store);
 	if (rc == 0)
 		rc = outbox_foreach_ready(b->store, now, tally_msg, &t, err);
 	store_rollback(b->store);

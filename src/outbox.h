@@ -191,6 +191,7 @@ char *outbox_domain(const struct config *cfg);
 struct outbox_ids {
 	char			*domain;
 	struct token_key	 key;
+	bool			 counting; /* outbox_count_begin's: none minted */
 };
 /* Load them (the key from the database).  Returns 0 or -1 with *err;
  * reset with outbox_ids_reset. */
@@ -273,6 +274,17 @@ int outbox_find(struct store *s, const char *message_id,
     struct outbox_msg *out, char **err);
 
 typedef int (*outbox_fn)(const struct outbox_msg *m, void *arg);
+
+/*
+ * Count instead of store, until outbox_count_end: outbox_add hands each
+ * message it would have added (none with the same key exists) to fn and
+ * stores nothing, and the messages made meanwhile carry no minted
+ * Message-ID.  What a forecast needs: planning a large book as if to
+ * send it, at the cost of reading it.  A message that planning would
+ * add twice in one run (it makes none) would be counted twice.
+ */
+void outbox_count_begin(struct store *s, outbox_fn fn, void *arg);
+void outbox_count_end(struct store *s);
 
 /* Messages to deliver at now: pending, sending (a run died mid-send) and
  * deferred ones whose next attempt has come; oldest first.  fn returns

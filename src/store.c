@@ -420,16 +420,28 @@ sql_hash(const char *sql)
 int
 sdb_cached(struct store *s, const char *sql, sqlite3_stmt **st, char **err)
 {
-	unsigned long h = sql_hash(sql);
+	unsigned long h;
 	struct sdb_stmt *c;
 	bool known = false;
 
+	/* Callers give string literals: where the text was last time finds
+	 * it without hashing it (the text is still compared). */
+	for (size_t i = 0; i < s->ncache; i++) {
+		c = &s->cache[i];
+		if (c->given == sql && !c->in_use && strcmp(c->sql, sql) == 0) {
+			c->in_use = true;
+			*st = c->st;
+			return 0;
+		}
+	}
+	h = sql_hash(sql);
 	for (size_t i = 0; i < s->ncache; i++) {
 		c = &s->cache[i];
 		if (c->hash != h || strcmp(c->sql, sql) != 0)
 			continue;
 		if (!c->in_use) {
 			c->in_use = true;
+			c->given = sql;
 			*st = c->st;
 			return 0;
 		}
@@ -443,6 +455,7 @@ sdb_cached(struct store *s, const char *sql, sqlite3_stmt **st, char **err)
 	if (!known && s->ncache < SDB_CACHE_MAX) {
 		c = &s->cache[s->ncache++];
 		c->sql = xstrdup(sql);
+		c->given = sql;
 		c->hash = h;
 		c->st = *st;
 		c->in_use = true;
@@ -470,6 +483,15 @@ sdb_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 	else
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+void
+sdb_bind_held(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
 char *
@@ -678,6 +700,10 @@ store_open(const char *path, enum store_open_mode mode, struct store **out,
 	}
 	if (mode != STORE_EXISTING)
 		flags |= SQLITE_OPEN_CREATE;
+	/* One thread uses a connection: SQLite's locks around each call
+	 * and its memory statistics (a lock per allocation) only cost. */
+	flags |= SQLITE_OPEN_NOMUTEX;
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -718,6 +744,7 @@ store_close(struct store *s)
 		sqlite3_finalize(s->cache[i].st);
 		free(s->cache[i].sql);
 	}
+	store_bulk_forget(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -757,6 +784,9 @@ store_begin(struct store *s, char **err)
 int
 store_commit(struct store *s, char **err)
 {
+	if (s->bulk_depth != 0 && s->bulk_depth == s->depth &&
+	    store_bulk_end(s, err) != 0)
+		return -1;
 	if (s->depth > 1) {
 		if (sdb_exec(s, "RELEASE nested", "releasing a savepoint",
 		    err) != 0)
@@ -802,6 +832,8 @@ store_rollback(struct store *s)
 		    NULL, NULL);
 	else if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (s->bulk_depth != 0 && s->bulk_depth == s->depth)
+		store_bulk_forget(s);
 	if (s->depth > 0)
 		s->depth--;
 	if (s->depth == 0)

@@ -125,6 +125,16 @@ void store_rollback(struct store *s);
  */
 int store_begin_unsynced(struct store *s, char **err);
 /*
+ * A bulk load into table, inside the current transaction: its indexes
+ * that enforce no constraint are dropped until store_bulk_end (or the
+ * commit of that transaction) makes them again, one sort each, instead
+ * of an index page written per row in random order once an index
+ * outgrows the cache.  A rollback brings them back as they were.
+ * Returns 0 or -1 with *err.
+ */
+int store_bulk_begin(struct store *s, const char *table, char **err);
+int store_bulk_end(struct store *s, char **err);
+/*
  * A transaction that only reads: one snapshot of the book for every
  * statement until store_commit, without holding off writers (WAL).
  * Nested in another transaction, it is store_begin.

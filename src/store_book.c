@@ -119,20 +119,20 @@ partner_from_row(sqlite3_stmt *st, struct partner *p)
 static void
 bind_partner(sqlite3_stmt *st, const struct partner *p, const char *now)
 {
-	sdb_bind_text(st, 1, p->key);
-	sdb_bind_text(st, 2, p->name);
-	sdb_bind_text(st, 3, p->owner_email);
-	sdb_bind_text(st, 4, p->owner_name);
-	sdb_bind_text(st, 5, p->sponsor_email);
-	sdb_bind_text(st, 6, p->cadence);
-	sdb_bind_text(st, 7, p->start_date);
-	sdb_bind_text(st, 8, p->timezone);
-	sdb_bind_text(st, 9, p->tier);
-	sdb_bind_text(st, 10, p->notes);
+	sdb_bind_held(st, 1, p->key);
+	sdb_bind_held(st, 2, p->name);
+	sdb_bind_held(st, 3, p->owner_email);
+	sdb_bind_held(st, 4, p->owner_name);
+	sdb_bind_held(st, 5, p->sponsor_email);
+	sdb_bind_held(st, 6, p->cadence);
+	sdb_bind_held(st, 7, p->start_date);
+	sdb_bind_held(st, 8, p->timezone);
+	sdb_bind_held(st, 9, p->tier);
+	sdb_bind_held(st, 10, p->notes);
 	sqlite3_bind_int(st, 11, p->archived);
-	sdb_bind_text(st, 12, now);
-	sdb_bind_text(st, 13, p->next_due);
-	sdb_bind_text(st, 15, p->sponsor_name);
+	sdb_bind_held(st, 12, now);
+	sdb_bind_held(st, 13, p->next_due);
+	sdb_bind_held(st, 15, p->sponsor_name);
 }
 
 int
@@ -460,9 +460,9 @@ store_contact_add(struct store *s, struct contact *c, char **err)
 	    " invite) VALUES (?1, ?2, ?3, ?4, ?5)", &st, err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->partner_id);
-	sdb_bind_text(st, 2, c->name);
-	sdb_bind_text(st, 3, c->email);
-	sdb_bind_text(st, 4, c->role);
+	sdb_bind_held(st, 2, c->name);
+	sdb_bind_held(st, 3, c->email);
+	sdb_bind_held(st, 4, c->role);
 	sqlite3_bind_int(st, 5, c->invite);
 	rc = sdb_step_done(s, st, "adding a contact", err);
 	sdb_finish(s, st);
@@ -568,10 +568,10 @@ store_checkin_add(struct store *s, struct checkin *c, const char *now,
 	    err) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->partner_id);
-	sdb_bind_text(st, 2, c->date);
-	sdb_bind_text(st, 3, c->note);
-	sdb_bind_text(st, 4, c->by_email);
-	sdb_bind_text(st, 5, now);
+	sdb_bind_held(st, 2, c->date);
+	sdb_bind_held(st, 3, c->note);
+	sdb_bind_held(st, 4, c->by_email);
+	sdb_bind_held(st, 5, now);
 	rc = sdb_step_done(s, st, "recording a check-in", err);
 	sdb_finish(s, st);
 	if (rc != 0)

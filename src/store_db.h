@@ -12,8 +12,11 @@
 #include "store.h"
 
 /* A statement kept prepared for the connection's life (sdb_cached). */
+struct outbox_msg;
+
 struct sdb_stmt {
 	char		*sql;
+	const char	*given;		/* the caller's text, where it was */
 	unsigned long	 hash;
 	sqlite3_stmt	*st;
 	bool		 in_use;	/* handed out, not yet finished */
@@ -26,9 +29,21 @@ struct store {
 	int		 depth;	/* open transactions; >1 are savepoints */
 	enum fault	 fault;	/* the cause of the last failure */
 	bool		 unsynced; /* store_begin_unsynced's, until it ends */
+	/* store_bulk_begin's: the indexes to make again, and the depth of
+	 * the transaction that dropped them (0: no bulk load) */
+	char		**bulk;
+	size_t		 nbulk;
+	int		 bulk_depth;
+	/* outbox_count_begin's: rows counted instead of inserted */
+	int		(*outbox_tap)(const struct outbox_msg *, void *);
+	void		*outbox_tap_arg;
 	struct sdb_stmt	 cache[SDB_CACHE_MAX];
 	size_t		 ncache;
 };
+
+/* Forget a bulk load's indexes (its transaction was rolled back, and
+ * with it their drop). */
+void store_bulk_forget(struct store *s);
 
 /* Record the cause of the connection's last error in s->fault and say it
  * in *err, naming the path ("PATH is locked by another process ..."; for
@@ -51,6 +66,9 @@ int sdb_cached(struct store *s, const char *sql, sqlite3_stmt **st,
 void sdb_finish(struct store *s, sqlite3_stmt *st);
 /* Bind v (NULL binds NULL). */
 void sdb_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* The same for a text that stays as it is until sdb_finish (a field of
+ * the record being written): SQLite reads it in place, uncopied. */
+void sdb_bind_held(sqlite3_stmt *st, int i, const char *v);
 /* A copy of column i (NULL for NULL); caller frees. */
 char *sdb_column_text(sqlite3_stmt *st, int i);
 /* Step a statement that returns no rows: 0, STORE_EXISTS for a unique

@@ -151,19 +151,19 @@ store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
 	}
 	if (m->partner_id > 0)
 		sqlite3_bind_int64(st, 1, m->partner_id);
-	sdb_bind_text(st, 2, m->partner_key);
-	sdb_bind_text(st, 3, outbox_kind_name(m->kind));
-	sdb_bind_text(st, 4, m->occurrence);
-	sdb_bind_text(st, 5, m->recipient);
-	sdb_bind_text(st, 6, outbox_state_name(m->state));
-	sdb_bind_text(st, 7, m->message_id);
-	sdb_bind_text(st, 8, m->uid);
+	sdb_bind_held(st, 2, m->partner_key);
+	sdb_bind_held(st, 3, outbox_kind_name(m->kind));
+	sdb_bind_held(st, 4, m->occurrence);
+	sdb_bind_held(st, 5, m->recipient);
+	sdb_bind_held(st, 6, outbox_state_name(m->state));
+	sdb_bind_held(st, 7, m->message_id);
+	sdb_bind_held(st, 8, m->uid);
 	sqlite3_bind_int(st, 9, m->sequence);
 	if (m->attendees != NULL)
-		sdb_bind_text(st, 10, buf_str(&attendees));
+		sdb_bind_held(st, 10, buf_str(&attendees));
 	bind_time(st, 11, now);
 	bind_meeting(st, 12, &m->meeting);
-	sdb_bind_text(st, 15, m->detail);
+	sdb_bind_held(st, 15, m->detail);
 	rc = sdb_step_done(s, st, "adding to the outbox", err);
 	sdb_finish(s, st);
 	buf_reset(&attendees);
@@ -175,6 +175,47 @@ store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
 		m->created_at = m->queued_at = now;
 	}
 	return 0;
+}
+
+int
+store_outbox_exists(struct store *s, const struct outbox_msg *m,
+    bool *exists, char **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sdb_cached(s, "SELECT 1 FROM outbox WHERE partner_key = ?1"
+	    " AND kind = ?2 AND occurrence = ?3 AND recipient = ?4"
+	    " AND sequence = ?5", &st, err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, m->partner_key);
+	sdb_bind_text(st, 2, outbox_kind_name(m->kind));
+	sdb_bind_text(st, 3, m->occurrence);
+	sdb_bind_text(st, 4, m->recipient);
+	sqlite3_bind_int(st, 5, m->sequence);
+	rc = sqlite3_step(st);
+	*exists = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		rc = sdb_err(s, err, "reading the outbox");
+	else
+		rc = 0;
+	sdb_finish(s, st);
+	return rc;
+}
+
+void
+store_outbox_set_tap(struct store *s, outbox_fn fn, void *arg)
+{
+	s->outbox_tap = fn;
+	s->outbox_tap_arg = arg;
+}
+
+outbox_fn
+store_outbox_tap(struct store *s, void **arg)
+{
+	if (arg != NULL)
+		*arg = s->outbox_tap_arg;
+	return s->outbox_tap;
 }
 
 static int

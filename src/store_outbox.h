@@ -13,6 +13,15 @@
 /* INSERT OR IGNORE on the unique key; *inserted, and m->id when so. */
 int store_outbox_insert(struct store *s, struct outbox_msg *m, time_t now,
     bool *inserted, char **err);
+/* Whether a row with m's unique key (partner, kind, occurrence,
+ * recipient, sequence) exists. */
+int store_outbox_exists(struct store *s, const struct outbox_msg *m,
+    bool *exists, char **err);
+/* Where outbox_add's rows go while counting (outbox_count_begin): fn,
+ * or NULL to store them again.  store_outbox_tap: fn, and its arg when
+ * arg is not NULL. */
+void store_outbox_set_tap(struct store *s, outbox_fn fn, void *arg);
+outbox_fn store_outbox_tap(struct store *s, void **arg);
 /* Write m's delivery fields (state, attempts, next_attempt, last_error,
  * reply, sent_at, queued_at) to its row, provided the row is still in
  * state `from` (another process may have moved it meanwhile: an error). */

@@ -747,6 +747,75 @@ START_TEST(test_statement_cache)
 }
 END_TEST
 
+/* The partners' indexes without a constraint of their own, as another
+ * connection sees them. */
+static int
+plain_partner_indexes(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n;
+
+	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+	    " sqlite_master WHERE type = 'index' AND tbl_name = 'partners'"
+	    " AND sql IS NOT NULL", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+START_TEST(test_bulk_load)
+{
+	struct store *s;
+	struct partner a = sample("a"), b = sample("b");
+	char *err = NULL;
+	int due = 0;
+
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
+	    &err), 0);
+	ck_assert_int_eq(plain_partner_indexes(), 2);
+	/* only inside a transaction */
+	ck_assert_int_eq(store_bulk_begin(s, "partners", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "outside a transaction"));
+	free(err);
+	err = NULL;
+	/* rolled back: the indexes are as they were */
+	ck_assert_int_eq(store_begin(s, &err), 0);
+	ck_assert_int_eq(store_bulk_begin(s, "partners", &err), 0);
+	ck_assert_int_eq(store_partner_add(s, &a, "2026-01-01T00:00:00Z",
+	    &err), 0);
+	store_rollback(s);
+	ck_assert_int_eq(plain_partner_indexes(), 2);
+	/* committed without store_bulk_end (and begun twice, in a savepoint
+	 * too): the commit makes them, holding the rows added meanwhile */
+	ck_assert_int_eq(store_begin(s, &err), 0);
+	ck_assert_int_eq(store_bulk_begin(s, "partners", &err), 0);
+	ck_assert_int_eq(store_partner_add(s, &a, "2026-01-01T00:00:00Z",
+	    &err), 0);
+	ck_assert_int_eq(store_begin(s, &err), 0);
+	ck_assert_int_eq(store_bulk_begin(s, "partners", &err), 0);
+	b.next_due = (char *)"2026-03-01";
+	ck_assert_int_eq(store_partner_add(s, &b, "2026-01-01T00:00:00Z",
+	    &err), 0);
+	ck_assert_int_eq(store_commit(s, &err), 0);
+	ck_assert_int_eq(store_commit(s, &err), 0);
+	ck_assert_int_eq(plain_partner_indexes(), 2);
+	ck_assert_int_eq(store_partner_foreach_due(s, "2026-02-10",
+	    count_partner, &due, &err), 0);
+	ck_assert_int_eq(due, 1);
+	/* and store_bulk_end before the commit makes them once */
+	ck_assert_int_eq(store_begin(s, &err), 0);
+	ck_assert_int_eq(store_bulk_begin(s, "partners", &err), 0);
+	ck_assert_int_eq(store_bulk_end(s, &err), 0);
+	ck_assert_int_eq(store_commit(s, &err), 0);
+	ck_assert_int_eq(plain_partner_indexes(), 2);
+	store_close(s);
+}
+END_TEST
+
 START_TEST(test_json_object)
 {
 	struct store *s;
@@ -783,6 +852,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_create_and_reopen);
+	tcase_add_test(tc, test_bulk_load);
 	tcase_add_test(tc, test_upgrade_from_v1);
 	tcase_add_test(tc, test_upgrade_from_v2);
 	tcase_add_test(tc, test_upgrade_from_v5);

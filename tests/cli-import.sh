@@ -40,6 +40,38 @@ expect 0 run --dry-run
 [ "$(grep -c ' escalation ' out.txt)" = 3 ] || fail "run --dry-run: not 3 escalations"
 checks=$((checks + 2))
 
+# A large import (more partners than the book held, and 10,000 or more)
+# makes the partners' indexes once at its end; its forecast counts,
+# stores nothing, and is still what run plans.  Every seventh partner is
+# an escalation (a sponsor, started 2020), the others far ahead.
+rm -f big.db && expect 0 -d big.db init
+awk 'BEGIN {
+	print "key,name,owner_email,sponsor_email,cadence,start_date"
+	for (i = 0; i < 10050; i++)
+		if (i % 7 == 0)
+			printf "k%05d,Partner %d,o%d@example.org,s@example.org,monthly,2020-01-06\n", i, i, i % 30
+		else
+			printf "k%05d,Partner %d,o%d@example.org,,yearly,2099-01-05\n", i, i, i % 30
+}' >big.csv
+expect 0 -d big.db import big.csv
+contains err.txt "imported 10050 partners"
+contains err.txt "the next run would send: 1436 escalations to 1 sponsor"
+expect 0 -d big.db outbox
+lacks out.txt "escalation"
+expect 0 -d big.db run --dry-run
+[ "$(grep -c ' escalation ' out.txt)" = 1436 ] ||
+	fail "run --dry-run after a large import: not 1436 escalations"
+checks=$((checks + 1))
+/usr/bin/python3 - big.db <<'PY' || fail "big.db: the partners' indexes"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+names = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master"
+    " WHERE type = 'index' AND tbl_name = 'partners' AND sql IS NOT NULL"))
+assert names == ["partners_by_next_due", "partners_by_owner"], names
+assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+PY
+checks=$((checks + 1))
+
 # The baseline is a check-in marked as one, on the partner's local date.
 expect 0 -d empty.db import --baseline 2026-01-05 "$data/no-checkins.csv"
 contains err.txt "recorded 5 baseline check-ins"
