@@ -168,7 +168,7 @@ def main():
                 invited += inv
                 # A partner's further contacts leave its columns empty
                 # (touchbase(1), CSV FORMAT), which keeps the 1M book
-                # under import's 256 MiB file limit.
+                # small: about 250 MB.
                 w.writerow((base if c == 0 else [key] + [""] * 10) + [
                     "%s %s" % (rng.choice(FIRST), rng.choice(LAST)),
                     "c%d.%d@partner%d.example.com" % (c, i, i),
