@@ -226,10 +226,15 @@ def targets(records, sizes, dl, out):
     out.append("| --- | --- | --- |")
     if dl and dl["ratio_source"] is not None:
         r = dl["ratio_source"]
+        def gap(goal):
+            # how far the ratio is from goal, in words
+            if r >= goal:
+                return "%.2f × %s" % (r / goal, goal)
+            return "%.2f × short of %s" % (goal / r, goal)
         out.append("| delivery over one SMTP session ≥ 0.3 × smtp-source "
                    "(and the gap to 0.6) | %.3f × (median of rounds); "
-                   "%.1f × short of 0.3, %.1f × short of 0.6 | %s |" % (
-                       r, 0.3 / r, 0.6 / r, verdict(r >= 0.3)))
+                   "%s, %s | %s |" % (
+                       r, gap(0.3), gap(0.6), verdict(r >= 0.3)))
     else:
         out.append("| delivery ≥ 0.3 × smtp-source | not measured | - |")
     if dl and dl["ratio_python"] is not None:
