@@ -188,6 +188,9 @@ int book_contact_remove(struct book *b, const char *key, const char *email,
 int book_checkin(struct book *b, const char *key, const char *date,
     const char *note, const char *by, time_t now, char **err);
 
+/* Compute p->next_due from its cadence, start and last check-in under
+ * the book's calendar (not stored). */
+int book_next_due(struct book *b, struct partner *p, char **err);
 /* Recompute and store p->next_due (also updates p). */
 int book_refresh_next_due(struct book *b, struct partner *p, char **err);
 
