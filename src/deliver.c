@@ -11,6 +11,9 @@
 #define BACKOFF_MAX	(6 * 60 * 60)
 #define DELIVER_BATCH	64		/* rows marked sending, and settled,
 					 * in one commit */
+#define READY_CHUNK	(16 * DELIVER_BATCH) /* ready rows read at a time:
+					 * a run's memory does not grow
+					 * with what is due */
 
 struct ready {
 	struct outbox_msg	*rows;
@@ -554,10 +557,11 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 	struct ready ready = { NULL, 0 };
 	const struct config *cfg = c->book->cfg;
 	size_t batch, per_send, i;
-	int rc;
+	long after = 0;
+	bool first = true, more = true;
+	int rc = 0;
 
 	memset(stats, 0, sizeof *stats);
-	rc = outbox_foreach_ready(c->book->store, now, collect, &ready, err);
 	/*
 	 * Rows go as many at a time as there are parallel SMTP sessions, a
 	 * whole batch at a time into a Maildir (which syncs new/ once for
@@ -570,31 +574,43 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 	per_send = cfg->transport == TRANSPORT_MAILDIR ? DELIVER_BATCH :
 	    cfg->transport == TRANSPORT_SMTP && cfg->connections > 1 ?
 	    (size_t)cfg->connections : 1;
-	batch = per_send;
-	for (i = 0; rc == 0 && i < ready.n && !stats->unavailable; i += batch) {
-		if (i > 0)
-			batch = per_send > DELIVER_BATCH ? per_send :
-			    DELIVER_BATCH;
-		rc = deliver_batch(c, t, &ready.rows[i], ready.n - i < batch ?
-		    ready.n - i : batch, per_send, now, fn, arg, stats, err);
-	}
-	/* A server that cannot be reached is not tried once per message (each
-	 * try could wait the whole timeout): the rest stay queued as they
-	 * are for the next run. */
-	for (; rc == 0 && i < ready.n; i++) {
-		struct deliver_event ev = { &ready.rows[i], OUTBOX_DEFERRED,
-		    false, "not tried: the server is unavailable", NULL, NULL,
-		    true };
+	while (rc == 0 && more) {
+		/* READY_CHUNK rows at a time, past the last one handled:
+		 * what was settled meanwhile is not read again. */
+		rc = outbox_foreach_ready(c->book->store, now, after,
+		    READY_CHUNK, collect, &ready, err);
+		more = ready.n == READY_CHUNK;
+		if (ready.n > 0)
+			after = ready.rows[ready.n - 1].id;
+		batch = per_send;
+		for (i = 0; rc == 0 && i < ready.n && !stats->unavailable;
+		    i += batch) {
+			batch = first ? per_send : per_send > DELIVER_BATCH ?
+			    per_send : DELIVER_BATCH;
+			first = false;
+			rc = deliver_batch(c, t, &ready.rows[i], ready.n - i <
+			    batch ? ready.n - i : batch, per_send, now, fn, arg,
+			    stats, err);
+		}
+		/* A server that cannot be reached is not tried once per
+		 * message (each try could wait the whole timeout): the rest
+		 * stay queued as they are for the next run. */
+		for (; rc == 0 && i < ready.n; i++) {
+			struct deliver_event ev = { &ready.rows[i],
+			    OUTBOX_DEFERRED, false, "not tried: the server is "
+			    "unavailable", NULL, NULL, true };
 
-		stats->deferred++;
-		if (fn != NULL)
-			fn(&ev, arg);
+			stats->deferred++;
+			if (fn != NULL)
+				fn(&ev, arg);
+		}
+		for (i = 0; i < ready.n; i++)
+			outbox_msg_reset(&ready.rows[i]);
+		ready.n = 0;
 	}
+	free(ready.rows);
 	/* Then the Cc recipients that go alone. */
 	if (rc == 0 && !stats->unavailable)
 		rc = deliver_rcpts(c, t, now, fn, arg, stats, err);
-	for (i = 0; i < ready.n; i++)
-		outbox_msg_reset(&ready.rows[i]);
-	free(ready.rows);
 	return rc;
 }

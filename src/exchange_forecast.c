@@ -91,7 +91,8 @@ exchange_forecast(struct book *b, time_t now, struct forecast *f, char **err)
 	rc = plan_run(b, now, &stats, err);
 	outbox_count_end(b->store);
 	if (rc == 0)
-		rc = outbox_foreach_ready(b->store, now, tally_msg, &t, err);
+		rc = outbox_foreach_ready(b->store, now, 0, -1, tally_msg,
+		    &t, err);
 	store_rollback(b->store);
 	for (size_t i = 0; i < t.nslots; i++)
 		free(t.slots[i]);

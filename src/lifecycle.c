@@ -528,6 +528,8 @@ reconcile_one(struct lifecycle *lc, struct invite_rec *inv, char **err)
 	return rc;
 }
 
+#define RECONCILE_CHUNK	1024	/* open invites read at a time */
+
 struct open_list {
 	struct invite_rec	*v;
 	size_t			 n;
@@ -562,16 +564,23 @@ int
 lifecycle_reconcile(struct lifecycle *lc, char **err)
 {
 	struct open_list open = { NULL, 0 };
-	int rc;
+	long after = 0;
+	bool more = true;
+	int rc = 0;
 
-	/* Read them all first: reconciling writes to the same table. */
-	rc = store_invite_foreach_open(lc->book->store, keep_invite, &open,
-	    err);
-	for (size_t i = 0; rc == 0 && i < open.n; i++)
-		if ((rc = reconcile_one(lc, &open.v[i], err)) != 0)
-			prefix_err(err, "invite %s", open.v[i].uid);
-	for (size_t i = 0; i < open.n; i++)
-		invite_rec_reset(&open.v[i]);
+	/* A chunk is read before it is reconciled, which writes to the same
+	 * table; chunks keep memory flat however many invites are open. */
+	while (rc == 0 && more) {
+		rc = store_invite_foreach_open(lc->book->store, &after,
+		    RECONCILE_CHUNK, keep_invite, &open, err);
+		more = open.n == RECONCILE_CHUNK;
+		for (size_t i = 0; rc == 0 && i < open.n; i++)
+			if ((rc = reconcile_one(lc, &open.v[i], err)) != 0)
+				prefix_err(err, "invite %s", open.v[i].uid);
+		for (size_t i = 0; i < open.n; i++)
+			invite_rec_reset(&open.v[i]);
+		open.n = 0;
+	}
 	free(open.v);
 	return rc;
 }

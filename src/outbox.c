@@ -660,10 +660,10 @@ outbox_find(struct store *s, const char *message_id, struct outbox_msg *out,
 }
 
 int
-outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn, void *arg,
-    char **err)
+outbox_foreach_ready(struct store *s, time_t now, long after, long limit,
+    outbox_fn fn, void *arg, char **err)
 {
-	return store_outbox_foreach_ready(s, now, fn, arg, err);
+	return store_outbox_foreach_ready(s, now, after, limit, fn, arg, err);
 }
 
 int

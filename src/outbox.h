@@ -287,10 +287,11 @@ void outbox_count_begin(struct store *s, outbox_fn fn, void *arg);
 void outbox_count_end(struct store *s);
 
 /* Messages to deliver at now: pending, sending (a run died mid-send) and
- * deferred ones whose next attempt has come; oldest first.  fn returns
- * non-zero to stop, which is then returned. */
-int outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn,
-    void *arg, char **err);
+ * deferred ones whose next attempt has come; oldest first, those with an
+ * id above `after` only, at most limit of them (limit < 0: all).  fn
+ * returns non-zero to stop, which is then returned. */
+int outbox_foreach_ready(struct store *s, time_t now, long after, long limit,
+    outbox_fn fn, void *arg, char **err);
 
 /* What `touchbase outbox` lists.  Fields left 0/NULL do not filter. */
 struct outbox_filter {

@@ -268,9 +268,10 @@ int store_invite_get(struct store *s, const char *uid, struct invite_rec *out,
 int store_invite_get_open(struct store *s, long partner_id,
     struct invite_rec *out, char **err);
 typedef int (*store_invite_fn)(const struct invite_rec *r, void *arg);
-/* Every open invite, oldest first. */
-int store_invite_foreach_open(struct store *s, store_invite_fn fn, void *arg,
-    char **err);
+/* The open invites stored after row *after, oldest first, at most limit
+ * (limit < 0: all); *after becomes the last one's row. */
+int store_invite_foreach_open(struct store *s, long *after, long limit,
+    store_invite_fn fn, void *arg, char **err);
 /* The id of the partner's latest check-in (by id), 0 when none. */
 int store_checkin_latest_id(struct store *s, long partner_id, long *id,
     char **err);

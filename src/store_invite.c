@@ -164,18 +164,22 @@ store_invite_get_open(struct store *s, long partner_id,
 }
 
 int
-store_invite_foreach_open(struct store *s, store_invite_fn fn, void *arg,
-    char **err)
+store_invite_foreach_open(struct store *s, long *after, long limit,
+    store_invite_fn fn, void *arg, char **err)
 {
 	struct invite_rec r;
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (sdb_prepare(s, "SELECT " INVITE_COLUMNS " FROM invites"
-	    " WHERE status = 'open' ORDER BY created_at, rowid", &st, err) != 0)
+	if (sdb_cached(s, "SELECT " INVITE_COLUMNS ", rowid FROM invites"
+	    " WHERE status = 'open' AND rowid > ?1 ORDER BY rowid LIMIT ?2",
+	    &st, err) != 0)
 		return -1;
+	sqlite3_bind_int64(st, 1, *after);
+	sqlite3_bind_int64(st, 2, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		invite_from_row(st, &r);
+		*after = sqlite3_column_int64(st, 16);
 		stop = fn(&r, arg);
 		invite_rec_reset(&r);
 		if (stop != 0)
@@ -183,7 +187,7 @@ store_invite_foreach_open(struct store *s, store_invite_fn fn, void *arg,
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = sdb_err(s, err, "reading the invites");
-	sqlite3_finalize(st);
+	sdb_finish(s, st);
 	return stop;
 }
 

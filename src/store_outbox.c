@@ -242,17 +242,19 @@ outbox_rows(struct store *s, sqlite3_stmt *st, outbox_fn fn, void *arg,
 }
 
 int
-store_outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn,
-    void *arg, char **err)
+store_outbox_foreach_ready(struct store *s, time_t now, long after,
+    long limit, outbox_fn fn, void *arg, char **err)
 {
 	sqlite3_stmt *st;
 
 	if (sdb_cached(s, "SELECT " OUTBOX_COLUMNS " FROM outbox"
-	    " WHERE state IN ('pending', 'sending')"
-	    " OR (state = 'deferred' AND next_attempt <= ?1)"
-	    " ORDER BY id", &st, err) != 0)
+	    " WHERE id > ?2 AND (state IN ('pending', 'sending')"
+	    " OR (state = 'deferred' AND next_attempt <= ?1))"
+	    " ORDER BY id LIMIT ?3", &st, err) != 0)
 		return -1;
 	bind_time(st, 1, now);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, limit);
 	return outbox_rows(s, st, fn, arg, err);
 }
 

@@ -31,8 +31,8 @@ int store_outbox_get(struct store *s, long id, struct outbox_msg *out,
     char **err);
 int store_outbox_find(struct store *s, const char *message_id,
     struct outbox_msg *out, char **err);
-int store_outbox_foreach_ready(struct store *s, time_t now, outbox_fn fn,
-    void *arg, char **err);
+int store_outbox_foreach_ready(struct store *s, time_t now, long after,
+    long limit, outbox_fn fn, void *arg, char **err);
 int store_outbox_foreach(struct store *s, const struct outbox_filter *f,
     outbox_fn fn, void *arg, char **err);
 int store_outbox_undelivered(struct store *s, long partner_id, long *count,

@@ -260,14 +260,26 @@ START_TEST(test_crash_recovery)
 	    "250 2.0.0 queued", t0, &err), 0);
 	/* Only the one left sending is ready now; the deferred one after its
 	 * next attempt. */
-	ck_assert_int_eq(outbox_foreach_ready(store, t0 + 1, collect_ids,
-	    &ready, &err), 0);
+	ck_assert_int_eq(outbox_foreach_ready(store, t0 + 1, 0, -1,
+	    collect_ids, &ready, &err), 0);
 	ck_assert_uint_eq(ready.n, 1);
 	ck_assert_int_eq(ready.v[0], m.id);
 	ck_assert_str_eq(ready.mid[0], m.message_id);
 	ready.n = 0;
-	ck_assert_int_eq(outbox_foreach_ready(store, t0 + 600, collect_ids,
-	    &ready, &err), 0);
+	ck_assert_int_eq(outbox_foreach_ready(store, t0 + 600, 0, -1,
+	    collect_ids, &ready, &err), 0);
+	ck_assert_uint_eq(ready.n, 2);
+	/* A chunk at a time, past the last id handed out. */
+	ready.n = 0;
+	ck_assert_int_eq(outbox_foreach_ready(store, t0 + 600, 0, 1,
+	    collect_ids, &ready, &err), 0);
+	ck_assert_uint_eq(ready.n, 1);
+	ck_assert_int_eq(outbox_foreach_ready(store, t0 + 600, ready.v[0], 5,
+	    collect_ids, &ready, &err), 0);
+	ck_assert_uint_eq(ready.n, 2);
+	ck_assert_int_gt(ready.v[1], ready.v[0]);
+	ck_assert_int_eq(outbox_foreach_ready(store, t0 + 600, ready.v[1], 5,
+	    collect_ids, &ready, &err), 0);
 	ck_assert_uint_eq(ready.n, 2);
 	/* Sent again: sending -> sending, the attempt counted. */
 	ck_assert_int_eq(outbox_move(store, &m, OUTBOX_SENDING, NULL, NULL,
