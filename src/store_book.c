@@ -324,6 +324,36 @@ store_partner_foreach_due(struct store *s, const char *due_by,
 }
 
 int
+store_partner_foreach_due_any(struct store *s, const char *due_by,
+    store_partner_fn fn, void *arg, char **err)
+{
+	sqlite3_stmt *st;
+	long due = 0, all = 0;
+	int rc;
+
+	if (sdb_prepare(s, "SELECT (SELECT count(*) FROM partners"
+	    " WHERE archived = 0 AND next_due <= ?1),"
+	    " (SELECT max(rowid) FROM partners)", &st, err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, due_by);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		due = sqlite3_column_int64(st, 0);
+		all = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sdb_err(s, err, "counting partners due");
+	if (due <= all / 8)
+		return store_partner_foreach_due(s, due_by, fn, arg, err);
+	if (sdb_prepare(s, "SELECT " PARTNER_COLUMNS " FROM partners p"
+	    " NOT INDEXED WHERE p.archived = 0 AND p.next_due <= ?1", &st,
+	    err) != 0)
+		return -1;
+	sdb_bind_text(st, 1, due_by);
+	return partner_rows(s, st, fn, arg, err);
+}
+
+int
 store_partner_foreach_due_on(struct store *s, const char *due,
     store_partner_fn fn, void *arg, char **err)
 {

@@ -816,6 +816,43 @@ START_TEST(test_bulk_load)
 }
 END_TEST
 
+/* Due partners in no particular order: through the index for a few,
+ * the table read in its own order for many; the same partners. */
+START_TEST(test_due_any)
+{
+	struct store *s;
+	struct partner p;
+	char *err = NULL, key[16];
+	int n;
+
+	ck_assert_int_eq(store_open(db_path, STORE_CREATE, &s, NULL, NULL, NULL,
+	    &err), 0);
+	for (int i = 0; i < 9; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		p = sample(key);
+		p.next_due = (char *)(i == 0 ? "2026-02-05" : i < 5 ?
+		    "2026-03-01" : "2026-04-01");
+		ck_assert_int_eq(store_partner_add(s, &p,
+		    "2026-01-01T00:00:00Z", &err), 0);
+	}
+	/* one of nine due: the index */
+	n = 0;
+	ck_assert_int_eq(store_partner_foreach_due_any(s, "2026-02-10",
+	    count_partner, &n, &err), 0);
+	ck_assert_int_eq(n, 1);
+	/* five of nine: the table */
+	n = 0;
+	ck_assert_int_eq(store_partner_foreach_due_any(s, "2026-03-10",
+	    count_partner, &n, &err), 0);
+	ck_assert_int_eq(n, 5);
+	n = 0;
+	ck_assert_int_eq(store_partner_foreach_due_any(s, "2026-01-10",
+	    count_partner, &n, &err), 0);
+	ck_assert_int_eq(n, 0);
+	store_close(s);
+}
+END_TEST
+
 START_TEST(test_json_object)
 {
 	struct store *s;
@@ -853,6 +890,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_create_and_reopen);
 	tcase_add_test(tc, test_bulk_load);
+	tcase_add_test(tc, test_due_any);
 	tcase_add_test(tc, test_upgrade_from_v1);
 	tcase_add_test(tc, test_upgrade_from_v2);
 	tcase_add_test(tc, test_upgrade_from_v5);
