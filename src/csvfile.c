@@ -398,8 +398,11 @@ void
 csv_write_field(struct buf *out, const char *field)
 {
 	size_t n = strlen(field);
+	/* A leading BOM too: at the start of a file a reader takes it for
+	 * the file's own and drops it. */
 	bool quote = strpbrk(field, ",\"\r\n") != NULL ||
-	    (n > 0 && (field[0] == ' ' || field[n - 1] == ' '));
+	    (n > 0 && (field[0] == ' ' || field[n - 1] == ' ')) ||
+	    strncmp(field, "\xef\xbb\xbf", 3) == 0;
 
 	if (!quote) {
 		buf_add(out, field, n);

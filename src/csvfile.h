@@ -59,7 +59,7 @@ char csv_detect_delimiter(const char *data, size_t len);
 char *csv_header_name(const char *field);
 
 /* Append one field, quoted when it holds a comma, quote, CR or LF
- * (or leading/trailing space), to out. */
+ * (or leading/trailing space, or a leading UTF-8 BOM), to out. */
 void csv_write_field(struct buf *out, const char *field);
 /* Append a record of n fields followed by CRLF. */
 void csv_write_record(struct buf *out, const char *const *fields, size_t n);

@@ -231,6 +231,17 @@ START_TEST(test_round_trip)
 		ck_assert_str_eq(r.rows[1][i], fields[i]);
 	rows_free(&r);
 	buf_reset(&out);
+	/* A field that starts with a BOM, first in the file, is quoted: a
+	 * reader drops a BOM of the file's own. */
+	buf_init(&out);
+	fields[0] = "\xef\xbb\xbf\xef\xbb\xbfname";
+	csv_write_record(&out, fields, 1);
+	ck_assert_int_eq(csv_read_buffer("bom", out.data, out.len, keep, &r,
+	    &err), 0);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.rows[0][0], fields[0]);
+	rows_free(&r);
+	buf_reset(&out);
 }
 END_TEST
 
