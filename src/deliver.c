@@ -582,7 +582,6 @@ deliver_run(struct composer *c, struct transport *t, time_t now,
 		more = ready.n == READY_CHUNK;
 		if (ready.n > 0)
 			after = ready.rows[ready.n - 1].id;
-		batch = per_send;
 		for (i = 0; rc == 0 && i < ready.n && !stats->unavailable;
 		    i += batch) {
 			batch = first ? per_send : per_send > DELIVER_BATCH ?
